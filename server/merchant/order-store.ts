@@ -1,0 +1,124 @@
+/**
+ * Reads and writes orders. Every status change goes through `transitionOrder`, which checks the
+ * state machine, bumps `version` with an optimistic lock and writes the history row in the same
+ * transaction, so a change is applied once and never half-written.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
+import { canTransition } from './order-state.ts';
+
+export type Order = {
+  [K in keyof OrdersTable]: K extends 'version' ? number : OrdersTable[K];
+};
+
+export type OrderPatch = Omit<Updateable<OrdersTable>, 'id' | 'status' | 'version' | 'created_at'>;
+
+export async function findOrder(db: Kysely<Database>, id: string): Promise<Order | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Order | undefined>;
+}
+
+/** Finds the order a MixPay callback names, by our orderId first, then by MixPay's traceId. */
+export async function findOrderForCallback(db: Kysely<Database>, orderId: unknown, traceId: unknown): Promise<Order | undefined> {
+  if (typeof orderId === 'string' && orderId.length > 0 && orderId.length <= 36) {
+    const byOrder = await db.selectFrom('orders').selectAll().where('mixpay_order_id', '=', orderId).executeTakeFirst();
+    if (byOrder) return byOrder as Order;
+  }
+  if (typeof traceId === 'string' && traceId.length > 0 && traceId.length <= 100) {
+    const byTrace = await db
+      .selectFrom('orders')
+      .selectAll()
+      .where((eb) => eb.or([eb('mixpay_trace_id', '=', traceId), eb('mixpay_code', '=', traceId)]))
+      .executeTakeFirst();
+    if (byTrace) return byTrace as Order;
+  }
+  return undefined;
+}
+
+export async function recordEvent(
+  db: Kysely<Database> | Transaction<Database>,
+  orderId: string,
+  from: OrderStatus | null,
+  to: OrderStatus,
+  reason: string,
+  detail: unknown,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('order_events')
+    .values({
+      id: randomUUID(),
+      order_id: orderId,
+      from_status: from,
+      to_status: to,
+      reason,
+      detail: detail === undefined ? null : JSON.stringify(detail),
+      created_at: now,
+    })
+    .execute();
+}
+
+export interface TransitionResult {
+  changed: boolean;
+  order: Order;
+}
+
+/** Hook run inside the transaction of every applied transition (e.g. to queue notifications). */
+export type TransitionHook = (trx: Transaction<Database>, order: Order, from: OrderStatus) => Promise<void>;
+
+const transitionHooks: TransitionHook[] = [];
+
+/** Registers work that must commit or roll back together with each status change. */
+export function onTransition(hook: TransitionHook): () => void {
+  transitionHooks.push(hook);
+  return () => transitionHooks.splice(transitionHooks.indexOf(hook), 1);
+}
+
+/**
+ * Moves an order to `to` when the state machine allows it. Concurrent writers race on `version`;
+ * the loser re-reads and decides again, so duplicate news changes nothing.
+ */
+export async function transitionOrder(
+  db: Kysely<Database>,
+  id: string,
+  to: OrderStatus,
+  reason: string,
+  patch: OrderPatch,
+  detail: unknown,
+  now: number,
+): Promise<TransitionResult> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await findOrder(db, id);
+    if (!current) throw new Error(`order ${id} not found`);
+    if (current.status === to || !canTransition(current.status, to)) return { changed: false, order: current };
+    const updated = await db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('orders')
+        .set({ ...patch, status: to, version: current.version + 1, updated_at: now })
+        .where('id', '=', id)
+        .where('version', '=', current.version)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return undefined;
+      await recordEvent(trx, id, current.status, to, reason, detail, now);
+      const order = (await trx.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as Order;
+      for (const hook of transitionHooks) await hook(trx, order, current.status);
+      return order;
+    });
+    if (updated) return { changed: true, order: updated };
+  }
+  throw new Error(`order ${id}: too much contention to change status`);
+}
+
+/** Updates fields that are not the status (links, settlement data), bumping the version. */
+export async function patchOrder(db: Kysely<Database>, id: string, patch: OrderPatch, now: number): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

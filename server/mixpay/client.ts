@@ -1,0 +1,73 @@
+/**
+ * Client for MixPay's public API (contracts §1). One instance per installation; the base URL comes
+ * from configuration so that the sandbox can stand in for api.mixpay.me.
+ */
+import { MIXPAY_RATE_LIMIT_CODE, MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from './errors.ts';
+import type { Envelope, OneTimePaymentRequest, OneTimePaymentResult, PaymentResult, PaymentResultQuery } from './types.ts';
+
+export interface MixPayClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export class MixPayClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: MixPayClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** Mints a one-time payment link; the customer pays at `<pay base>/code/<code>`. */
+  async createOneTimePayment(request: OneTimePaymentRequest): Promise<OneTimePaymentResult> {
+    const body: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(request)) {
+      if (value !== undefined && value !== '') body[key] = value;
+    }
+    return this.call<OneTimePaymentResult>('POST', '/one_time_payment', body);
+  }
+
+  /** The only trustworthy source of a payment's state (seed 003). */
+  async getPaymentResult(query: PaymentResultQuery, include: Array<'payment' | 'transactions'> = ['payment']): Promise<PaymentResult> {
+    const params = new URLSearchParams(query as Record<string, string>);
+    if (include.length) params.set('with', include.join(','));
+    return this.call<PaymentResult>('GET', `/payments_result?${params}`);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new MixPayUnavailableError(`MixPay ${method} ${path} failed: ${(error as Error).message}`);
+    }
+    let envelope: Envelope<T>;
+    try {
+      envelope = (await response.json()) as Envelope<T>;
+    } catch {
+      throw new MixPayUnavailableError(`MixPay ${method} ${path} answered HTTP ${response.status} without JSON`);
+    }
+    if (typeof envelope !== 'object' || envelope === null || typeof envelope.success !== 'boolean') {
+      throw new MixPayUnavailableError(`MixPay ${method} ${path} answered HTTP ${response.status} outside its envelope`);
+    }
+    if (envelope.code === MIXPAY_RATE_LIMIT_CODE || response.status === 429) {
+      throw new MixPayRateLimitError(MIXPAY_RATE_LIMIT_CODE, envelope.message, response.status);
+    }
+    if (!envelope.success) {
+      if (response.status >= 500) {
+        throw new MixPayUnavailableError(`MixPay ${method} ${path} answered HTTP ${response.status}: ${envelope.message}`);
+      }
+      throw new MixPayApiError(envelope.code, envelope.message, response.status);
+    }
+    return envelope.data;
+  }
+}

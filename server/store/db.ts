@@ -1,0 +1,57 @@
+/**
+ * Opens the store named by DATABASE_URL: `sqlite:<path>` (WAL mode) or `postgres://...`.
+ * Both backends hold money amounts as text (decimal strings) and times as integer milliseconds,
+ * so no value changes on its way through either driver.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Parses a DATABASE_URL into the dialect and its target, or throws naming the variable. */
+export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) throw new Error('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/mixpay.db');
+    return { dialect: 'sqlite', target: path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', target: url };
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(url)}`);
+}
+
+export function openStore(url: string): Store {
+  const { dialect, target } = parseDatabaseUrl(url);
+  if (dialect === 'sqlite') {
+    if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+    const database = new SQLite(target);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return { db, dialect, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: target,
+    max: 10,
+    // Millisecond timestamps are int8; they fit a JS number exactly. Numerics stay strings.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? (v: string) => Number(v) : oid === NUMERIC_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect, close: () => db.destroy() };
+}

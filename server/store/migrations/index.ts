@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Names sort by their numeric prefix; add new files at the end and
+ * never edit one that has shipped.
+ */
+import type { Migration } from 'kysely';
+import * as m001 from './001_orders.ts';
+
+export const migrations: Record<string, Migration> = {
+  '001_orders': m001,
+};
