@@ -3,11 +3,16 @@
  * `AppDeps`, so tests build a real app over a temporary database and swap the outside clients.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import type { MixPayClient } from './mixpay/client.ts';
 import type { StatusBus } from './merchant/status-bus.ts';
 import type { Catalog } from './merchant/catalog.ts';
+import { errorBody, MerchantApiError, respondError } from './merchant/api-errors.ts';
+import { callbackApi } from './merchant/callback-api.ts';
+import { ordersApi } from './merchant/orders-api.ts';
+import { publicApi } from './merchant/public-api.ts';
 
 export interface AppDeps {
   config: Config;
@@ -17,11 +22,55 @@ export interface AppDeps {
   catalog: Catalog;
   /** Milliseconds since the epoch; tests move time by swapping it. */
   now: () => number;
+  log: (line: string) => void;
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };
 
 export interface AppParts {
-  /** Extra sub-apps mounted by main (sandbox, demo) which are not part of the merchant's API. */
-  extra?: Array<{ path: string; app: Hono<any> }>;
+  /** Sub-apps mounted beside the API (sandbox, demo, broker), each with its own error format. */
+  mounts?: Array<{ path: string; app: Hono<any> }>;
+  /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
+  ready?: () => boolean;
+}
+
+export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+
+  app.get('/healthz', async (c) => {
+    if (parts.ready && !parts.ready()) return c.json({ status: 'starting' }, 503);
+    try {
+      await deps.store.db.selectFrom('orders').select('id').limit(1).execute();
+    } catch (error) {
+      return c.json({ status: 'unavailable', error: 'database not reachable' }, 503);
+    }
+    return c.json({ status: 'ok' });
+  });
+
+  // Public routes first: the order API authenticates everything else under /v1/orders.
+  app.route('/v1', publicApi(deps.config.ALLOWED_ORIGINS));
+  app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
+  app.route('/mixpay', callbackApi(deps.log));
+  for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/v1/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
+    return c.text('Not found', 404);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof MerchantApiError) return respondError(c, error);
+    if (error instanceof HTTPException) {
+      return c.json(errorBody(error.status, 'HTTP_ERROR', error.message || 'request rejected'), error.status);
+    }
+    deps.log(`unhandled error on ${c.req.method} ${c.req.path}: ${(error as Error).stack ?? error}`);
+    if (c.req.path === '/mixpay/callback') return c.json({ code: 'RETRY', message: 'internal error' }, 500);
+    return c.json(errorBody(500, 'INTERNAL_ERROR', 'internal error; the server log has the details'), 500);
+  });
+
+  return app;
 }

@@ -3,10 +3,8 @@
  * order is ours and awaits a result; the result comes from `/payments_result` (never from the
  * caller); payee, quote amount and quote asset match; only then does the status move.
  */
-import type { Kysely } from 'kysely';
-import type { MixPayClient } from '../mixpay/client.ts';
+import type { AppDeps } from '../app.ts';
 import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
-import type { Database } from '../store/schema.ts';
 import { AWAITING_STATUSES, statusForVerdict } from './order-state.ts';
 import { recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
@@ -16,11 +14,7 @@ export type SyncOutcome =
   | { kind: 'changed'; order: Order; verdict: Verdict }
   | { kind: 'mismatch'; order: Order; verdict: Extract<Verdict, { kind: 'mismatch' }> };
 
-export interface SyncDeps {
-  db: Kysely<Database>;
-  mixpay: MixPayClient;
-  now: () => number;
-}
+export type SyncDeps = Pick<AppDeps, 'store' | 'mixpay' | 'now'>;
 
 /** Orders that may still change on MixPay's news: awaiting ones, and expired ones (late payments). */
 export function awaitsResult(order: Order): boolean {
@@ -40,7 +34,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     result,
   );
   if (verdict.kind === 'mismatch') {
-    await recordEvent(deps.db, order.id, order.status, order.status, `mismatch:${verdict.field}`, { trigger, ...verdict, status: result.status }, deps.now());
+    await recordEvent(deps.store.db, order.id, order.status, order.status, `mismatch:${verdict.field}`, { trigger, ...verdict, status: result.status }, deps.now());
     return { kind: 'mismatch', order, verdict };
   }
   const to = statusForVerdict(order.status, verdict);
@@ -60,7 +54,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (verdict.kind === 'failed') patch.failure_reason = verdict.reason.slice(0, 400);
   const late = order.status === 'EXPIRED' ? ':late' : '';
   const applied = await transitionOrder(
-    deps.db,
+    deps.store.db,
     order.id,
     to,
     `${trigger}:${verdict.kind}${late}`,

@@ -1,0 +1,52 @@
+/**
+ * `POST /mixpay/callback`: MixPay says "look at this payment" and deliberately not how it went
+ * (seed 001). We look it up ourselves and answer `{"code":"SUCCESS"}` once handled, forged and
+ * unknown ids included; while MixPay's result API cannot be reached we answer otherwise, so that
+ * MixPay calls again on its retry schedule.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app.ts';
+import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { findOrderForCallback } from './order-store.ts';
+import { syncOrderWithMixPay } from './payment-sync.ts';
+
+const HANDLED = { code: 'SUCCESS' } as const;
+
+export function callbackApi(log: (line: string) => void) {
+  return new Hono<AppEnv>().post('/callback', async (c) => {
+    const deps = c.get('deps');
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(await c.req.text());
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      // A body we cannot read names no order; retrying it would not help.
+    }
+    // MUST 1: the order exists in our database. Anyone can post any id here.
+    const order = await findOrderForCallback(deps.store.db, body.orderId, body.traceId);
+    if (!order) {
+      log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
+      return c.json(HANDLED);
+    }
+    try {
+      // MUST 2 and 3 live in syncOrderWithMixPay: awaiting a result, then the verified result.
+      const outcome = await syncOrderWithMixPay(deps, order, 'callback');
+      if (outcome.kind === 'mismatch') {
+        log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
+      }
+      if (outcome.kind === 'changed') deps.bus.publish(order.id);
+      return c.json(HANDLED);
+    } catch (error) {
+      if (error instanceof MixPayUnavailableError || error instanceof MixPayRateLimitError) {
+        log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
+        return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
+      }
+      if (error instanceof MixPayApiError) {
+        // MixPay says it has no such payment: nothing to apply, nothing to retry.
+        log(`mixpay callback: order ${order.id}: ${error.message}`);
+        return c.json(HANDLED);
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * Creates an order and mints its MixPay one-time link. The order row is written first, so a
+ * link MixPay minted always has an order behind it; if minting fails the order is kept as FAILED
+ * with the reason, never left half-made.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AppDeps } from '../app.ts';
+import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { decimalString, sameAmount } from './amounts.ts';
+import { MerchantApiError } from './api-errors.ts';
+import { AWAITING_STATUSES } from './order-state.ts';
+import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
+
+const httpUrl = z
+  .string()
+  .max(2000)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+/** MugglePay's Create Order fields (seed 004). Unused ones (`pay_currency`, `mobile`, `fast`) are accepted and ignored. */
+export const createOrderSchema = z.object({
+  merchant_order_id: z
+    .union([z.string(), z.number().int()])
+    .transform((v) => String(v))
+    .pipe(z.string().min(1).max(200))
+    .optional(),
+  price_amount: decimalString,
+  price_currency: z.string().default('USD'),
+  pay_currency: z.string().max(40).optional(),
+  title: z.string().max(200).default(''),
+  description: z.string().max(800).default(''),
+  callback_url: httpUrl.optional(),
+  success_url: httpUrl.optional(),
+  cancel_url: httpUrl.optional(),
+  token: z.string().max(200).optional(),
+  mobile: z.union([z.boolean(), z.string()]).optional(),
+  fast: z.union([z.boolean(), z.string()]).optional(),
+});
+
+export type CreateOrderInput = z.infer<typeof createOrderSchema> & { product_id?: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * MixPay quotes in a lowercase fiat code (`usd`) or a Mixin asset UUID (contracts §1). MugglePay
+ * merchants send `USD`, `CNY`, ...: three letters become the lowercase code.
+ */
+export function quoteAssetFor(priceCurrency: string): string {
+  const value = priceCurrency.trim();
+  if (/^[A-Za-z]{3}$/.test(value)) return value.toLowerCase();
+  if (UUID.test(value)) return value.toLowerCase();
+  throw new MerchantApiError(400, 'INVALID_PARAMETERS', 'price_currency: must be a fiat code such as USD or a Mixin asset UUID');
+}
+
+/** `remark` is limited to 50 characters by MixPay. */
+function remarkFor(input: CreateOrderInput): string | undefined {
+  const text = (input.title || input.merchant_order_id || '').trim();
+  return text ? Array.from(text).slice(0, 50).join('') : undefined;
+}
+
+/**
+ * A merchant that retries a timed-out create with the same `merchant_order_id` and price gets
+ * the order it already has, not a second link.
+ */
+async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise<Order | undefined> {
+  if (!input.merchant_order_id) return undefined;
+  const rows = await deps.store.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('merchant_order_id', '=', input.merchant_order_id)
+    .where('status', '=', 'NEW')
+    .where('expires_at', '>', deps.now())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return (rows as Order[]).find(
+    (o) =>
+      o.mixpay_code !== null &&
+      sameAmount(o.price_amount, input.price_amount) &&
+      o.price_currency === input.price_currency.toUpperCase() &&
+      AWAITING_STATUSES.has(o.status),
+  );
+}
+
+export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+  const { config, store, mixpay } = deps;
+  const quoteAssetId = quoteAssetFor(input.price_currency);
+  const retried = await findRetriedOrder(deps, input);
+  if (retried) return { order: retried, created: false };
+
+  const now = deps.now();
+  const id = randomUUID();
+  const expiresAt = now + config.ORDER_EXPIRY_SECONDS * 1000;
+  await store.db
+    .insertInto('orders')
+    .values({
+      id,
+      merchant_order_id: input.merchant_order_id ?? null,
+      product_id: input.product_id ?? null,
+      title: input.title,
+      description: input.description,
+      price_amount: input.price_amount,
+      price_currency: input.price_currency.toUpperCase(),
+      quote_asset_id: quoteAssetId,
+      settlement_asset_id: config.MIXPAY_SETTLEMENT_ASSET_ID,
+      payee_id: config.MIXPAY_PAYEE_ID,
+      pay_amount: null,
+      pay_currency: null,
+      amount_due: null,
+      status: 'NEW',
+      failure_reason: null,
+      callback_url: input.callback_url ?? null,
+      success_url: input.success_url ?? null,
+      cancel_url: input.cancel_url ?? null,
+      merchant_token: input.token ?? null,
+      // Our order id doubles as MixPay's orderId: 36 chars of [0-9a-f-] fits its 6-36 rule.
+      mixpay_order_id: id,
+      mixpay_code: null,
+      mixpay_trace_id: null,
+      checkout_url: null,
+      universal_url: null,
+      deep_link: null,
+      expires_at: expiresAt,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+
+  const returnBase = `${config.PUBLIC_URL}/v1/orders/${id}/return`;
+  try {
+    const { code } = await mixpay.createOneTimePayment({
+      payeeId: config.MIXPAY_PAYEE_ID,
+      orderId: id,
+      quoteAmount: input.price_amount,
+      quoteAssetId,
+      settlementAssetId: config.MIXPAY_SETTLEMENT_ASSET_ID,
+      remark: remarkFor(input),
+      callbackUrl: `${config.PUBLIC_URL}/mixpay/callback`,
+      callbackEvent: 'success|fail|pending|paid_less|settle',
+      expiredTimestamp: Math.floor(expiresAt / 1000),
+      returnTo: `${returnBase}?outcome=success`,
+      failedReturnTo: `${returnBase}?outcome=failed`,
+    });
+    const checkoutUrl = `${config.MIXPAY_PAY_BASE.replace(/\/+$/, '')}/code/${encodeURIComponent(code)}`;
+    await patchOrder(
+      store.db,
+      id,
+      {
+        mixpay_code: code,
+        checkout_url: checkoutUrl,
+        // MixPay's pay page is one responsive web page; it picks the wallet itself. A MixPay deep
+        // link into Mixin Messenger is not documented, so none is offered (contracts §6).
+        universal_url: checkoutUrl,
+        deep_link: '',
+      },
+      deps.now(),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: `MixPay link not created: ${reason}`.slice(0, 400) }, { error: reason }, deps.now());
+    if (error instanceof MixPayRateLimitError) {
+      throw new MerchantApiError(429, 'RATE_LIMITED', 'MixPay is rate limiting this server; try again in a minute', { 'retry-after': '60' });
+    }
+    if (error instanceof MixPayUnavailableError) {
+      throw new MerchantApiError(502, 'UPSTREAM_UNAVAILABLE', 'MixPay could not be reached; try again shortly');
+    }
+    if (error instanceof MixPayApiError) {
+      throw new MerchantApiError(502, 'UPSTREAM_REJECTED', `MixPay refused the payment link: ${error.message}`);
+    }
+    throw error;
+  }
+  const order = await findOrder(store.db, id);
+  if (!order) throw new Error(`order ${id} vanished after creation`);
+  return { order, created: true };
+}

@@ -1,0 +1,71 @@
+/** How orders look on the wire: MugglePay's order shape, with amounts as decimal strings. */
+import type { Order } from './order-store.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface OrderLinks {
+  checkout_url: string;
+  universal_url: string;
+  deep_link: string;
+}
+
+export function orderLinks(order: Order): OrderLinks {
+  return {
+    checkout_url: order.checkout_url ?? '',
+    universal_url: order.universal_url ?? '',
+    deep_link: order.deep_link ?? '',
+  };
+}
+
+/** The order as the authenticated merchant API shows it (contracts §5 field names). */
+export function merchantOrderView(order: Order) {
+  return {
+    order_id: order.id,
+    merchant_order_id: order.merchant_order_id,
+    title: order.title,
+    description: order.description,
+    callback_url: order.callback_url,
+    cancel_url: order.cancel_url,
+    success_url: order.success_url,
+    price_amount: order.price_amount,
+    price_currency: order.price_currency,
+    pay_amount: order.pay_amount,
+    pay_currency: order.pay_currency,
+    amount_due: order.amount_due,
+    status: order.status,
+    failure_reason: order.failure_reason,
+    created_at: iso(order.created_at),
+    updated_at: iso(order.updated_at),
+    expires_at: iso(order.expires_at),
+    expires_at_t: order.expires_at,
+  };
+}
+
+/** What a browser may see: no callback URLs, no tokens. */
+export function publicOrderView(order: Order) {
+  const { callback_url: _callback, cancel_url: _cancel, success_url: _success, ...rest } = merchantOrderView(order);
+  return rest;
+}
+
+/** The minimal status document behind `/status` and each SSE message. */
+export function statusView(order: Order) {
+  return {
+    order_id: order.id,
+    status: order.status,
+    price_amount: order.price_amount,
+    price_currency: order.price_currency,
+    pay_amount: order.pay_amount,
+    pay_currency: order.pay_currency,
+    amount_due: order.amount_due,
+    failure_reason: order.failure_reason,
+    expires_at: iso(order.expires_at),
+    expires_at_t: order.expires_at,
+    updated_at: iso(order.updated_at),
+    version: order.version,
+    links: orderLinks(order),
+  };
+}
+
+export function statusEtag(order: Order): string {
+  return `W/"${order.id}.${order.version}"`;
+}

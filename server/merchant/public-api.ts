@@ -1,0 +1,126 @@
+/**
+ * Endpoints a browser calls: create a checkout for a catalog product (the server sets the price),
+ * follow an order's status (JSON with ETag, or Server-Sent Events), and the return redirect.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
+import { createOrder } from './create-order.ts';
+import { FINAL_STATUSES } from './order-state.ts';
+import { findOrder, type Order } from './order-store.ts';
+import { orderLinks, publicOrderView, statusEtag, statusView } from './order-view.ts';
+
+const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
+
+/** How often an open stream re-reads its order, so changes made by another process still arrive. */
+const STREAM_RECHECK_MS = 5_000;
+const STREAM_HEARTBEAT_MS = 15_000;
+
+async function requireOrder(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }, id: string): Promise<Order> {
+  const order = await findOrder(c.get('deps').store.db, id);
+  if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
+  return order;
+}
+
+export function publicApi(allowedOrigins: string) {
+  const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
+  const app = new Hono<AppEnv>();
+  app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
+  app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
+  app.use('/orders/:id/events', cors({ origin, allowMethods: ['GET', 'OPTIONS'] }));
+
+  app.post('/checkout', async (c) => {
+    const deps = c.get('deps');
+    const body = await readJsonObject(c);
+    const parsed = checkoutSchema.safeParse(body);
+    if (!parsed.success) throw validationError(parsed.error, body);
+    const product = deps.catalog.get(parsed.data.product);
+    if (!product) throw new MerchantApiError(404, 'PRODUCT_NOT_FOUND', `no product "${parsed.data.product}" in the catalog`);
+    const { order } = await createOrder(deps, {
+      product_id: product.id,
+      title: product.title,
+      description: product.description,
+      price_amount: product.price_amount,
+      price_currency: product.price_currency,
+      success_url: product.success_url,
+      cancel_url: product.cancel_url,
+      callback_url: product.callback_url,
+    });
+    const base = deps.config.PUBLIC_URL;
+    return c.json(
+      {
+        status: 201,
+        order: publicOrderView(order),
+        payment_url: order.checkout_url,
+        links: orderLinks(order),
+        status_url: `${base}/v1/orders/${order.id}/status`,
+        events_url: `${base}/v1/orders/${order.id}/events`,
+      },
+      201,
+    );
+  });
+
+  app.get('/orders/:id/status', async (c) => {
+    const order = await requireOrder(c, c.req.param('id'));
+    const etag = statusEtag(order);
+    c.header('etag', etag);
+    c.header('cache-control', 'no-cache');
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    return c.json(statusView(order));
+  });
+
+  app.get('/orders/:id/events', async (c) => {
+    const deps = c.get('deps');
+    const first = await requireOrder(c, c.req.param('id'));
+    c.header('cache-control', 'no-cache');
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      let lastVersion = -1;
+      let wake: (() => void) | undefined;
+      const send = async (order: Order) => {
+        if (order.version <= lastVersion) return;
+        lastVersion = order.version;
+        await stream.writeSSE({ event: 'status', id: String(order.version), data: JSON.stringify(statusView(order)) });
+      };
+      const unsubscribe = deps.bus.subscribe(first.id, () => wake?.());
+      stream.onAbort(() => wake?.());
+      try {
+        await send(first);
+        let current: Order | undefined = first;
+        let lastBeat = Date.now();
+        while (!stream.aborted && current && !FINAL_STATUSES.has(current.status)) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, STREAM_RECHECK_MS).unref();
+          });
+          wake = undefined;
+          if (stream.aborted) break;
+          current = await findOrder(deps.store.db, first.id);
+          if (current) await send(current);
+          if (Date.now() - lastBeat >= STREAM_HEARTBEAT_MS) {
+            await stream.write(': keep-alive\n\n');
+            lastBeat = Date.now();
+          }
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  /** MixPay's returnTo / failedReturnTo land here; we only ever redirect to URLs stored with the order. */
+  app.get('/orders/:id/return', async (c) => {
+    const order = await requireOrder(c, c.req.param('id'));
+    const failed = c.req.query('outcome') === 'failed';
+    const target = failed ? (order.cancel_url ?? order.success_url) : order.success_url;
+    if (target) return c.redirect(target, 302);
+    return c.html(
+      `<!doctype html><meta charset="utf-8"><title>Payment</title><p>${failed ? 'The payment did not complete.' : 'Thank you. Your payment is being confirmed.'}</p><p>Order ${order.id}: ${order.status}</p>`,
+    );
+  });
+
+  return app;
+}

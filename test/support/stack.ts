@@ -1,0 +1,77 @@
+/**
+ * The companion server and the MixPay sandbox in one process over real HTTP, on a free port,
+ * over a given store: MixPay's callbacks reach our server and our client reaches the sandbox
+ * exactly as they would across the internet.
+ */
+import type { Hono } from 'hono';
+import { createApp, type AppDeps } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { Catalog } from '../../server/merchant/catalog.ts';
+import { StatusBus } from '../../server/merchant/status-bus.ts';
+import { MixPayClient } from '../../server/mixpay/client.ts';
+import { createSandbox } from '../../server/sandbox/index.ts';
+import type { Store } from '../../server/store/db.ts';
+import { listen } from './http.ts';
+
+export const TEST_PAYEE_ID = 'a0d77914-0877-6b47-eb1d-d3f94ed15d6a';
+export const TEST_API_KEY = 'test-merchant-key';
+
+export interface Stack {
+  url: string;
+  deps: AppDeps;
+  app: Hono<any>;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startStack(store: Store, overrides: Partial<Record<keyof Config, string>> = {}): Promise<Stack> {
+  let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  const server = await listen((request) => handler(request));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: server.url,
+    MERCHANT_API_KEY: TEST_API_KEY,
+    MIXPAY_PAYEE_ID: TEST_PAYEE_ID,
+    MIXPAY_API_BASE: `${server.url}/sandbox/mixpay/v1`,
+    MIXPAY_PAY_BASE: `${server.url}/sandbox/mixpay`,
+    MIXPAY_SANDBOX: '1',
+    SANDBOX_TIME_SCALE: '0.001',
+    CATALOG_FILE: 'demo/products.json',
+    ...overrides,
+  });
+  const logs: string[] = [];
+  const log = (line: string) => logs.push(line);
+  const deps: AppDeps = {
+    config,
+    store,
+    mixpay: new MixPayClient({ baseUrl: config.MIXPAY_API_BASE, timeoutMs: 3000 }),
+    bus: new StatusBus(),
+    catalog: Catalog.fromFile(config.CATALOG_FILE),
+    now: () => Date.now(),
+    log,
+  };
+  const sandbox = createSandbox({ timeScale: config.SANDBOX_TIME_SCALE, log });
+  const app = createApp(deps, { mounts: [{ path: '/sandbox', app: sandbox }] });
+  handler = app.fetch;
+  return {
+    url: server.url,
+    deps,
+    app,
+    logs,
+    async close() {
+      sandbox.stop();
+      await server.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value or `timeoutMs` passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 3000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
