@@ -1,0 +1,152 @@
+/**
+ * End to end: the whole stack (server, sandbox, demo shop, built element) on a free port, the
+ * demo opened in headless Chromium under `Content-Security-Policy: script-src 'self'`, a buy
+ * button clicked, the sandbox paying, and the element showing "paid" within 2 s of the simulate
+ * call. Runs for the ES module build and the classic-script build, and for a phone.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { configFor, startServer, type RunningServer } from '../../server/main.ts';
+import { launchChromium } from '../support/browser.ts';
+import { freePort } from '../support/ports.ts';
+import { eventually } from '../support/stack.ts';
+
+const API_KEY = 'e2e-merchant-key';
+
+describe('checkout end to end in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let dir: string;
+
+  before(async () => {
+    assert.ok(existsSync('dist/mixpay-button.js') && existsSync('dist/mixpay-button.iife.js'), 'run `npm run build` first: the suite loads the built element');
+    dir = mkdtempSync(join(tmpdir(), 'mixpay-e2e-'));
+    const port = await freePort();
+    const { config } = configFor('dev', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
+      MERCHANT_API_KEY: API_KEY,
+      SANDBOX_TIME_SCALE: '0.001',
+    });
+    server = await startServer(config, { quiet: true });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Records CSP violations and page errors so a test can assert there were none. */
+  async function watch(page: Page) {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (window as any).__cspViolations = [...((window as any).__cspViolations ?? []), `${event.violatedDirective} ${event.blockedURI}`];
+      });
+      document.addEventListener('mixpay-success', () => {
+        (window as any).__paidAt = Date.now();
+      });
+    });
+    return problems;
+  }
+
+  async function latestOrder(product: string) {
+    return eventually(async () => {
+      const row = await server.deps.store.db
+        .selectFrom('orders')
+        .selectAll()
+        .where('product_id', '=', product)
+        .where('mixpay_code', 'is not', null)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return row;
+    }, 5000, `an order for ${product}`);
+  }
+
+  async function simulate(code: string, outcome: string) {
+    const response = await fetch(`${server.url}/sandbox/mixpay/payments/${code}/simulate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome }),
+    });
+    assert.equal(response.status, 200, await response.text());
+  }
+
+  async function orderThroughApi(id: string) {
+    const response = await fetch(`${server.url}/v1/orders/${id}`, { headers: { token: API_KEY } });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as any).order;
+  }
+
+  for (const [build, path, product] of [
+    ['ES module build', '/', 'tee'],
+    ['classic script build', '/iife.html', 'stickers'],
+  ] as const) {
+    test(`desktop: ${build} pays under a strict CSP and shows paid within 2 s`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const problems = await watch(page);
+      const response = await page.goto(`${server.url}${path}`);
+      assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'(;|$)/);
+      const button = page.locator(`mixpay-button[product="${product}"] button`).first();
+      await button.click();
+      // Desktop: a modal dialog with the QR code and an "Open checkout" link.
+      const dialog = page.locator(`mixpay-button[product="${product}"] dialog[open]`);
+      await dialog.waitFor({ state: 'visible', timeout: 5000 });
+      assert.equal(await dialog.locator('svg').count() > 0, true, 'the dialog shows a QR code');
+      const order = await latestOrder(product);
+      const checkoutLink = dialog.locator(`a[href="${order.checkout_url}"]`);
+      assert.equal(await checkoutLink.count(), 1, 'the dialog links to the checkout page');
+
+      const simulatedAt = Date.now();
+      await simulate(order.mixpay_code!, 'success');
+      await page.waitForFunction(() => (window as any).__paidAt, undefined, { timeout: 2000 });
+      const paidAt = await page.evaluate(() => (window as any).__paidAt as number);
+      assert.ok(paidAt - simulatedAt <= 2000, `paid shown ${paidAt - simulatedAt} ms after the simulate call`);
+      const statusText = await page.locator(`mixpay-button[product="${product}"] [part~="status"]`).first().innerText();
+      assert.match(statusText, /paid/i, 'the element tells the customer it is paid');
+
+      assert.equal((await orderThroughApi(order.id)).status, 'PAID');
+      const violations = await page.evaluate(() => (window as any).__cspViolations ?? []);
+      assert.deepEqual([...problems, ...violations], [], 'no CSP violations or page errors');
+      await context.close();
+    });
+  }
+
+  test('phone: the button goes to the hosted pay page, paying there marks the order PAID', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const problems = await watch(page);
+    await page.goto(`${server.url}/`);
+    await page.locator('mixpay-button[product="tee"] button').first().click();
+    await page.waitForURL(/\/sandbox\/mixpay\/code\//, { timeout: 5000 });
+    const code = new URL(page.url()).pathname.split('/').pop()!;
+    const order = await eventually(
+      async () => server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(),
+      3000,
+      'the order behind the pay page',
+    );
+    assert.match(await page.content(), /19\.99/, 'the pay page shows the amount');
+    await page.getByRole('button', { name: /pay in full/i }).click();
+    await eventually(async () => (await orderThroughApi(order.id)).status === 'PAID', 5000, 'order PAID');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
