@@ -58,4 +58,93 @@ export interface OrderEventsTable {
 export interface Database {
   orders: OrdersTable;
   order_events: OrderEventsTable;
+  broker_orders: BrokerOrdersTable;
+  broker_jobs: BrokerJobsTable;
+  broker_balances: BrokerBalancesTable;
+  broker_cursors: BrokerCursorsTable;
+  broker_incoming: BrokerIncomingTable;
+}
+
+// Broker mode (server/broker, migration 100_broker).
+export type BrokerOrderStatus =
+  | 'CREATING' // row reserved, the wallet order not yet made
+  | 'FAILED' // the wallet refused or could not be reached; the same request may try again
+  | 'OPEN' // links handed to MixPay, waiting for the customer
+  | 'PAID' // the wallet confirmed payment in time; the transfer to MixPay is queued
+  | 'SETTLED' // Mixin answered the transfer
+  | 'LATE_PAID' // paid after expired_at; the customer is refunded through the wallet
+  | 'MIXPAY_REFUNDED' // MixPay sent the amount back (RF memo); the customer is being refunded
+  | 'REFUNDED' // the wallet confirmed the customer's refund
+  | 'CLOSED'; // the wallet closed the order unpaid
+
+export interface BrokerOrdersTable {
+  trace_id: string;
+  payee_id: string;
+  wallet: string;
+  asset_id: string;
+  amount: string;
+  fee_amount: string;
+  pay_amount: string;
+  currency: string;
+  memo: string;
+  expired_at: number;
+  return_url: string;
+  opponent_id: string;
+  status: BrokerOrderStatus;
+  upstream_id: string | null;
+  checkout_url: string | null;
+  deep_link: string | null;
+  universal_url: string | null;
+  paid_at: number | null;
+  settled_at: number | null;
+  settlement_snapshot_id: string | null;
+  refund_code: string | null;
+  refund_reason: string | null;
+  refunded_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type BrokerJobKind = 'transfer' | 'wallet_refund';
+
+export interface BrokerJobsTable {
+  id: string;
+  kind: BrokerJobKind;
+  trace_id: string;
+  status: 'pending' | 'done';
+  reason: string;
+  attempts: Generated<number>;
+  next_run_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BrokerBalancesTable {
+  asset_id: string;
+  symbol: string;
+  balance: string;
+  synced_at: number;
+}
+
+export interface BrokerCursorsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface BrokerIncomingTable {
+  snapshot_id: string;
+  asset_id: string;
+  amount: string;
+  opponent_id: string | null;
+  trace_id: string | null;
+  memo: string | null;
+  outcome: 'mixpay_refund' | 'unmatched';
+  order_trace_id: string | null;
+  note: string;
+  snapshot_created_at: string;
+  recorded_at: number;
 }

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m001 from './001_orders.ts';
+import * as m100 from './100_broker.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_orders': m001,
+  '100_broker': m100,
 };

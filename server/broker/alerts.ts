@@ -1,0 +1,65 @@
+/**
+ * Operator alerts: a log line always, and a signed POST when a URL is configured. The signature
+ * header follows this project's callback scheme: `Mixpay-Checkout-Signature: t=<unix s>,v1=<hex>`
+ * with v1 = HMAC-SHA256(secret, `${t}.${body}`), so a receiver can refuse forgeries and replays.
+ */
+import { createHmac } from 'node:crypto';
+
+export interface Alert {
+  /** Stable key; the same key is not re-sent within `repeatSeconds`. */
+  key: string;
+  kind: 'low_balance' | 'payment_unavailable' | 'settlement_failing' | 'unmatched_transfer' | 'refund_failing';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Alerter {
+  alert(alert: Alert): Promise<void>;
+}
+
+export interface AlerterOptions {
+  url?: string | undefined;
+  secret?: string | undefined;
+  repeatSeconds: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export const SIGNATURE_HEADER = 'Mixpay-Checkout-Signature';
+
+/** `t=..,v1=..` for a body sent at `timestampSeconds`. */
+export function signAlertBody(secret: string, timestampSeconds: number, body: string): string {
+  const v1 = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
+  return `t=${timestampSeconds},v1=${v1}`;
+}
+
+export function createAlerter(options: AlerterOptions): Alerter {
+  const lastSent = new Map<string, number>();
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const fetchImpl = options.fetch ?? fetch;
+  return {
+    async alert(alert) {
+      const at = now();
+      const previous = lastSent.get(alert.key);
+      if (previous !== undefined && at - previous < options.repeatSeconds * 1000) return;
+      lastSent.set(alert.key, at);
+      log(`[broker alert] ${alert.kind}: ${alert.message}${alert.details ? ` ${JSON.stringify(alert.details)}` : ''}`);
+      if (!options.url || !options.secret) return;
+      const body = JSON.stringify({ type: `broker.${alert.kind}`, message: alert.message, details: alert.details ?? {}, created_at: Math.floor(at / 1000) });
+      const t = Math.floor(at / 1000);
+      try {
+        const response = await fetchImpl(options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signAlertBody(options.secret, t, body) },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
+        if (!response.ok) log(`[broker alert] POST ${options.url} answered HTTP ${response.status}`);
+      } catch (error) {
+        log(`[broker alert] POST ${options.url} failed: ${(error as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Seed 000 recommends syncing the bot's balances into the database every 10 s so that
+ * create_order answers from there. After each sync the configured thresholds are checked.
+ */
+import Big from 'big.js';
+import type { BrokerDeps } from './deps.ts';
+import { availableBalance } from './orders.ts';
+
+/** Copies every asset balance Mixin reports into broker_balances; returns how many. */
+export async function syncBalances(deps: BrokerDeps): Promise<number> {
+  const assets = await deps.mixin.listAssets();
+  const now = deps.now();
+  for (const asset of assets) {
+    await deps.store.db
+      .insertInto('broker_balances')
+      .values({ asset_id: asset.asset_id, symbol: asset.symbol, balance: asset.balance, synced_at: now })
+      .onConflict((oc) => oc.column('asset_id').doUpdateSet({ symbol: asset.symbol, balance: asset.balance, synced_at: now }))
+      .execute();
+  }
+  await alertLowBalances(deps);
+  return assets.length;
+}
+
+/** Alerts for each configured asset whose available balance is below its `alert_below`. */
+export async function alertLowBalances(deps: BrokerDeps): Promise<void> {
+  const thresholds = new Map<string, string>();
+  for (const wallet of Object.values(deps.config.wallets)) {
+    for (const [assetId, asset] of Object.entries(wallet.assets)) {
+      if (asset.alert_below && (!thresholds.has(assetId) || new Big(asset.alert_below).gt(thresholds.get(assetId)!))) {
+        thresholds.set(assetId, asset.alert_below);
+      }
+    }
+  }
+  for (const [assetId, threshold] of thresholds) {
+    const available = (await availableBalance(deps.store.db, assetId, deps.now())) ?? '0';
+    if (new Big(available).lt(new Big(threshold))) {
+      await deps.alerts.alert({
+        key: `low_balance:${assetId}`,
+        kind: 'low_balance',
+        message: `the bot has ${available} of ${assetId} available, below ${threshold}: top it up`,
+        details: { asset_id: assetId, available, threshold },
+      });
+    }
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Broker-mode settings: a JSON file named by BROKER_CONFIG_FILE. Broker mode is off when the
+ * variable is unset; a file that does not parse stops the server with a message naming the field.
+ */
+import { readFileSync } from 'node:fs';
+import Big from 'big.js';
+import { z } from 'zod';
+import { isDecimal } from '../merchant/amounts.ts';
+import { DEV_MIXPAY_BOT_ID, DEV_BROKER_BOT } from '../sandbox/mixin/dev-bot.ts';
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** A Mixin UUID, accepted with or without dashes and stored lowercase with dashes. */
+export function canonicalUuid(value: string): string | null {
+  if (!UUID.test(value)) return null;
+  const hex = value.replace(/-/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const uuid = z.string().refine((v) => canonicalUuid(v) !== null, 'must be a UUID').transform((v) => canonicalUuid(v)!);
+const decimal = z.string().refine(isDecimal, 'must be a decimal string with at most 8 places, e.g. "0.10000000"');
+const url = z.string().url().transform((u) => u.replace(/\/+$/, ''));
+
+const assetSchema = z
+  .object({
+    /** The currency code the wallet charges in for this Mixin asset, e.g. "USDT". */
+    currency: z.string().min(1).max(20),
+    min: decimal,
+    max: decimal,
+    min_usdt: decimal,
+    max_usdt: decimal,
+    /** Fraction added to what the customer pays: "0.0100" is 1 %. */
+    fee: decimal,
+    /** Alert the operator when the bot holds less than this (optional). */
+    alert_below: decimal.optional(),
+  })
+  .refine((a) => new Big(a.min).gt(0), { message: 'must be greater than zero', path: ['min'] })
+  .refine((a) => new Big(a.min).lte(new Big(a.max)), { message: 'must not be less than min', path: ['max'] })
+  .refine((a) => new Big(a.fee).lt(1), { message: 'must be a fraction below 1 (0.01 = 1 %)', path: ['fee'] });
+
+const payeesSchema = z
+  .object({ allow: z.array(uuid).optional(), deny: z.array(uuid).optional() })
+  .default({});
+
+const binanceSchema = z.object({
+  kind: z.literal('binance'),
+  base_url: url.default('https://bpay.binanceapi.com'),
+  api_key: z.string().min(1),
+  secret_key: z.string().min(1),
+  assets: z.record(uuid, assetSchema),
+  payees: payeesSchema,
+});
+
+const mugglepaySchema = z.object({
+  kind: z.literal('mugglepay'),
+  base_url: url.default('https://api.mugglepay.com/v1'),
+  api_key: z.string().min(1),
+  /** Secret from which each order's callback `token` is derived (HMAC of the order id). */
+  callback_secret: z.string().min(16),
+  assets: z.record(uuid, assetSchema),
+  payees: payeesSchema,
+});
+
+export const brokerConfigSchema = z.object({
+  wallets: z
+    .record(z.string().regex(/^[a-z0-9_-]{1,20}$/, 'wallet names are 1-20 chars of a-z 0-9 _ -'), z.discriminatedUnion('kind', [binanceSchema, mugglepaySchema]))
+    .refine((w) => Object.keys(w).length > 0, 'configure at least one wallet'),
+  mixin: z.object({
+    base_url: url.default('https://api.mixin.one'),
+    app_id: uuid,
+    session_id: uuid,
+    /** Hex Ed25519 seed of the bot's session (APP SESSION `private_key`). */
+    session_private_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
+    /** Hex Ed25519 key Mixin gave the session (`server_public_key`), used to encrypt the PIN. */
+    server_public_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
+    /** The bot's PIN (hex as the SDK expects, or 6 digits for a legacy PIN). */
+    pin: z.string().min(1),
+    timeout_ms: z.number().int().positive().default(10_000),
+  }),
+  alerts: z
+    .object({
+      url: url.optional(),
+      secret: z.string().min(16).optional(),
+      /** Minimum seconds between two alerts about the same thing. */
+      repeat_seconds: z.number().int().positive().default(600),
+    })
+    .refine((a) => !a.url || a.secret, { message: 'is required when alerts.url is set', path: ['secret'] })
+    .default({ repeat_seconds: 600 }),
+  intervals: z
+    .object({
+      balances_ms: z.number().int().positive().default(10_000),
+      snapshots_ms: z.number().int().positive().default(5_000),
+      jobs_ms: z.number().int().positive().default(2_000),
+      wallet_poll_ms: z.number().int().positive().default(15_000),
+    })
+    .default({ balances_ms: 10_000, snapshots_ms: 5_000, jobs_ms: 2_000, wallet_poll_ms: 15_000 }),
+});
+
+export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
+export type WalletConfig = BrokerConfig['wallets'][string];
+export type AssetConfig = z.infer<typeof assetSchema>;
+
+export class BrokerConfigError extends Error {
+  override name = 'BrokerConfigError';
+}
+
+/** Validates a parsed config object; throws naming each bad field (`wallets.binance.assets.<id>.fee`). */
+export function parseBrokerConfig(raw: unknown, source = 'broker config'): BrokerConfig {
+  const result = brokerConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new BrokerConfigError(`invalid ${source}:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Reads BROKER_CONFIG_FILE; null when broker mode is not configured. */
+export function loadBrokerConfig(env: Record<string, string | undefined> = process.env): BrokerConfig | null {
+  const path = env.BROKER_CONFIG_FILE;
+  if (!path) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BrokerConfigError(`BROKER_CONFIG_FILE ${path} could not be read as JSON: ${(error as Error).message}`);
+  }
+  return parseBrokerConfig(raw, `BROKER_CONFIG_FILE ${path}`);
+}
+
+/** USDT on Mixin (ERC-20) and BTC: the assets the development broker offers. */
+export const DEV_ASSETS = {
+  usdt: '4d8c508b-91c5-375b-92b0-ee702ed2dac5',
+  btc: 'c6d0c728-2624-429b-8e0d-d9d19b6592fa',
+} as const;
+
+/**
+ * Broker settings for `npm start`: the bot, both wallets and the alert URL all point at the
+ * built-in sandbox under `<publicUrl>/sandbox`. The keys are public development keys.
+ */
+export function brokerDevelopmentConfig(publicUrl: string): BrokerConfig {
+  const base = `${publicUrl.replace(/\/+$/, '')}/sandbox`;
+  const assets = {
+    [DEV_ASSETS.usdt]: { currency: 'USDT', min: '0.10000000', max: '1000.00000000', min_usdt: '0.10', max_usdt: '1000.00', fee: '0.0100', alert_below: '50' },
+    [DEV_ASSETS.btc]: { currency: 'BTC', min: '0.00000440', max: '0.01000000', min_usdt: '0.10', max_usdt: '1000.00', fee: '0.0100' },
+  };
+  return parseBrokerConfig(
+    {
+      wallets: {
+        binance: { kind: 'binance', base_url: `${base}/binance`, api_key: 'dev-binance-api-key', secret_key: 'dev-binance-secret-key', assets },
+        mugglepay: {
+          kind: 'mugglepay',
+          base_url: `${base}/mugglepay/v1`,
+          api_key: 'dev-mugglepay-api-key',
+          callback_secret: 'dev-mugglepay-callback-secret',
+          assets,
+        },
+      },
+      mixin: {
+        base_url: `${base}/mixin`,
+        app_id: DEV_BROKER_BOT.app_id,
+        session_id: DEV_BROKER_BOT.session_id,
+        session_private_key: DEV_BROKER_BOT.session_private_key,
+        server_public_key: DEV_BROKER_BOT.server_public_key,
+        pin: DEV_BROKER_BOT.pin,
+      },
+      alerts: { url: `${base}/mixin/_sandbox/alerts`, secret: 'dev-broker-alert-secret' },
+    },
+    'development broker config',
+  );
+}
+
+export { DEV_MIXPAY_BOT_ID };

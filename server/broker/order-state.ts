@@ -1,0 +1,48 @@
+/**
+ * The broker order's state machine, with no I/O. Every status change in the store goes through
+ * `canMove`, and a wallet's word about payment is turned into the next step by `afterPayment`.
+ */
+import type { BrokerOrderStatus } from '../store/schema.ts';
+
+const MOVES: Record<BrokerOrderStatus, readonly BrokerOrderStatus[]> = {
+  CREATING: ['OPEN', 'FAILED'],
+  FAILED: ['CREATING'],
+  OPEN: ['PAID', 'LATE_PAID', 'CLOSED'],
+  // A wallet may close an order and still report a late payment for it.
+  CLOSED: ['PAID', 'LATE_PAID'],
+  PAID: ['SETTLED', 'MIXPAY_REFUNDED'],
+  SETTLED: ['MIXPAY_REFUNDED'],
+  LATE_PAID: ['REFUNDED'],
+  MIXPAY_REFUNDED: ['REFUNDED'],
+  REFUNDED: [],
+};
+
+export function canMove(from: BrokerOrderStatus, to: BrokerOrderStatus): boolean {
+  return MOVES[from].includes(to);
+}
+
+/** Statuses whose `amount` the bot has promised to MixPay and must keep in its balance. */
+export function holdsBalance(status: BrokerOrderStatus, expiredAt: number, now: number): boolean {
+  if (status === 'CREATING' || status === 'PAID') return true;
+  return status === 'OPEN' && expiredAt > now;
+}
+
+export type PaymentOutcome =
+  | { kind: 'settle'; to: 'PAID' }
+  | { kind: 'refund'; to: 'LATE_PAID'; reason: string }
+  | { kind: 'ignore'; reason: string };
+
+/**
+ * Seed 000: a payment made by expired_at is settled to MixPay; one made after it is refunded
+ * to the customer by the broker, since MixPay would refund a late transfer anyway.
+ */
+export function afterPayment(status: BrokerOrderStatus, expiredAt: number, paidAt: number): PaymentOutcome {
+  if (status !== 'OPEN' && status !== 'CLOSED') return { kind: 'ignore', reason: `order is ${status}` };
+  if (paidAt <= expiredAt) return { kind: 'settle', to: 'PAID' };
+  return { kind: 'refund', to: 'LATE_PAID', reason: 'paid after expired_at' };
+}
+
+/** Delay before a failed job's next attempt: 1 s doubling to a 5-minute ceiling. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}

@@ -1,0 +1,139 @@
+/**
+ * Request schemas for the two endpoints MixPay calls (seed 000 §2, contracts §2). Every failure
+ * becomes a ParameterError (11000) whose message names the field.
+ */
+import Big from 'big.js';
+import { z } from 'zod';
+import { isDecimal, isPositive } from '../merchant/amounts.ts';
+import { canonicalUuid } from './config.ts';
+import { ParameterError } from './errors.ts';
+
+/** A value above this is milliseconds, below it seconds (the unit MixPay sends is unconfirmed). */
+export const MILLISECONDS_THRESHOLD = 1e12;
+/** expired_at further ahead than this is refused as a typo rather than trusted. */
+export const MAX_EXPIRY_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+const required = (kind: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${kind}`),
+});
+
+const uuid = z
+  .string(required('a UUID string'))
+  .refine((v) => canonicalUuid(v) !== null, 'must be a UUID')
+  .transform((v) => canonicalUuid(v)!);
+
+/** payee_id: "String 32-36 ... in UUID format" (seed 000). */
+const payeeId = z
+  .string(required('a string'))
+  .refine((v) => v.length >= 32 && v.length <= 36, 'must be 32 to 36 characters')
+  .refine((v) => canonicalUuid(v) !== null, 'must be a UUID')
+  .transform((v) => canonicalUuid(v)!);
+
+const wallet = z
+  .string(required('a string'))
+  .min(1, 'must not be empty')
+  .max(20, 'must be at most 20 characters');
+
+/** A positive decimal with at most 8 places, as text or a JSON number. */
+const amount = z
+  .union([z.string(), z.number()], required('a decimal amount such as "0.10000000"'))
+  .transform((v, ctx) => {
+    const text = typeof v === 'number' ? numberText(v) : v.trim();
+    if (text === null || !isDecimal(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a decimal with at most 8 decimal places, e.g. "0.10000000"' });
+      return z.NEVER;
+    }
+    if (!isPositive(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
+      return z.NEVER;
+    }
+    return new Big(text).toFixed();
+  });
+
+const expiredAt = z
+  .union([z.string(), z.number()], required('a Unix timestamp in seconds or milliseconds'))
+  .transform((v, ctx) => {
+    const text = typeof v === 'number' ? String(v) : v.trim();
+    if (!/^\d{1,16}$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a Unix timestamp in seconds or milliseconds' });
+      return z.NEVER;
+    }
+    const n = Number(text);
+    return n > MILLISECONDS_THRESHOLD ? n : n * 1000;
+  });
+
+const returnUrl = z
+  .string(required('a string'))
+  .max(200, 'must be at most 200 characters')
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+export const rangeQuerySchema = z.object({ payee_id: payeeId, wallet });
+
+export const createOrderSchema = z.object({
+  payee_id: payeeId,
+  wallet,
+  asset_id: uuid,
+  amount,
+  trace_id: uuid,
+  memo: z.string(required('a string')).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  expired_at: expiredAt,
+  return_url: returnUrl,
+  opponent_id: uuid,
+});
+
+export type RangeQuery = z.infer<typeof rangeQuerySchema>;
+export type CreateOrderRequest = z.infer<typeof createOrderSchema>;
+
+function firstIssue(error: z.ZodError): ParameterError {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'body';
+  return new ParameterError(field, issue.message);
+}
+
+function numberText(n: number): string | null {
+  if (!Number.isFinite(n)) return null;
+  const text = String(n);
+  if (!/e/i.test(text)) return text;
+  try {
+    return new Big(text).toFixed();
+  } catch {
+    return null;
+  }
+}
+
+/** Parses `?payee_id=&wallet=`; throws ParameterError. */
+export function parseRangeQuery(input: Record<string, unknown>): RangeQuery {
+  const result = rangeQuerySchema.safeParse(input);
+  if (!result.success) throw firstIssue(result.error);
+  return result.data;
+}
+
+/** Parses a create_order body; `expired_at` comes back in milliseconds and must lie ahead of `now`. */
+export function parseCreateOrder(input: Record<string, unknown>, now: number): CreateOrderRequest {
+  const result = createOrderSchema.safeParse(input);
+  if (!result.success) throw firstIssue(result.error);
+  const order = result.data;
+  if (order.expired_at <= now) throw new ParameterError('expired_at', 'must be in the future');
+  if (order.expired_at > now + MAX_EXPIRY_AHEAD_MS) throw new ParameterError('expired_at', 'is more than a year ahead');
+  return order;
+}
+
+/** Seed 000: the amount must lie inside the asset's [min, max]. */
+export function checkAmountInRange(amountText: string, min: string, max: string): void {
+  const value = new Big(amountText);
+  if (value.lt(new Big(min))) throw new ParameterError('amount', `must be at least ${min}`);
+  if (value.gt(new Big(max))) throw new ParameterError('amount', `must be at most ${max}`);
+}
+
+/** What the customer pays: amount plus the fee fraction, rounded up to 8 places. */
+export function customerTotal(amountText: string, feeFraction: string): { fee: string; total: string } {
+  const fee = new Big(amountText).times(new Big(feeFraction)).round(8, Big.roundUp);
+  return { fee: fee.toFixed(), total: new Big(amountText).plus(fee).toFixed() };
+}
