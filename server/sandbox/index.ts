@@ -1,0 +1,26 @@
+/**
+ * The built-in sandbox: stand-ins for the outside systems, mounted at `/sandbox` when
+ * MIXPAY_SANDBOX=1. Each system is its own sub-app; this file only composes them.
+ */
+import { Hono } from 'hono';
+import { createMixPaySandbox } from './mixpay/index.ts';
+
+export interface SandboxOptions {
+  /** Multiplies callback retry delays (1 = the providers' real schedules). */
+  timeScale: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  log?: (line: string) => void;
+  /** MixPay's per-caller request budget on its API; unset = no limit (see MixPaySandboxOptions). */
+  rateLimitPerMinute?: number;
+}
+
+/** A Hono app with `stop()`, which cancels every timer the sandbox started (call it on shutdown). */
+export type SandboxApp = Hono & { stop(): void };
+
+export function createSandbox(options: SandboxOptions): SandboxApp {
+  const mixpay = createMixPaySandbox(options);
+  const stops = [mixpay.stop];
+  const app = new Hono().route('/mixpay', mixpay.app);
+  return Object.assign(app, { stop: () => stops.forEach((stop) => stop()) });
+}
