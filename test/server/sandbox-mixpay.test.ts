@@ -528,6 +528,17 @@ describe('GET /code/{code}: the hosted pay page', () => {
     assert.match(page, /Failed: Payment overtime \(code 40000\)/);
   });
 
+  test('the sandbox index lists the links minted, newest first', async () => {
+    const first = await h.mintCode({ quoteAmount: '1.5' });
+    const second = await h.mintCode({ quoteAmount: '2.5' });
+    const response = await fetch(h.base);
+    assert.equal(response.status, 200);
+    const page = await response.text();
+    const at = (code: string) => page.indexOf(`href="/sandbox/mixpay/code/${code}"`);
+    assert.ok(at(second) > 0 && at(first) > at(second), 'both links, newest first');
+    assert.match(page, /href="\/sandbox\/mixpay\/pay\.css"/);
+  });
+
   test('answers 404 for an unknown code', async () => {
     const response = await fetch(`${h.base}/code/${crypto.randomUUID()}`);
     assert.equal(response.status, 404);

@@ -57,7 +57,7 @@ export class CallbackSender {
     const delay = nextCallbackAttempt(delivery.attempts.length, this.options.timeScale);
     if (delay === null) {
       delivery.status = 'gave_up';
-      this.options.log?.(`sandbox mixpay: gave up ${delivery.event} callback to ${url} after ${delivery.attempts.length} attempts`);
+      this.options.log?.(`mixpay: gave up ${delivery.event} callback to ${url} after ${delivery.attempts.length} attempts`);
       return;
     }
     this.later(delay, () => this.attempt(url, delivery));
@@ -103,7 +103,7 @@ export class CallbackSender {
       detail,
     });
     this.options.log?.(
-      `sandbox mixpay: ${delivery.event} callback #${number} to ${url} → ${httpStatus ?? 'no answer'}${acknowledged ? ' (acknowledged)' : ''}`,
+      `mixpay: ${delivery.event} callback #${number} to ${url} → ${httpStatus ?? 'no answer'}${acknowledged ? ' (acknowledged)' : ''}`,
     );
     if (acknowledged) {
       delivery.status = 'acknowledged';

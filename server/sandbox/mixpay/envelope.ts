@@ -57,7 +57,7 @@ export function sandboxErrorHandler(now: () => number, log?: (line: string) => v
       const { code, message } = SANDBOX_ERRORS.parameter;
       return c.json(errorEnvelope(code, `${message} ${error.message}`.trim(), now()), error.status as ContentfulStatusCode);
     }
-    log?.(`sandbox mixpay: ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
+    log?.(`mixpay: ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     const { code, httpStatus, message } = SANDBOX_ERRORS.server;
     return c.json(errorEnvelope(code, message, now()), httpStatus);
   };

@@ -20,6 +20,11 @@ const PAGE_HEADERS = {
 export function mixpayPayPage(book: PaymentBook, now: () => number): Hono {
   return new Hono()
     .get('/pay.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }))
+    .get('/', (c) => {
+      // Served at `/sandbox/mixpay` (no trailing slash), so links are absolute from where it is mounted.
+      const base = c.req.path.replace(/\/+$/, '');
+      return c.html(layout('Payment links', index(base, book.recent(50)), `${base}/pay.css`), 200, PAGE_HEADERS);
+    })
     .get('/code/:code', (c) => {
       let payment: SandboxPayment;
       try {
@@ -57,6 +62,19 @@ function page(payment: SandboxPayment, notice: string | undefined, nowMs: number
     ${payment.status === 'success' && isHttpUrl(request.returnTo) ? html`<p><a class="return" href="${request.returnTo}">Return to merchant</a></p>` : ''}
     ${payment.status === 'failed' && isHttpUrl(request.failedReturnTo) ? html`<p><a class="return" href="${request.failedReturnTo}">Back to merchant</a></p>` : ''}
     <p class="debug"><a href="../payments/${encodeURIComponent(payment.code)}/callbacks">Callback log (JSON)</a></p>
+  `;
+}
+
+/** `/sandbox/mixpay`: the links minted since start, newest first, for people testing by hand. */
+function index(base: string, payments: SandboxPayment[]) {
+  return html`
+    <p class="badge">MixPay sandbox: no real money moves</p>
+    <h1>Payment links</h1>
+    ${payments.length
+      ? html`<ul class="links">${payments.map(
+          (p) => html`<li><a href="${base}/code/${encodeURIComponent(p.code)}">${p.reported.quoteAmount} ${symbolOf(p.reported.quoteAssetId)}</a> ${p.request.orderId ?? p.traceId}: ${p.status}</li>`,
+        )}</ul>`
+      : html`<p>No links yet: create one with <code>POST v1/one_time_payment</code>, or buy something in the demo shop.</p>`}
   `;
 }
 
@@ -124,14 +142,14 @@ function isHttpUrl(text: string | undefined): text is string {
   }
 }
 
-function layout(title: string, body: unknown) {
+function layout(title: string, body: unknown, cssHref = '../pay.css') {
   return html`<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${title} · MixPay sandbox</title>
-    <link rel="stylesheet" href="../pay.css">
+    <link rel="stylesheet" href="${cssHref}">
   </head>
   <body><main>${body}</main></body>
 </html>`;
@@ -156,4 +174,5 @@ details label, .less label { display: block; margin: .3rem 0; }
 input { font: inherit; padding: .3rem; }
 .return { font-weight: 600; }
 .debug { margin-top: 2rem; font-size: .8rem; }
+.links { padding-left: 1.2rem; } .links li { margin: .3rem 0; }
 `;

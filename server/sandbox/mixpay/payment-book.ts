@@ -63,6 +63,11 @@ export class PaymentBook {
     return this.touch(payment);
   }
 
+  /** The newest links first, for the sandbox's index page. */
+  recent(limit: number): SandboxPayment[] {
+    return [...this.byCode.values()].slice(-limit).reverse();
+  }
+
   /** Applies a simulated customer action and sends the callbacks it causes. */
   simulate(payment: SandboxPayment, request: SimulateRequest): SandboxPayment {
     const events = applyOutcome(payment, request, this.options.now(), () => randomBytes(32).toString('hex'));
