@@ -258,6 +258,14 @@ describe('GET /v1/payments_result', () => {
     assertError(response, 404, /does not exist/);
   });
 
+  test('answers other API paths and methods with a 404 envelope', async () => {
+    for (const [method, path] of [['GET', '/v1/one_time_payment'], ['GET', '/v1/payments'], ['POST', '/v1/payments_result']] as const) {
+      const response = await fetch(`${h.base}${path}`, { method });
+      assert.equal(response.status, 404, `${method} ${path}`);
+      assertError({ status: response.status, body: (await response.json()) as Json }, 404, /plays POST \/one_time_payment and GET \/payments_result only/);
+    }
+  });
+
   test('answers unknown payments and missing parameters with an error envelope', async () => {
     assertError(await h.result({ traceId: crypto.randomUUID() }), 404);
     assertError(await h.result({ orderId: nextOrderId(), payeeId: PAYEE }), 404);

@@ -24,5 +24,8 @@ export function mixpayApi(book: PaymentBook, now: () => number): Hono {
         throw new SandboxError('parameter', 'Send traceId, or orderId together with payeeId.');
       }
       return c.json(successEnvelope(paymentResultOf(payment, parseIncludes(c.req.query('with'))), now()));
+    })
+    .all('*', (c) => {
+      throw new SandboxError('noRoute', `The sandbox plays POST /one_time_payment and GET /payments_result only, not ${c.req.method} ${c.req.path}.`);
     });
 }

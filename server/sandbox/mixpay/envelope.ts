@@ -14,6 +14,7 @@ import { MIXPAY_RATE_LIMIT_CODE } from '../../mixpay/errors.ts';
 export const SANDBOX_ERRORS = {
   parameter: { code: 1017, httpStatus: 400, message: 'Parameter error.' },
   notFound: { code: 404, httpStatus: 404, message: 'The payment link you visited does not exist.' },
+  noRoute: { code: 404, httpStatus: 404, message: 'Not found.' },
   rateLimited: { code: MIXPAY_RATE_LIMIT_CODE, httpStatus: 429, message: 'Your request frequency is too high, please try again later.' },
   alreadyPaid: { code: 40021, httpStatus: 409, message: 'Double payment.' },
   overtime: { code: 40000, httpStatus: 409, message: 'Payment overtime.' },
