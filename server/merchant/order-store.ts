@@ -4,13 +4,11 @@
  * transaction, so a change is applied once and never half-written.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
 import { canTransition } from './order-state.ts';
 
-export type Order = {
-  [K in keyof OrdersTable]: K extends 'version' ? number : OrdersTable[K];
-};
+export type Order = Selectable<OrdersTable>;
 
 export type OrderPatch = Omit<Updateable<OrdersTable>, 'id' | 'status' | 'version' | 'created_at'>;
 

@@ -1,12 +1,15 @@
 /**
  * Brings one order up to date with MixPay's payment result, applying seed 001's MUST steps: the
  * order is ours and awaits a result; the result comes from `/payments_result` (never from the
- * caller); payee, quote amount and quote asset match; only then does the status move.
+ * caller); payee, quote amount and quote asset match; only then does the status move. Every
+ * event MixPay sends (`success`, `fail`, `pending`, `paid_less`, `settle`) and every
+ * reconciliation check comes through here, so all of them pass the same checks.
  */
 import type { AppDeps } from '../app.ts';
+import type { PaymentResult } from '../mixpay/types.ts';
 import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
-import { AWAITING_STATUSES, statusForVerdict } from './order-state.ts';
-import { recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
+import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
+import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
 export type SyncOutcome =
   | { kind: 'not_awaiting'; order: Order }
@@ -16,9 +19,30 @@ export type SyncOutcome =
 
 export type SyncDeps = Pick<AppDeps, 'store' | 'mixpay' | 'now'>;
 
-/** Orders that may still change on MixPay's news: awaiting ones, and expired ones (late payments). */
+/**
+ * Orders whose MixPay news still matters: awaiting ones; expired and canceled ones (a late
+ * payment is recorded, never dropped); paid ones until their settlement is known (`settle`).
+ */
 export function awaitsResult(order: Order): boolean {
-  return AWAITING_STATUSES.has(order.status) || order.status === 'EXPIRED';
+  if (AWAITING_STATUSES.has(order.status) || LATE_STATUSES.has(order.status)) return true;
+  return order.status === 'PAID' && order.settle_status !== 'success';
+}
+
+/** Settlement fields that differ from what the order holds; empty when nothing new (or not a success). */
+export function settlementPatch(order: Order, result: PaymentResult): OrderPatch {
+  const patch: OrderPatch = {};
+  // Settlement belongs to a successful payment only; a result in any other state settles nothing.
+  if (result.status !== 'success') return patch;
+  const status = result.settleStatus || null;
+  if (!status) return patch;
+  if (status !== order.settle_status) patch.settle_status = status;
+  const amount = result.settleAmount || null;
+  if (amount && amount !== order.settle_amount) patch.settle_amount = amount;
+  const asset = result.settleAsset || null;
+  if (asset && asset !== order.settle_asset) patch.settle_asset = asset;
+  const symbol = result.settleSymbol || null;
+  if (symbol && symbol !== order.settle_symbol) patch.settle_symbol = symbol;
+  return patch;
 }
 
 /**
@@ -37,9 +61,18 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     await recordEvent(deps.store.db, order.id, order.status, order.status, `mismatch:${verdict.field}`, { trigger, ...verdict, status: result.status }, deps.now());
     return { kind: 'mismatch', order, verdict };
   }
+  const detail = { status: result.status, paymentAmount: result.paymentAmount, paymentSymbol: result.paymentSymbol, traceId: result.traceId, failureCode: result.failureCode };
   const to = statusForVerdict(order.status, verdict);
-  if (!to) return { kind: 'unchanged', order, verdict };
+  if (!to) {
+    // News for a closed order that moves no status (a late payment still confirming, or MixPay
+    // refunding it as overtime) is kept in the history so the operator sees it.
+    if (LATE_STATUSES.has(order.status) && (verdict.kind === 'pending' || (verdict.kind === 'failed' && verdict.paymentAmount))) {
+      await recordLateNews(deps, order, verdict, trigger, detail);
+    }
+    return applySettlement(deps, order, result, verdict);
+  }
   const patch: OrderPatch = { mixpay_trace_id: result.traceId || order.mixpay_trace_id };
+  Object.assign(patch, settlementPatch(order, result));
   if (verdict.kind === 'paid' || verdict.kind === 'pending' || verdict.kind === 'failed') {
     patch.pay_amount = verdict.paymentAmount || null;
     patch.pay_currency = verdict.paymentSymbol || null;
@@ -52,15 +85,31 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     patch.amount_due = null;
   }
   if (verdict.kind === 'failed') patch.failure_reason = verdict.reason.slice(0, 400);
-  const late = order.status === 'EXPIRED' ? ':late' : '';
-  const applied = await transitionOrder(
-    deps.store.db,
-    order.id,
-    to,
-    `${trigger}:${verdict.kind}${late}`,
-    patch,
-    { status: result.status, paymentAmount: result.paymentAmount, paymentSymbol: result.paymentSymbol, traceId: result.traceId },
-    deps.now(),
-  );
-  return applied.changed ? { kind: 'changed', order: applied.order, verdict } : { kind: 'unchanged', order: applied.order, verdict };
+  const late = isLatePayment(order.status, to);
+  if (late) patch.late_payment = 1;
+  const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${late ? ':late' : ''}`, patch, detail, deps.now());
+  if (applied.changed) return { kind: 'changed', order: applied.order, verdict };
+  // Someone else moved the order first; settlement data may still be new to it.
+  return applySettlement(deps, applied.order, result, verdict);
+}
+
+/** Stores settlement data that arrived without a status change (the `settle` event on a PAID order). */
+async function applySettlement(deps: SyncDeps, order: Order, result: PaymentResult, verdict: Verdict): Promise<SyncOutcome> {
+  const patch = settlementPatch(order, result);
+  if (Object.keys(patch).length === 0) return { kind: 'unchanged', order, verdict };
+  await patchOrder(deps.store.db, order.id, patch, deps.now());
+  await recordEvent(deps.store.db, order.id, order.status, order.status, 'settle', { settleStatus: result.settleStatus, settleAmount: result.settleAmount, settleAsset: result.settleAsset }, deps.now());
+  const updated = (await findOrder(deps.store.db, order.id)) ?? order;
+  return { kind: 'changed', order: updated, verdict };
+}
+
+async function recordLateNews(deps: SyncDeps, order: Order, verdict: Verdict, trigger: string, detail: unknown): Promise<void> {
+  const reason = `${trigger}:${verdict.kind}:late`;
+  const seen = await deps.store.db
+    .selectFrom('order_events')
+    .select('id')
+    .where('order_id', '=', order.id)
+    .where('reason', '=', reason)
+    .executeTakeFirst();
+  if (!seen) await recordEvent(deps.store.db, order.id, order.status, order.status, reason, detail, deps.now());
 }

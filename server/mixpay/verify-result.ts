@@ -12,13 +12,16 @@ export interface ExpectedPayment {
   quoteAssetId: string;
 }
 
+/** payments_result `failureCode` of a link that lapsed (contracts §1 refund reasons: 40000 "payment overtime"). */
+export const OVERTIME_FAILURE_CODE = '40000';
+
 export type MismatchField = 'payeeId' | 'quoteAmount' | 'quoteAssetId';
 
 export type Verdict =
   | { kind: 'paid'; paymentAmount: string; paymentSymbol: string }
   | { kind: 'pending'; paymentAmount: string; paymentSymbol: string }
   | { kind: 'paid_less'; paidAmount: string; amountDue: string | null; paymentSymbol: string }
-  | { kind: 'failed'; reason: string; paymentAmount: string; paymentSymbol: string }
+  | { kind: 'failed'; reason: string; overtime: boolean; paymentAmount: string; paymentSymbol: string }
   | { kind: 'unpaid' }
   | { kind: 'mismatch'; field: MismatchField; expected: string; actual: string };
 
@@ -56,6 +59,8 @@ export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentRe
       return {
         kind: 'failed',
         reason: result.failureReason || (result.failureCode && result.failureCode !== '0' ? `code ${result.failureCode}` : 'failed'),
+        // MixPay fails a link that lapsed unpaid (or paid in part) with 40000 "Payment overtime".
+        overtime: String(result.failureCode) === OVERTIME_FAILURE_CODE,
         paymentAmount,
         paymentSymbol,
       };

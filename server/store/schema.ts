@@ -43,6 +43,17 @@ export interface OrdersTable {
   version: Generated<number>;
   created_at: number;
   updated_at: number;
+  // 002_merchant_lifecycle: settlement (seed 001 `settle`), late payments, reconciliation schedule.
+  settle_status: string | null;
+  settle_amount: string | null;
+  settle_asset: string | null;
+  settle_symbol: string | null;
+  /** 1 when money arrived after the order had expired or been canceled. */
+  late_payment: Generated<number>;
+  /** When the reconciler next asks MixPay about this order; null = never again. */
+  next_check_at: number | null;
+  check_count: Generated<number>;
+  last_checked_at: number | null;
 }
 
 export interface OrderEventsTable {
@@ -55,9 +66,55 @@ export interface OrderEventsTable {
   created_at: number;
 }
 
+/** The outbox of signed notifications to the merchant's callback_url (002_merchant_lifecycle). */
+export interface NotificationsTable {
+  /** The event id, sent as `Mixpay-Checkout-Event-Id`; the same on every attempt. */
+  id: string;
+  order_id: string;
+  order_version: number;
+  order_status: OrderStatus;
+  previous_status: OrderStatus | null;
+  url: string;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  body: string;
+  state: 'pending' | 'delivered' | 'gave_up';
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  locked_until: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NotificationAttemptsTable {
+  id: string;
+  notification_id: string;
+  attempt: number;
+  trigger: 'schedule' | 'manual';
+  started_at: number;
+  duration_ms: number;
+  http_status: number | null;
+  outcome: 'delivered' | 'rejected' | 'unreachable';
+  detail: string | null;
+}
+
+/** Token buckets shared by every process of one installation (e.g. MixPay's 60 calls a minute). */
+export interface CallBudgetsTable {
+  name: string;
+  /** In 1/60000 of a call, so that refilling by whole units per millisecond stays exact. */
+  tokens: number;
+  updated_at: number;
+  blocked_until: Generated<number>;
+  failures: Generated<number>;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_events: OrderEventsTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+  call_budgets: CallBudgetsTable;
   broker_orders: BrokerOrdersTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;

@@ -15,7 +15,7 @@ describe('order state machine', () => {
 
   test('older news never moves a final order back', () => {
     assert.equal(statusForVerdict('PAID', { kind: 'pending', paymentAmount: '1', paymentSymbol: 'USDT' }), null);
-    assert.equal(statusForVerdict('PAID', { kind: 'failed', reason: 'x', paymentAmount: '', paymentSymbol: '' }), null);
+    assert.equal(statusForVerdict('PAID', { kind: 'failed', reason: 'x', overtime: false, paymentAmount: '', paymentSymbol: '' }), null);
     assert.equal(statusForVerdict('FAILED', { kind: 'paid', paymentAmount: '1', paymentSymbol: 'USDT' }), null);
   });
 
@@ -28,11 +28,11 @@ describe('order state machine', () => {
     assert.equal(statusForVerdict('EXPIRED', { kind: 'paid', paymentAmount: '1', paymentSymbol: 'USDT' }), 'PAID');
   });
 
-  test('final statuses have no way back to waiting (EXPIRED only by a late payment)', () => {
+  test('final statuses have no way back to waiting (EXPIRED and CANCELED only by a late payment)', () => {
     assert.equal(canTransition('EXPIRED', 'NEW'), false);
     assert.equal(canTransition('EXPIRED', 'PENDING'), false);
     assert.equal(canTransition('EXPIRED', 'UNRESOLVED'), true);
-    for (const status of [...FINAL_STATUSES].filter((s) => s !== 'EXPIRED')) {
+    for (const status of [...FINAL_STATUSES].filter((s) => s !== 'EXPIRED' && s !== 'CANCELED')) {
       for (const waiting of ['NEW', 'PENDING', 'UNRESOLVED'] as const) assert.equal(canTransition(status, waiting), false, `${status}→${waiting}`);
     }
   });

@@ -83,7 +83,9 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     assert.equal(verifyPaymentResult(expected, result({ status: 'auditing' })).kind, 'pending');
     assert.equal(verifyPaymentResult(expected, result({ status: 'refunded' as never })).kind, 'unpaid');
     const failed = verifyPaymentResult(expected, result({ status: 'failed', failureCode: '40000', failureReason: 'payment overtime' }));
-    assert.deepEqual(failed, { kind: 'failed', reason: 'payment overtime', paymentAmount: '19.99', paymentSymbol: 'USDT' });
+    assert.deepEqual(failed, { kind: 'failed', reason: 'payment overtime', overtime: true, paymentAmount: '19.99', paymentSymbol: 'USDT' });
+    const wrongAsset = verifyPaymentResult(expected, result({ status: 'failed', failureCode: '40020', failureReason: 'Wrong asset paid' }));
+    assert.equal(wrongAsset.kind === 'failed' && wrongAsset.overtime, false);
   });
 
   test('pending + multi-pay + not fully paid is paid_less, with the amount still due', () => {

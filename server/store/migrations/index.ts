@@ -4,9 +4,11 @@
  */
 import type { Migration } from 'kysely';
 import * as m001 from './001_orders.ts';
+import * as m002 from './002_merchant_lifecycle.ts';
 import * as m100 from './100_broker.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_orders': m001,
+  '002_merchant_lifecycle': m002,
   '100_broker': m100,
 };

@@ -1,0 +1,175 @@
+/**
+ * Every MixPay callback event through the same MUST checks, over real HTTP with the sandbox, on
+ * both backends: success, pending, paid_less, fail, settle (stored even on a PAID order), expiry
+ * as MixPay reports it, duplicates, news arriving out of order, and payments after expiry/cancel.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backends, type TestStore } from '../support/stores.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+import { callbacksAcknowledged, codeOf, createOrder, historyOf, resultFor, ScriptedMixPay, simulate, waitForStatus } from '../support/merchant.ts';
+import { sameAmount } from '../../server/merchant/amounts.ts';
+import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
+import type { MixPayClient } from '../../server/mixpay/client.ts';
+
+for (const backend of await backends()) {
+  describe(`MixPay callback events on ${backend.name}`, () => {
+    let store: TestStore;
+    let stack: Stack;
+
+    before(async () => {
+      store = await backend.create();
+      stack = await startStack(store);
+    });
+    after(async () => {
+      await stack.close();
+      await store.dispose();
+    });
+
+    const callback = (body: unknown) =>
+      fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    /** Runs `body` with MixPay's result API replaced by a script. */
+    async function withScript(script: ScriptedMixPay, body: () => Promise<void>) {
+      const real = stack.deps.mixpay;
+      stack.deps.mixpay = script as unknown as MixPayClient;
+      try {
+        await body();
+      } finally {
+        stack.deps.mixpay = real;
+      }
+    }
+
+    test('success makes the order PAID; the later settle event stores settlement on the PAID order', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      await simulate(stack, codeOf(created), { outcome: 'success' });
+      await waitForStatus(store, id, 'PAID');
+      await callbacksAcknowledged(stack, codeOf(created), 1, 'settle');
+      const order = await findOrder(store.db, id);
+      assert.equal(order?.status, 'PAID');
+      assert.equal(order?.settle_status, 'success');
+      assert.ok(sameAmount(order?.settle_amount, '10.5'), `settle amount ${order?.settle_amount}`);
+      assert.equal(order?.settle_asset, stack.deps.config.MIXPAY_SETTLEMENT_ASSET_ID);
+      const history = await historyOf(store, id);
+      assert.deepEqual(history.filter((e) => e.from_status !== e.to_status).map((e) => `${e.from_status}→${e.to_status}`), ['NEW→PAID']);
+    });
+
+    test('a settle event for a PAID order stores the settlement and records it, once', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      let answer = resultFor(order, { status: 'success', paymentAmount: '10.5', settleStatus: 'pending' });
+      await withScript(new ScriptedMixPay(() => answer), async () => {
+        await callback({ orderId: id });
+        assert.equal((await findOrder(store.db, id))?.settle_status, 'pending');
+        answer = resultFor(order, { status: 'success', paymentAmount: '10.5', settleStatus: 'success', settleAmount: '10.4', settleAsset: 'asset-1', settleSymbol: 'USDT' });
+        await callback({ orderId: id });
+        await callback({ orderId: id });
+      });
+      const settled = await findOrder(store.db, id);
+      assert.deepEqual([settled?.status, settled?.settle_status, settled?.settle_amount, settled?.settle_asset, settled?.settle_symbol], ['PAID', 'success', '10.4', 'asset-1', 'USDT']);
+      const history = await historyOf(store, id);
+      assert.equal(history.filter((e) => e.reason === 'settle').length, 1);
+    });
+
+    test('pending then success: NEW → PENDING → PAID', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      await simulate(stack, codeOf(created), { outcome: 'pending' });
+      const pending = await waitForStatus(store, id, 'PENDING');
+      assert.ok(pending.pay_amount);
+      await simulate(stack, codeOf(created), { outcome: 'success' });
+      await waitForStatus(store, id, 'PAID');
+      const moves = (await historyOf(store, id)).filter((e) => e.from_status !== e.to_status).map((e) => `${e.from_status}→${e.to_status}`);
+      assert.deepEqual(moves, ['NEW→PENDING', 'PENDING→PAID']);
+    });
+
+    test('paid_less stores what is still due; fail stores the reason', async () => {
+      const less = await createOrder(stack, { price_amount: '10' });
+      await simulate(stack, codeOf(less), { outcome: 'paid_less', paymentAmount: '4' });
+      const unresolved = await waitForStatus(store, less.order.order_id, 'UNRESOLVED');
+      assert.equal(unresolved.amount_due, '6');
+      assert.equal(unresolved.pay_amount, '4');
+
+      const failed = await createOrder(stack);
+      await simulate(stack, codeOf(failed), { outcome: 'fail' });
+      const f = await waitForStatus(store, failed.order.order_id, 'FAILED');
+      assert.match(f.failure_reason ?? '', /Wrong/);
+    });
+
+    test('a link MixPay expired (fail, Payment overtime) makes the order EXPIRED, not FAILED', async () => {
+      const created = await createOrder(stack);
+      await simulate(stack, codeOf(created), { outcome: 'expire' });
+      await waitForStatus(store, created.order.order_id, 'EXPIRED');
+    });
+
+    test('the same callback many times at once applies the change once', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const script = new ScriptedMixPay(() => resultFor(order!, { status: 'success', paymentAmount: '10.5', paymentSymbol: 'USDT' }));
+      const order = await findOrder(store.db, id);
+      await withScript(script, async () => {
+        const answers = await Promise.all(Array.from({ length: 8 }, () => callback({ orderId: id, traceId: 'x', payeeId: 'y' })));
+        for (const answer of answers) assert.deepEqual(await answer.json(), { code: 'SUCCESS' });
+      });
+      const history = await historyOf(store, id);
+      assert.equal(history.filter((e) => e.to_status === 'PAID' && e.from_status === 'NEW').length, 1);
+      assert.equal((await findOrder(store.db, id))?.version, (order?.version ?? 0) + 1, 'one write, one version bump');
+    });
+
+    test('news arriving out of order never moves an order back', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      const sequence = [
+        resultFor(order, { status: 'success', paymentAmount: '10.5' }),
+        resultFor(order, { status: 'pending', paymentAmount: '10.5' }),
+        resultFor(order, { status: 'pending', payableAmount: '10.5', payment: { isMultiPay: true, isFullyPaid: false, totalTransactionsAmount: '3' } }),
+        resultFor(order, { status: 'failed', failureCode: '40024', failureReason: 'Wrong Amount paid' }),
+        resultFor(order, { status: 'unpaid' }),
+      ];
+      let index = 0;
+      await withScript(new ScriptedMixPay(() => sequence[Math.min(index++, sequence.length - 1)]!), async () => {
+        for (let i = 0; i < sequence.length; i++) assert.equal((await callback({ orderId: id })).status, 200);
+      });
+      assert.equal((await findOrder(store.db, id))?.status, 'PAID');
+      const moves = (await historyOf(store, id)).filter((e) => e.from_status !== e.to_status);
+      assert.equal(moves.length, 1);
+    });
+
+    test('a payment after expiry or cancel is recorded as a late payment, never dropped', async () => {
+      for (const closed of ['EXPIRED', 'CANCELED'] as const) {
+        const created = await createOrder(stack);
+        const id = created.order.order_id;
+        await transitionOrder(store.db, id, closed, 'test', {}, null, Date.now());
+        const order = (await findOrder(store.db, id))!;
+        let answer = resultFor(order, { status: 'pending', paymentAmount: '10.5' });
+        await withScript(new ScriptedMixPay(() => answer), async () => {
+          await callback({ orderId: id });
+          assert.equal((await findOrder(store.db, id))?.status, closed, 'a confirming late payment moves nothing yet');
+          answer = resultFor(order, { status: 'success', paymentAmount: '10.5', paymentSymbol: 'USDT' });
+          await callback({ orderId: id });
+        });
+        const paid = await findOrder(store.db, id);
+        assert.equal(paid?.status, 'PAID');
+        assert.equal(paid?.late_payment, 1);
+        const history = await historyOf(store, id);
+        assert.ok(history.some((e) => e.reason === 'callback:pending:late'), 'the late pending payment is in the history');
+        assert.ok(history.some((e) => e.from_status === closed && e.to_status === 'PAID' && e.reason.endsWith(':late')));
+      }
+    });
+
+    test('a settle result for a payment that did not succeed settles nothing', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      await withScript(new ScriptedMixPay(() => resultFor(order, { status: 'pending', paymentAmount: '10.5', settleStatus: 'success', settleAmount: '10.5', settleAsset: 'x' })), async () => {
+        await callback({ orderId: id });
+      });
+      const after = await findOrder(store.db, id);
+      assert.equal(after?.status, 'PENDING');
+      assert.equal(after?.settle_status, null);
+    });
+  });
+}
