@@ -29,17 +29,43 @@ export const configSchema = z.object({
   /** Base of hosted pay pages: `<base>/code/<code>`. */
   MIXPAY_PAY_BASE: z.string().url().default('https://mixpay.me'),
   /** How long a one-time link stays payable (MixPay allows 10 s to 2880 min). */
-  ORDER_EXPIRY_SECONDS: seconds.min(11).max(2880 * 60 - 1).default(900),
+  // At least 30 s: MixPay refuses an expiry less than 10 s ahead by the time the request lands.
+  ORDER_EXPIRY_SECONDS: seconds.min(30).max(2880 * 60 - 60).default(900),
   /** JSON product catalog for the public `POST /v1/checkout`. */
   CATALOG_FILE: z.string().default('demo/products.json'),
   /** Mounts the offline MixPay stand-in under /sandbox. Never on in production unless asked. */
   MIXPAY_SANDBOX: bool.default(false),
   /** Multiplies the sandbox's callback retry delays; 0.001 runs MixPay's 2-hour schedule in seconds. */
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** MixPay's per-caller budget in the sandbox (60 in production); unset = no limit. Set it to rehearse 1429 answers. */
+  SANDBOX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
   /** Serves demo/ at `/`. */
   SERVE_DEMO: bool.default(false),
   /** Origins allowed to call the public checkout endpoints from a browser; `*` for any. */
   ALLOWED_ORIGINS: z.string().default('*'),
+  /**
+   * Signs notifications to the merchant (`Mixpay-Checkout-Signature`). Comma-separated while
+   * rotating: every secret listed signs (one `v1=` each); put the new one first.
+   */
+  WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every((s) => s.length >= 16), 'each secret must be at least 16 characters'),
+  /** The `token` header of the admin API and the CLI's view of it; unset turns the admin API off. */
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  /** MixPay allows 60 calls a minute per caller (contracts §1); the whole installation stays below this. */
+  MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(59).default(50),
+  /** Calls the reconciler leaves in the bucket for callbacks and new links. */
+  MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(58).default(10),
+  /** How long past its expiry an unpaid order waits (for late confirmations) before it is checked once more and EXPIRED. */
+  ORDER_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** Runs the reconciler and the notification sender in this process (turn off on extra web-only processes). */
+  RUN_WORKERS: bool.default(true),
+  /** How often the reconciler looks for orders due a check. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** How often the notification sender looks for due events. */
+  NOTIFY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -55,6 +81,8 @@ export function developmentDefaults(port: number): Record<string, string> {
     SERVE_DEMO: '1',
     MIXPAY_API_BASE: `http://localhost:${port}/sandbox/mixpay/v1`,
     MIXPAY_PAY_BASE: `http://localhost:${port}/sandbox/mixpay`,
+    WEBHOOK_SECRET: 'dev-webhook-secret-change-me',
+    ADMIN_API_KEY: 'dev-admin-key-change-me',
   };
 }
 
@@ -76,6 +104,22 @@ export function readConfigFile(env: Record<string, string | undefined>): Record<
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`CONFIG_FILE ${path} could not be read: ${(error as Error).message}`);
   }
+}
+
+/**
+ * What `serve` demands before it starts in production (issue 4 §9): an https public URL, the API
+ * keys and a webhook secret. Returns one line per missing or unsafe setting; empty when ready.
+ */
+export function productionProblems(config: Config): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!config.PUBLIC_URL.startsWith('https://')) problems.push(`PUBLIC_URL must be https:// in production (MixPay only calls https callbacks), got ${config.PUBLIC_URL}`);
+  if (config.MERCHANT_API_KEY.length < 16 || /^dev-/.test(config.MERCHANT_API_KEY)) problems.push('MERCHANT_API_KEY must be a random value of at least 16 characters (e.g. `openssl rand -hex 24`)');
+  if (!config.ADMIN_API_KEY || /^dev-/.test(config.ADMIN_API_KEY)) problems.push('ADMIN_API_KEY is missing: set a random value of at least 16 characters (e.g. `openssl rand -hex 24`)');
+  if (config.ADMIN_API_KEY && config.ADMIN_API_KEY === config.MERCHANT_API_KEY) problems.push('ADMIN_API_KEY must differ from MERCHANT_API_KEY');
+  if (!config.WEBHOOK_SECRET.length || config.WEBHOOK_SECRET.some((s) => /^dev-/.test(s))) problems.push('WEBHOOK_SECRET is missing: set a random value of at least 16 characters (e.g. `openssl rand -hex 32`)');
+  if (config.MIXPAY_SANDBOX) problems.push('MIXPAY_SANDBOX must be off in production');
+  return problems;
 }
 
 /** Parses settings; throws a ConfigError naming every variable that is missing or wrong. */

@@ -50,7 +50,11 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   const stops: Array<() => void | Promise<void>> = [];
   if (config.MIXPAY_SANDBOX) {
     const { createSandbox } = await import('./sandbox/index.ts');
-    const sandbox = createSandbox({ timeScale: config.SANDBOX_TIME_SCALE, log: (line: string) => say(`sandbox: ${line}`) });
+    const sandbox = createSandbox({
+      timeScale: config.SANDBOX_TIME_SCALE,
+      rateLimitPerMinute: config.SANDBOX_RATE_LIMIT_PER_MINUTE,
+      log: (line: string) => say(`sandbox: ${line}`),
+    });
     mounts.push({ path: '/sandbox', app: sandbox });
     stops.push(() => sandbox.stop());
   }
@@ -105,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
   const running = await startServer(config);
   log(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
   if (config.SERVE_DEMO) log(`demo shop: ${config.PUBLIC_URL}/`);
-  if (config.MIXPAY_SANDBOX) log(`sandbox: ${config.PUBLIC_URL}/sandbox/ (plays MixPay; never use in production)`);
+  if (config.MIXPAY_SANDBOX) log(`sandbox: ${config.PUBLIC_URL}/sandbox/mixpay (plays MixPay; never use in production)`);
   const shutdown = async () => {
     log('shutting down');
     await running.close();
