@@ -1,0 +1,57 @@
+import { rmSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+
+// Builds the element twice from widget/index.ts:
+// - dist/mixpay-button.js: an ES module; qrcode, ua-parser-js and each non-English string table
+//   are separate chunks under dist/widget/, loaded by dynamic import only when needed;
+// - dist/mixpay-button.iife.js: one classic script that defines the element (dynamic imports inlined).
+// Neither uses eval or inline scripts, so both run under `Content-Security-Policy: script-src 'self'`.
+// dist/ also holds other builds (types, server): only the element's own outputs are cleared.
+function cleanWidgetOutputs(): Plugin {
+  let cleaned = false; // each output is its own build pass: clean before the first only
+  return {
+    name: 'clean-widget-outputs',
+    apply: 'build',
+    buildStart() {
+      if (cleaned) return;
+      cleaned = true;
+      for (const path of ['dist/widget', 'dist/mixpay-button.js', 'dist/mixpay-button.iife.js']) {
+        rmSync(path, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  publicDir: false,
+  plugins: [cleanWidgetOutputs()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    modulePreload: false,
+    copyPublicDir: false,
+    reportCompressedSize: false,
+    // Library mode: no HTML entry, and dynamic imports stay plain import() calls (no preload helper).
+    lib: { entry: 'widget/index.ts', name: 'MixpayCheckout' },
+    rolldownOptions: {
+      output: [
+        {
+          format: 'es',
+          minify: true, // library mode keeps ES output readable by default; merchants ship it as is
+          entryFileNames: 'mixpay-button.js',
+          chunkFileNames: 'widget/[name]-[hash].js',
+        },
+        {
+          format: 'iife',
+          minify: true,
+          name: 'MixpayCheckout',
+          entryFileNames: 'mixpay-button.iife.js',
+          codeSplitting: false,
+        },
+      ],
+    },
+  },
+});

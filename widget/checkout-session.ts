@@ -1,0 +1,354 @@
+import { html, type ReactiveController } from 'lit';
+import { createCheckout, fetchOrderStatus, orderEndpoints, ServerError, type OrderEndpoints } from './checkout-api.ts';
+import { chooseLink, type Environment, type LinkChoice, type LinkKind } from './choose-link.ts';
+import { ClockController } from './clock-controller.ts';
+import { dialogBody, statusText } from './dialog-view.ts';
+import { detectEnvironment } from './environment.ts';
+import { emit, type MixpayErrorCode } from './events.ts';
+import { formatAmount, formatCountdown } from './format.ts';
+import { loadStrings } from './i18n/load-strings.ts';
+import { directionOf, type Locale } from './i18n/locale.ts';
+import { en, type Strings } from './i18n/strings.ts';
+import type { MixpayButton } from './mixpay-button.ts';
+import { BadResponseError, type OrderStatus } from './order-status.ts';
+import { buildPayLink, randomTraceId } from './pay-link.ts';
+import { phaseOf, startsOver, type Phase } from './phase.ts';
+import type { QrMatrix } from './qr-matrix.ts';
+import { nextRetryDelay } from './retry.ts';
+import { isSafeUrl, walletSchemes } from './safe-url.ts';
+import { OrderStatusController } from './status-controller.ts';
+
+export { dialogStyles } from './dialog.styles.ts';
+
+/**
+ * Everything behind the button, loaded on first interest: creating the checkout, choosing and
+ * opening the link, the dialog, and following the status. State lives here; the host renders.
+ */
+export class CheckoutSession implements ReactiveController {
+  /** The order being paid, or null. */
+  order: OrderStatus | null = null;
+  /** True while the checkout is being created. */
+  busy = false;
+
+  #choice: LinkChoice | null = null;
+  #qr: QrMatrix | null = null;
+  #unreachable = false;
+  #error: string | null = null;
+  #linkOnly = false;
+  #copied = false;
+  #locale: Locale | null = null;
+  #strings: Strings = en;
+  #run = 0;
+  #abort: AbortController | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #failures = 0;
+  #expiryChecked = false;
+  #environment: Promise<Environment> | null = null;
+  readonly #clock: ClockController;
+  readonly #status: OrderStatusController;
+
+  constructor(private readonly host: MixpayButton) {
+    host.addController(this);
+    this.#clock = new ClockController(host);
+    this.#status = new OrderStatusController(host, {
+      onStatus: (order) => this.#onStatus(order),
+      onConnection: (state) => this.#set(() => (this.#unreachable = state === 'retrying')),
+      onFatal: (error) => this.#fail(error),
+    });
+    void this.#environmentNow().catch(() => undefined); // warm up while the customer decides
+  }
+
+  hostUpdate(): void {
+    if (this.host.locale !== this.#locale) void this.#useLocale(this.host.locale);
+    const awaiting = this.#phase() === 'awaiting' && this.order !== null;
+    this.#clock.run(awaiting);
+    if (awaiting && !this.#expiryChecked && this.order!.expires_at_t > 0 && this.order!.expires_at_t <= this.#clock.now) {
+      this.#expiryChecked = true; // the server decides when it is expired: ask it once, now
+      this.#status.checkNow();
+    }
+  }
+
+  hostDisconnected(): void {
+    this.#abort?.abort();
+    clearTimeout(this.#retryTimer);
+  }
+
+  /** Starts a checkout, or shows the dialog again while one is under way. */
+  open(): void {
+    if (startsOver(this.#phase())) void this.#start();
+    else void this.#showDialog();
+  }
+
+  close(): void {
+    this.host.renderRoot.querySelector('dialog')?.close();
+  }
+
+  /** The status line under the button (a live region). */
+  statusText(): string {
+    const phase = this.#phase();
+    const order = this.order;
+    const due = order?.amount_due ? formatAmount(order.amount_due, order.price_currency, this.#localeTag()) : '';
+    return statusText(this.#strings, phase, { due, reason: order?.failure_reason ?? null, error: this.#error });
+  }
+
+  renderDialog() {
+    const phase = this.#phase();
+    const order = this.order;
+    const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - this.#clock.now : null;
+    const locale = this.#localeTag();
+    const body = dialogBody({
+      phase,
+      t: this.#strings,
+      status: this.statusText(),
+      title: order?.title ?? '',
+      amount: this.#amountText(),
+      payee: this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
+      countdown: remaining === null ? null : formatCountdown(remaining, locale),
+      choice: this.#choice,
+      qr: this.#qr,
+      copied: this.#copied,
+      canStartOver: Boolean(this.host.product || this.#linkOnly),
+    }, {
+      openLink: (event) => this.#onLinkClick(event),
+      copyLink: () => void this.#copyLink(),
+      startOver: () => void this.#start(),
+      retry: () => this.#retry(),
+      close: () => this.close(),
+    });
+    return html`<dialog part="dialog" aria-labelledby="title" dir=${directionOf(this.host.locale)} lang=${locale}
+      @close=${this.#onDialogClose}>${body}</dialog>`;
+  }
+
+  #phase(): Phase {
+    if (this.#error !== null) return 'error';
+    if (this.#unreachable) return 'unreachable';
+    if (this.busy) return 'creating';
+    if (this.order) return phaseOf(this.order.status);
+    return this.#linkOnly ? 'link' : 'idle';
+  }
+
+  #localeTag(): string {
+    return this.#locale ?? 'en';
+  }
+
+  #amountText(): string {
+    const order = this.order;
+    const locale = this.#localeTag();
+    if (order) return formatAmount(order.price_amount, order.price_currency, locale);
+    const { quoteAmount, quoteAssetId } = this.host;
+    if (!this.#linkOnly || !quoteAmount) return '';
+    return formatAmount(quoteAmount, /^[a-z]{3}$/i.test(quoteAssetId) ? quoteAssetId : '', locale);
+  }
+
+  #set(change: () => unknown): void {
+    change();
+    this.host.requestUpdate();
+  }
+
+  async #useLocale(locale: Locale): Promise<void> {
+    this.#locale = locale;
+    let strings = en;
+    try {
+      strings = await loadStrings(locale);
+    } catch {
+      // a locale chunk that failed to load leaves the dialog in English
+    }
+    if (this.#locale === locale) this.#set(() => (this.#strings = strings));
+  }
+
+  #environmentNow(): Promise<Environment> {
+    if (this.host.environment) return Promise.resolve(this.host.environment);
+    return (this.#environment ??= detectEnvironment());
+  }
+
+  #reset(): number {
+    this.#abort?.abort();
+    clearTimeout(this.#retryTimer);
+    this.#status.stop();
+    this.order = null;
+    this.#choice = null;
+    this.#qr = null;
+    this.#error = null;
+    this.#unreachable = false;
+    this.#linkOnly = false;
+    this.#copied = false;
+    this.#expiryChecked = false;
+    return ++this.#run;
+  }
+
+  /** Starts a fresh checkout from the host's attributes. */
+  async #start(): Promise<void> {
+    const run = this.#reset();
+    const { server, product, orderId, payeeId } = this.host;
+    if (!server && payeeId) return this.#startLinkOnly(run);
+    if (!server || !(product || orderId)) {
+      return this.#fail(new Error('Set `server` and `product` (or `order`), or `payee-id` for a plain pay link.'), 'config');
+    }
+    this.#set(() => (this.busy = true));
+    void this.#showDialog();
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      const environment = this.#environmentNow();
+      let order: OrderStatus;
+      let endpoints: OrderEndpoints;
+      if (product) {
+        ({ order, ...endpoints } = await createCheckout(server, product, abort.signal));
+      } else {
+        endpoints = orderEndpoints(server, orderId);
+        const answer = await fetchOrderStatus(endpoints.statusUrl, null, abort.signal);
+        if (!answer) throw new BadResponseError('304 to a first request');
+        order = answer.order;
+      }
+      const env = await environment;
+      if (run !== this.#run) return;
+      this.#failures = 0;
+      this.busy = false;
+      await this.#present(run, env, order, endpoints);
+    } catch (error) {
+      if (run !== this.#run || abort.signal.aborted) return;
+      this.busy = false;
+      if (error instanceof ServerError && error.retryable) return this.#retryLater(error);
+      this.#fail(error);
+    }
+  }
+
+  async #present(run: number, env: Environment, order: OrderStatus, endpoints: OrderEndpoints): Promise<void> {
+    this.#onStatus(order);
+    const choice = chooseLink(env, order.links);
+    if (!choice) return this.#fail(new BadResponseError('the order has no link this device can open'));
+    const refused = [choice.url, choice.qrUrl ?? choice.url].find((url) => !this.#safe(url));
+    if (refused !== undefined) return this.#refuse(refused);
+    this.#set(() => (this.#choice = choice));
+    this.#status.follow(endpoints, order);
+    await this.#follow(run, choice);
+  }
+
+  async #startLinkOnly(run: number): Promise<void> {
+    const { payeeId, quoteAmount, quoteAssetId, settlementAssetId, remark, payBase } = this.host;
+    let url: string;
+    try {
+      url = buildPayLink({ payeeId, quoteAmount, quoteAssetId, settlementAssetId, remark, traceId: randomTraceId() }, payBase);
+    } catch (error) {
+      return this.#fail(error, 'config');
+    }
+    if (!this.#safe(url)) return this.#refuse(url);
+    this.#set(() => (this.#linkOnly = true));
+    void this.#showDialog();
+    const env = await this.#environmentNow();
+    if (run !== this.#run) return;
+    const choice = chooseLink(env, { checkout_url: url, universal_url: url, deep_link: '' })!;
+    this.#set(() => (this.#choice = choice));
+    await this.#follow(run, choice);
+  }
+
+  // Desktop and in-app browsers get a QR code; phones and wallets leave for the link at once.
+  async #follow(run: number, choice: LinkChoice): Promise<void> {
+    if (!choice.showQr) {
+      this.#openLink(choice.kind, choice.url);
+      return;
+    }
+    try {
+      const { qrMatrix } = await import('./qr-matrix.ts');
+      if (run === this.#run && choice.qrUrl) this.#set(() => (this.#qr = qrMatrix(choice.qrUrl!)));
+    } catch (error) {
+      // No QR code (chunk failed to load, link too long): the link and copy button still work.
+      emit(this.host, 'mixpay-error', { code: 'network', message: `QR code unavailable: ${String(error)}` });
+    }
+  }
+
+  #onStatus(order: OrderStatus): void {
+    const before = this.order?.status;
+    this.#set(() => {
+      this.order = order;
+      this.#unreachable = false;
+    });
+    if (before === order.status) return;
+    const host = this.host;
+    emit(host, 'mixpay-status', { order });
+    if (order.status === 'PAID' || order.status === 'RESOLVED') emit(host, 'mixpay-success', { order });
+    else if (order.status === 'FAILED' || order.status === 'CANCELED') emit(host, 'mixpay-failed', { order, reason: order.failure_reason });
+    else if (order.status === 'EXPIRED') emit(host, 'mixpay-expired', { order });
+  }
+
+  #safe(url: string): boolean {
+    return isSafeUrl(url, walletSchemes(this.host.allowedSchemes));
+  }
+
+  /** Opens a link after the URL policy and the host page's `mixpay-open` veto. */
+  #openLink(kind: LinkKind, url: string): void {
+    if (!this.#safe(url)) return this.#refuse(url);
+    if (emit(this.host, 'mixpay-open', { kind, url }, { cancelable: true })) this.host.navigate(url);
+  }
+
+  // The link's own default action opens it (a new tab needs the click's user gesture).
+  #onLinkClick(event: Event): void {
+    const choice = this.#choice;
+    if (!choice || !this.#safe(choice.url)) {
+      event.preventDefault();
+      if (choice) this.#refuse(choice.url);
+    } else if (!emit(this.host, 'mixpay-open', { kind: choice.kind, url: choice.url }, { cancelable: true })) {
+      event.preventDefault();
+    }
+  }
+
+  #refuse(url: string): void {
+    this.#status.stop();
+    this.#set(() => {
+      this.#choice = null;
+      this.#error = this.#strings.unsafeLink;
+    });
+    emit(this.host, 'mixpay-error', {
+      code: 'unsafe-url',
+      message: 'Refused a link outside the URL policy (https, http on localhost, or an allowed wallet scheme).',
+      url,
+    });
+  }
+
+  #fail(error: unknown, code?: MixpayErrorCode): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const serverCode = error instanceof ServerError ? error.code : undefined;
+    this.#set(() => {
+      this.busy = false;
+      this.#error = message;
+    });
+    const inferred: MixpayErrorCode =
+      error instanceof BadResponseError || serverCode === 'BAD_RESPONSE' ? 'bad-response' : 'server';
+    emit(this.host, 'mixpay-error', { code: code ?? inferred, message, ...(serverCode ? { serverCode } : {}) });
+  }
+
+  #retryLater(error: ServerError): void {
+    this.#failures++;
+    this.#set(() => (this.#unreachable = true));
+    emit(this.host, 'mixpay-error', { code: 'network', message: error.message, serverCode: error.code });
+    this.#retryTimer = setTimeout(() => void this.#start(), nextRetryDelay(this.#failures));
+  }
+
+  #retry(): void {
+    if (this.#status.active) this.#status.checkNow();
+    else void this.#start();
+  }
+
+  async #showDialog(): Promise<void> {
+    await this.host.updateComplete; // the dialog is rendered by the host
+    const dialog = this.host.renderRoot.querySelector('dialog');
+    if (dialog && !dialog.open && this.host.isConnected) dialog.showModal();
+  }
+
+  #onDialogClose = (): void => {
+    this.host.renderRoot.querySelector<HTMLButtonElement>('.pay')?.focus();
+    emit(this.host, 'mixpay-close', {});
+  };
+
+  async #copyLink(): Promise<void> {
+    const url = this.#choice?.qrUrl ?? this.#choice?.url;
+    if (!url) return;
+    try {
+      await navigator.clipboard.writeText(url);
+      this.#set(() => (this.#copied = true));
+    } catch {
+      // Clipboard refused (no permission, insecure page): select the text for the customer to copy.
+      this.host.renderRoot.querySelector<HTMLInputElement>('#link')?.select();
+    }
+  }
+}

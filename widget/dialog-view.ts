@@ -1,0 +1,113 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { LinkChoice } from './choose-link.ts';
+import type { Strings } from './i18n/strings.ts';
+import type { Phase } from './phase.ts';
+import { qrCodeTemplate } from './qr-code.ts';
+import type { QrMatrix } from './qr-matrix.ts';
+
+/** Everything the dialog shows, already formatted for the locale. */
+export interface DialogModel {
+  phase: Phase;
+  t: Strings;
+  status: string;
+  title: string;
+  amount: string;
+  payee: string;
+  countdown: string | null;
+  choice: LinkChoice | null;
+  qr: QrMatrix | null;
+  copied: boolean;
+  canStartOver: boolean;
+}
+
+/** What the dialog's controls do. */
+export interface DialogActions {
+  openLink(event: Event): void;
+  copyLink(): void;
+  startOver(): void;
+  retry(): void;
+  close(): void;
+}
+
+const SHOWS_LINKS: ReadonlySet<Phase> = new Set(['awaiting', 'paid-less', 'link', 'unreachable']);
+
+/** The text of the status line for a phase (also read out by the live regions). */
+export function statusText(t: Strings, phase: Phase, detail: { due?: string; reason?: string | null; error?: string | null }): string {
+  switch (phase) {
+    case 'idle': return '';
+    case 'creating': return t.creating;
+    case 'link': return t.linkOnly;
+    case 'awaiting': return t.awaiting;
+    case 'pending': return t.pending;
+    case 'paid-less': return t.paidLess(detail.due ?? '');
+    case 'paid': return t.paid;
+    case 'failed': return detail.reason ? t.failedReason(detail.reason) : t.failed;
+    case 'expired': return t.expired;
+    case 'canceled': return t.canceled;
+    case 'refund-pending': return t.refundPending;
+    case 'refunded': return t.refunded;
+    case 'unreachable': return t.unreachable;
+    case 'error': return detail.error ? `${t.error}: ${detail.error}` : t.error;
+  }
+}
+
+/** The inside of the dialog. */
+export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
+  const { t, choice } = m;
+  const links = SHOWS_LINKS.has(m.phase) && choice ? choice : null;
+  return html`
+    <header class="head">
+      <h2 id="title">${t.dialogTitle}</h2>
+      <button class="close" type="button" aria-label=${t.close} @click=${on.close}>×</button>
+    </header>
+    ${m.title ? html`<p class="title">${m.title}</p>` : nothing}
+    ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
+    <p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>
+    ${m.countdown ? html`<p class="countdown">${t.expiresIn(m.countdown)}</p>` : nothing}
+    ${links ? linkBlock(m, links, on) : nothing}
+    ${actions(m, on)}
+  `;
+}
+
+function linkBlock(m: DialogModel, choice: LinkChoice, on: DialogActions): TemplateResult {
+  const { t } = m;
+  const opensApp = choice.kind === 'deep';
+  const label = m.phase === 'paid-less' ? t.payRest : opensApp ? t.openWallet : t.openCheckout;
+  const qrUrl = choice.showQr ? choice.qrUrl : null;
+  return html`
+    ${m.qr && qrUrl
+      ? html`<figure>
+          ${qrCodeTemplate(m.qr, t.qrLabel(m.amount, m.payee))}
+          <figcaption>${t.scan}</figcaption>
+        </figure>`
+      : nothing}
+    ${choice.openInBrowserHint ? html`<p class="hint">${t.openInBrowser}</p>` : nothing}
+    <a class="primary" part="link" href=${choice.url} target=${choice.showQr ? '_blank' : '_self'}
+      rel="noopener noreferrer" @click=${on.openLink}>${label}</a>
+    ${qrUrl
+      ? html`<dl>
+          <dt>${t.amount}</dt><dd>${m.amount}</dd>
+          <dt>${t.payee}</dt><dd>${m.payee}</dd>
+        </dl>
+        <div class="copy">
+          <label for="link">${t.paymentLink}</label>
+          <div>
+            <input id="link" readonly .value=${qrUrl} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+            <button type="button" @click=${on.copyLink}>${m.copied ? t.copied : t.copyLink}</button>
+          </div>
+        </div>`
+      : nothing}
+  `;
+}
+
+function actions(m: DialogModel, on: DialogActions): TemplateResult | typeof nothing {
+  const { t } = m;
+  if (m.phase === 'unreachable' || m.phase === 'error') {
+    return html`<button class="primary" type="button" @click=${on.retry}>${t.retry}</button>`;
+  }
+  if ((m.phase === 'expired' || m.phase === 'failed' || m.phase === 'canceled') && m.canStartOver) {
+    return html`<button class="primary" type="button" @click=${on.startOver}>${t.newCheckout}</button>`;
+  }
+  if (m.phase === 'paid') return html`<button class="primary" type="button" @click=${on.close}>${t.close}</button>`;
+  return nothing;
+}

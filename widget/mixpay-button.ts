@@ -1,0 +1,170 @@
+import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { buttonStyles } from './button.styles.ts';
+import type { CheckoutSession } from './checkout-session.ts';
+import type { Environment } from './choose-link.ts';
+import { emit } from './events.ts';
+import { PAY_LABELS, resolveLocale, type Locale } from './i18n/locale.ts';
+import type { OrderStatus } from './order-status.ts';
+import { DEFAULT_PAY_BASE } from './pay-link.ts';
+
+/**
+ * A checkout button for MixPay payments through the mixpay-checkout companion server: it creates
+ * the checkout, opens the link that works on the customer's device, and shows the payment's
+ * status until it is final. Without a server, `payee-id` makes a plain pay link (tips only).
+ *
+ * Only the button is loaded up front; the dialog, the status follower and the string tables load
+ * when the customer points at or focuses the button.
+ *
+ * @summary Pay with MixPay: one button, every device, every payment state.
+ *
+ * @slot - The button's label (default: "Pay with MixPay" in the page's language).
+ *
+ * @event {CustomEvent<MixpayOpenDetail>} mixpay-open - Before a link is opened: `{kind, url}`. Cancelable: cancel it and nothing is opened.
+ * @event {CustomEvent<MixpayStatusDetail>} mixpay-status - Every change of the order's status: `{order}`.
+ * @event {CustomEvent<MixpayStatusDetail>} mixpay-success - The order is paid (PAID, or RESOLVED by the merchant): `{order}`.
+ * @event {CustomEvent<MixpayFailedDetail>} mixpay-failed - The payment failed or the order was canceled: `{order, reason}`.
+ * @event {CustomEvent<MixpayStatusDetail>} mixpay-expired - The order expired unpaid: `{order}`.
+ * @event {CustomEvent<MixpayErrorDetail>} mixpay-error - Something went wrong: `{code, message, serverCode?, url?}`.
+ * @event {CustomEvent} mixpay-close - The dialog was closed.
+ *
+ * @csspart button - The pay button.
+ * @csspart dialog - The checkout dialog.
+ * @csspart qr - The QR code (an SVG, always black on white with its quiet zone).
+ * @csspart status - The status lines (under the button and in the dialog; both are live regions).
+ * @csspart amount - The amount in the dialog.
+ * @csspart link - The "Open checkout" link in the dialog.
+ *
+ * @cssproperty [--mixpay-accent=light-dark(#1f6feb, #4493f8)] - Background of the button and primary actions.
+ * @cssproperty [--mixpay-accent-text=light-dark(#fff, #0d1117)] - Text on the accent colour.
+ * @cssproperty [--mixpay-radius=8px] - Corner radius of the button and the dialog.
+ * @cssproperty [--mixpay-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--mixpay-dialog-background=light-dark(#fff, #161b22)] - Dialog background.
+ * @cssproperty [--mixpay-dialog-text=light-dark(#1f2328, #e6edf3)] - Dialog text.
+ * @cssproperty [--mixpay-muted-text=light-dark(#59636e, #9198a1)] - Secondary text.
+ * @cssproperty [--mixpay-success=light-dark(#1a7f37, #3fb950)] - Colour of the "paid" status.
+ * @cssproperty [--mixpay-danger=light-dark(#cf222e, #ff7b72)] - Colour of failures and errors.
+ * @cssproperty [--mixpay-qr-size=220px] - Width and height of the QR code.
+ */
+export class MixpayButton extends LitElement {
+  static override styles = buttonStyles;
+
+  static override properties = {
+    server: {},
+    product: {},
+    orderId: { attribute: 'order' },
+    payeeId: { attribute: 'payee-id' },
+    quoteAmount: { attribute: 'quote-amount' },
+    quoteAssetId: { attribute: 'quote-asset-id' },
+    settlementAssetId: { attribute: 'settlement-asset-id' },
+    remark: {},
+    payBase: { attribute: 'pay-base' },
+    payeeName: { attribute: 'payee-name' },
+    allowedSchemes: { attribute: 'allowed-schemes' },
+    theme: { reflect: true },
+    lang: { reflect: true },
+    environment: { attribute: false },
+  };
+
+  /** Base URL of the companion server, e.g. `https://shop.example` (trailing slashes are ignored). */
+  declare server: string;
+  /** Catalog product id to create a checkout for (the server sets the price). */
+  declare product: string;
+  /** Id of an order the merchant's backend created (attribute `order`), instead of `product`. */
+  declare orderId: string;
+  /** Link-only mode: Mixin UUID of the payee. Plain pay links can be edited by the payer: donations and tips only. */
+  declare payeeId: string;
+  /** Link-only mode: the amount to ask for, a decimal string such as `5` or `2.50`. */
+  declare quoteAmount: string;
+  /** Link-only mode: asset id, or lowercase fiat code such as `usd`, the amount is quoted in. */
+  declare quoteAssetId: string;
+  /** Link-only mode: asset id the payee receives. */
+  declare settlementAssetId: string;
+  /** Link-only mode: remark shown to the payee. */
+  declare remark: string;
+  /** Link-only mode: base of the plain pay link (default `https://mixpay.me/pay`). */
+  declare payBase: string;
+  /** Payee named in the QR code's text alternative (default: the page's host name, or `payee-id`). */
+  declare payeeName: string;
+  /** Extra wallet URL schemes the element may open besides `mixin:` and `bnc:` (space or comma separated). */
+  declare allowedSchemes: string;
+  /** Colour theme; `auto` follows `prefers-color-scheme`. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Language of the element (else the nearest `[lang]` ancestor's, else the browser's). */
+  declare lang: string;
+  /** Overrides environment detection, for host apps that know where they run. */
+  declare environment: Environment | null;
+
+  /** @internal The resolved locale (read by the checkout session). */
+  locale: Locale = 'en';
+
+  private _session: CheckoutSession | null = null;
+  private _loading: Promise<CheckoutSession> | null = null;
+
+  constructor() {
+    super();
+    this.server = '';
+    this.product = '';
+    this.orderId = '';
+    this.payeeId = '';
+    this.quoteAmount = '';
+    this.quoteAssetId = '';
+    this.settlementAssetId = '';
+    this.remark = '';
+    this.payBase = DEFAULT_PAY_BASE;
+    this.payeeName = '';
+    this.allowedSchemes = '';
+    this.theme = 'auto';
+    this.environment = null;
+  }
+
+  /** The order being paid, as last reported by the server (read-only), or null before a checkout exists. */
+  get order(): Readonly<OrderStatus> | null {
+    return this._session?.order ?? null;
+  }
+
+  /** Starts a checkout, or shows the dialog again while one is under way. */
+  open(): void {
+    void this._load().then((session) => session?.open());
+  }
+
+  /** Closes the dialog; the status is still followed. */
+  close(): void {
+    this._session?.close();
+  }
+
+  /**
+   * Leaves the page for `url`, which has passed the URL policy and the `mixpay-open` event.
+   * @internal
+   */
+  navigate(url: string): void {
+    window.location.assign(url);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang') || !this.hasUpdated) this.locale = resolveLocale(this);
+  }
+
+  protected override render() {
+    const session = this._session;
+    return html`<button class="pay" part="button" type="button" aria-haspopup="dialog"
+        aria-busy=${session?.busy ? 'true' : 'false'} @click=${this.open}
+        @pointerenter=${this._load} @focus=${this._load}><slot>${PAY_LABELS[this.locale]}</slot></button>
+      <span class="outer-status" part="status" role="status">${session?.statusText() ?? ''}</span>
+      ${session ? session.renderDialog() : nothing}`;
+  }
+
+  // The rest of the element arrives on first interest (hover, focus, click or open()).
+  private _load(): Promise<CheckoutSession | null> {
+    this._loading ??= import('./checkout-session.ts').then(({ CheckoutSession, dialogStyles }) => {
+      adoptStyles(this.renderRoot as ShadowRoot, [buttonStyles, dialogStyles]);
+      this._session = new CheckoutSession(this);
+      this.requestUpdate();
+      return this._session;
+    });
+    return this._loading.catch((error: unknown) => {
+      this._loading = null; // let the next click try again
+      emit(this, 'mixpay-error', { code: 'network', message: `The checkout could not be loaded: ${String(error)}` });
+      return null;
+    });
+  }
+}
