@@ -34,9 +34,10 @@ const assetSchema = z
     /** Alert the operator when the bot holds less than this (optional). */
     alert_below: decimal.optional(),
   })
-  .refine((a) => new Big(a.min).gt(0), { message: 'must be greater than zero', path: ['min'] })
-  .refine((a) => new Big(a.min).lte(new Big(a.max)), { message: 'must not be less than min', path: ['max'] })
-  .refine((a) => new Big(a.fee).lt(1), { message: 'must be a fraction below 1 (0.01 = 1 %)', path: ['fee'] });
+  // Zod runs these even when a field above failed, so each guards its own inputs.
+  .refine((a) => !isDecimal(a.min) || new Big(a.min).gt(0), { message: 'must be greater than zero', path: ['min'] })
+  .refine((a) => !isDecimal(a.min) || !isDecimal(a.max) || new Big(a.min).lte(new Big(a.max)), { message: 'must not be less than min', path: ['max'] })
+  .refine((a) => !isDecimal(a.fee) || new Big(a.fee).lt(1), { message: 'must be a fraction below 1 (0.01 = 1 %)', path: ['fee'] });
 
 const payeesSchema = z
   .object({ allow: z.array(uuid).optional(), deny: z.array(uuid).optional() })

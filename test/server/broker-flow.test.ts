@@ -1,0 +1,149 @@
+/**
+ * The whole broker flow over real HTTP against the sandbox (issue 5, "End-to-end test"): limits →
+ * create order → the customer pays in the sandbox wallet → MixPay's bot receives exactly `amount`
+ * with the right trace_id and memo, once → MixPay refunds → the customer is refunded by the wallet.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import Big from 'big.js';
+import { backends, type TestStore } from '../support/stores.ts';
+import { startBrokerWorkers } from '../../server/broker/index.ts';
+import { findOrder } from '../../server/broker/orders.ts';
+import { DEV_ASSETS, DEV_MIXPAY_BOT_ID } from '../../server/broker/config.ts';
+import { DEV_BROKER_BOT } from '../../server/sandbox/mixin/dev-bot.ts';
+import { eventually, startBrokerWorld, type BrokerWorld } from './broker-world.ts';
+
+const PAYEE = 'a0d7791408776b47eb1dd3f94ed15d6a';
+
+async function envelope(response: Response) {
+  assert.match(response.headers.get('content-type') ?? '', /json/);
+  return (await response.json()) as { code: number; success: boolean; message: string; data: any };
+}
+
+for (const backend of await backends()) {
+  describe(`broker flow over HTTP (${backend.name})`, () => {
+    let store: TestStore;
+    let world: BrokerWorld;
+    let workers: { stop(): Promise<void> };
+
+    before(async () => {
+      store = await backend.create();
+      world = await startBrokerWorld(store, { tweak: (raw) => (raw.wallets.binance.assets[DEV_ASSETS.btc].alert_below = '5') });
+      workers = startBrokerWorkers(world.deps);
+      await eventually(() => store.db.selectFrom('broker_balances').selectAll().executeTakeFirst(), 'the first balance sync');
+    });
+    after(async () => {
+      await workers.stop();
+      await world.close();
+      await store.dispose();
+    });
+
+    async function order(wallet: 'binance' | 'mugglepay', amount: string, extra: Record<string, string> = {}) {
+      const trace_id = randomUUID();
+      const memo = Buffer.from(`PM|${randomUUID()}|`).toString('base64');
+      const fields = {
+        payee_id: PAYEE, wallet, asset_id: DEV_ASSETS.usdt, amount, trace_id, memo,
+        expired_at: String(Math.floor(Date.now() / 1000) + 900), return_url: 'https://mixpay.me/pay/done', opponent_id: DEV_MIXPAY_BOT_ID, ...extra,
+      };
+      const answer = await envelope(await fetch(`${world.url}/mixpay/create_order`, { method: 'POST', body: new URLSearchParams(fields) }));
+      assert.equal(answer.code, 0, answer.message);
+      return { ...fields, links: answer.data as { checkout_url: string; deep_link: string; universal_url: string } };
+    }
+
+    /** The customer presses "Pay" on the wallet's hosted page and follows the redirects home. */
+    async function customerPays(checkoutUrl: string, action: string) {
+      const page = await fetch(checkoutUrl);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), new RegExp(`action="[^"]*${action}"`));
+      const paid = await fetch(`${checkoutUrl}/${action}`, { method: 'POST', redirect: 'manual' });
+      assert.equal(paid.status, 303);
+      const back = await fetch(paid.headers.get('location')!, { redirect: 'manual' });
+      assert.equal(back.status, 302);
+      return back.headers.get('location');
+    }
+
+    for (const wallet of ['binance', 'mugglepay'] as const) {
+      test(`${wallet}: limits → order → paid → MixPay's bot gets exactly amount once → MixPay refund → customer refunded`, async () => {
+        const range = await envelope(await fetch(`${world.url}/mixpay/assets/range?payee_id=${PAYEE}&wallet=${wallet}`));
+        assert.equal(range.code, 0);
+        assert.deepEqual(range.data.map((a: { asset_id: string }) => a.asset_id), [DEV_ASSETS.usdt, DEV_ASSETS.btc]);
+
+        const before = new Big(world.mixin.balanceOf(DEV_BROKER_BOT.app_id, DEV_ASSETS.usdt));
+        const o = await order(wallet, '12.34');
+        assert.equal(await customerPays(o.links.checkout_url, wallet === 'binance' ? 'pay' : 'pay'), 'https://mixpay.me/pay/done');
+
+        const sent = await eventually(() => {
+          const list = world.mixin.transfers({ trace_id: o.trace_id });
+          return list.length ? list : null;
+        }, 'the transfer to MixPay');
+        await eventually(async () => (await findOrder(store.db, o.trace_id))?.status === 'SETTLED', 'the order to settle');
+        assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length, 1);
+        assert.equal(sent[0]!.amount, '-12.34');
+        assert.equal(sent[0]!.opponent_id, DEV_MIXPAY_BOT_ID);
+        assert.equal(sent[0]!.memo, o.memo);
+        assert.equal(sent[0]!.asset_id, DEV_ASSETS.usdt);
+        assert.equal(new Big(world.mixin.balanceOf(DEV_BROKER_BOT.app_id, DEV_ASSETS.usdt)).toFixed(), before.minus('12.34').toFixed());
+        const stored = await findOrder(store.db, o.trace_id);
+        assert.equal(stored?.pay_amount, '12.4634');
+
+        const refund = await fetch(`${world.url}/sandbox/mixin/_sandbox/refund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trace_id: o.trace_id, code: '40000' }) });
+        assert.equal(refund.status, 200);
+        const refunded = await eventually(async () => {
+          const row = await findOrder(store.db, o.trace_id);
+          return row?.status === 'REFUNDED' ? row : null;
+        }, 'the customer refund');
+        assert.equal(refunded.refund_code, '40000');
+        assert.equal(refunded.refund_reason, 'payment overtime');
+        if (wallet === 'binance') {
+          const upstream = world.binance.orders.get(refunded.upstream_id!)!;
+          assert.deepEqual(upstream.refunds.map((r) => r.refundAmount), ['12.4634']);
+          assert.equal(upstream.status, 'FULL_REFUNDED');
+        } else {
+          assert.equal(world.mugglepay.orders.get(refunded.upstream_id!)!.status, 'REFUNDED');
+        }
+        // Nothing is paid to MixPay again and the money job is done.
+        assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length, 1);
+      });
+    }
+
+    test('a payment the broker learns of after expired_at is refunded through the wallet, not sent to MixPay', async () => {
+      const o = await order('mugglepay', '2');
+      world.clock.offsetMs = 901_000;
+      try {
+        await customerPays(o.links.checkout_url, 'pay');
+        const row = await eventually(async () => {
+          const r = await findOrder(store.db, o.trace_id);
+          return r?.status === 'REFUNDED' ? r : null;
+        }, 'the late refund');
+        assert.ok(row.paid_at! > Number(row.expired_at));
+        assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length, 0);
+        assert.equal(world.mugglepay.orders.get(row.upstream_id!)!.status, 'REFUNDED');
+      } finally {
+        world.clock.offsetMs = 0;
+      }
+    });
+
+    test('an incoming transfer that is not a MixPay refund is recorded for the operator', async () => {
+      const deposit = await fetch(`${world.url}/sandbox/mixin/_sandbox/deposit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asset_id: DEV_ASSETS.usdt, amount: '1.5', memo: 'thanks' }) });
+      const snapshot = ((await deposit.json()) as { data: { trace_id: string } }).data;
+      const row = await eventually(() => store.db.selectFrom('broker_incoming').selectAll().where('trace_id', '=', snapshot.trace_id).executeTakeFirst(), 'the unmatched transfer');
+      assert.equal(row.outcome, 'unmatched');
+      assert.equal(row.amount, '1.5');
+      const unknownRefund = await fetch(`${world.url}/sandbox/mixin/_sandbox/refund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trace_id: randomUUID(), asset_id: DEV_ASSETS.usdt, amount: '1', code: '49999' }) });
+      const refundSnapshot = ((await unknownRefund.json()) as { data: { trace_id: string } }).data;
+      const refundRow = await eventually(() => store.db.selectFrom('broker_incoming').selectAll().where('trace_id', '=', refundSnapshot.trace_id).executeTakeFirst(), 'the unknown refund');
+      assert.equal(refundRow.outcome, 'unmatched');
+      assert.match(refundRow.note, /unknown trace_id .* 49999/);
+    });
+
+    test('a low balance is alerted with a log line and a signed POST', async () => {
+      // BTC's threshold is 5 and the sandbox bot holds 0.1.
+      const alert = await eventually(() => world.mixin.alerts.find((a) => a.body.includes('low_balance')), 'the alert POST');
+      const header = alert.headers['mixpay-checkout-signature']!;
+      const [, t, v1] = header.match(/^t=(\d+),v1=([0-9a-f]{64})$/)!;
+      assert.equal(v1, createHmac('sha256', world.config.alerts.secret!).update(`${t}.${alert.body}`).digest('hex'));
+      assert.ok(world.logs.some((line) => line.includes('[broker alert] low_balance')));
+    });
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * One real HTTP server holding the broker (under /mixpay) and the sandbox's Mixin, Binance Pay
+ * and MugglePay (under /sandbox/...), configured with the development broker config, as
+ * `npm start` composes them.
+ */
+import { Hono } from 'hono';
+import { listen, type Listening } from '../support/http.ts';
+import { brokerDevelopmentConfig, parseBrokerConfig, type BrokerConfig } from '../../server/broker/config.ts';
+import { createBrokerApp } from '../../server/broker/app.ts';
+import { createBrokerDeps, type BrokerDeps } from '../../server/broker/deps.ts';
+import { createMixinSandbox, type MixinSandbox, type MixinSandboxOptions } from '../../server/sandbox/mixin/index.ts';
+import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
+import { createMugglePaySandbox, type MugglePaySandbox } from '../../server/sandbox/mugglepay/index.ts';
+import type { Store } from '../../server/store/db.ts';
+
+export interface BrokerWorld {
+  url: string;
+  deps: BrokerDeps;
+  config: BrokerConfig;
+  mixin: MixinSandbox;
+  binance: BinanceSandbox;
+  mugglepay: MugglePaySandbox;
+  logs: string[];
+  clock: { offsetMs: number };
+  close(): Promise<void>;
+}
+
+export async function startBrokerWorld(
+  store: Store,
+  options: { mixin?: MixinSandboxOptions; tweak?: (config: Record<string, any>) => void } = {},
+): Promise<BrokerWorld> {
+  const mixin = createMixinSandbox(options.mixin);
+  const binance = createBinanceSandbox({ webhookRetryMs: 100 });
+  const mugglepay = createMugglePaySandbox({ callbackRetryMs: 100 });
+  const root = new Hono();
+  let handler: Hono = new Hono();
+  root.all('*', (c) => handler.fetch(c.req.raw));
+  const server: Listening = await listen(root.fetch);
+  const raw = JSON.parse(JSON.stringify(brokerDevelopmentConfig(server.url)));
+  raw.intervals = { balances_ms: 100, snapshots_ms: 100, jobs_ms: 100, wallet_poll_ms: 200 };
+  raw.mixin.timeout_ms = 3000;
+  options.tweak?.(raw);
+  const config = parseBrokerConfig(raw);
+  const logs: string[] = [];
+  const clock = { offsetMs: 0 };
+  const deps = createBrokerDeps({ config, store, publicUrl: server.url, now: () => Date.now() + clock.offsetMs, log: (line) => void logs.push(line) });
+  handler = new Hono()
+    .route('/mixpay', createBrokerApp(deps))
+    .route('/sandbox/mixin', mixin.app)
+    .route('/sandbox/binance', binance.app)
+    .route('/sandbox/mugglepay', mugglepay.app);
+  return {
+    url: server.url,
+    deps,
+    config,
+    mixin,
+    binance,
+    mugglepay,
+    logs,
+    clock,
+    async close() {
+      binance.stop();
+      mugglepay.stop();
+      await server.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, ms = 8000): Promise<NonNullable<T>> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
