@@ -34,7 +34,7 @@ import { DEFAULT_PAY_BASE } from './pay-link.ts';
  * @csspart amount - The amount in the dialog.
  * @csspart link - The "Open checkout" link in the dialog.
  *
- * @cssproperty [--mixpay-accent=light-dark(#1f6feb, #4493f8)] - Background of the button and primary actions.
+ * @cssproperty [--mixpay-accent=light-dark(#0969da, #4493f8)] - Background of the button and primary actions.
  * @cssproperty [--mixpay-accent-text=light-dark(#fff, #0d1117)] - Text on the accent colour.
  * @cssproperty [--mixpay-radius=8px] - Corner radius of the button and the dialog.
  * @cssproperty [--mixpay-font=system-ui, sans-serif] - Font family.
@@ -141,7 +141,7 @@ export class MixpayButton extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('lang') || !this.hasUpdated) this.locale = resolveLocale(this);
+    if (changed.has('lang') || !this.hasUpdated) this.locale = resolveLocale(this, this.lang);
   }
 
   protected override render() {

@@ -33,8 +33,13 @@ export function matchLocale(tag: string | null | undefined): Locale | null {
  * The element's locale: its own `lang`, else the nearest ancestor's, else the browser's
  * languages, else English. A page language we lack gives English, not the browser's language.
  */
-export function resolveLocale(element: Element, languages: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
-  const tagged = element.closest('[lang]')?.getAttribute('lang');
+export function resolveLocale(
+  element: Element,
+  own: string | null | undefined = element.getAttribute('lang'),
+  languages: readonly string[] = navigator.languages ?? [navigator.language],
+): Locale {
+  // `own` first: a property set from script reaches the attribute only after this runs.
+  const tagged = own || element.parentElement?.closest('[lang]')?.getAttribute('lang');
   if (tagged) return matchLocale(tagged) ?? 'en';
   for (const language of languages) {
     const match = matchLocale(language);
