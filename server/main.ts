@@ -13,6 +13,7 @@ import { StatusBus } from './merchant/status-bus.ts';
 import { MixPayClient } from './mixpay/client.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { brokerDevelopmentConfig, createBrokerApp, createBrokerDeps, loadBrokerConfig, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -58,12 +59,27 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     mounts.push({ path: '/sandbox', app: sandbox });
     stops.push(() => sandbox.stop());
   }
+  // Broker mode (issue 5): on when BROKER_CONFIG_FILE names a config; with the sandbox on and no
+  // file, a development broker whose bot and wallets are the sandbox's. Mounted after the
+  // merchant's /mixpay/callback, which createApp registers first.
+  const brokerConfig = loadBrokerConfig(process.env) ?? (config.MIXPAY_SANDBOX ? brokerDevelopmentConfig(config.PUBLIC_URL) : null);
+  let brokerDeps: BrokerDeps | undefined;
+  if (brokerConfig) {
+    brokerDeps = createBrokerDeps({ config: brokerConfig, store, publicUrl: config.PUBLIC_URL, log: say });
+    mounts.push({ path: '/mixpay', app: createBrokerApp(brokerDeps) });
+    say(`broker mode: wallets ${Object.keys(brokerConfig.wallets).join(', ')}${config.MIXPAY_SANDBOX ? `; try it at ${config.PUBLIC_URL}/sandbox/mixpay-checkout` : ''}`);
+  }
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
   const app = createApp(deps, { mounts });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
+  if (brokerDeps) {
+    // Started once listening: in development the bot's Mixin is this very server.
+    const workers = startBrokerWorkers(brokerDeps);
+    stops.unshift(() => workers.stop());
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   return {

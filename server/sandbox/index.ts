@@ -4,6 +4,10 @@
  */
 import { Hono } from 'hono';
 import { createMixPaySandbox } from './mixpay/index.ts';
+import { createMixinSandbox } from './mixin/index.ts';
+import { createBinanceSandbox } from './binance/index.ts';
+import { createMugglePaySandbox } from './mugglepay/index.ts';
+import { createMixPayCheckoutSandbox } from './mixpay-checkout/index.ts';
 
 export interface SandboxOptions {
   /** Multiplies callback retry delays (1 = the providers' real schedules). */
@@ -20,7 +24,16 @@ export type SandboxApp = Hono & { stop(): void };
 
 export function createSandbox(options: SandboxOptions): SandboxApp {
   const mixpay = createMixPaySandbox(options);
-  const stops = [mixpay.stop];
-  const app = new Hono().route('/mixpay', mixpay.app);
+  // Broker mode's outside parties: Mixin, two upstream wallets, and MixPay's checkout page.
+  const mixin = createMixinSandbox({ now: options.now });
+  const binance = createBinanceSandbox({ now: options.now, fetch: options.fetch, log: options.log });
+  const mugglepay = createMugglePaySandbox({ now: options.now, fetch: options.fetch, log: options.log });
+  const stops = [mixpay.stop, binance.stop, mugglepay.stop];
+  const app = new Hono()
+    .route('/mixpay', mixpay.app)
+    .route('/mixin', mixin.app)
+    .route('/binance', binance.app)
+    .route('/mugglepay', mugglepay.app)
+    .route('/mixpay-checkout', createMixPayCheckoutSandbox({ mixin, fetch: options.fetch }));
   return Object.assign(app, { stop: () => stops.forEach((stop) => stop()) });
 }

@@ -137,6 +137,24 @@ for (const backend of await backends()) {
       assert.match(refundRow.note, /unknown trace_id .* 49999/);
     });
 
+    test('the MixPay checkout sandbox page drives the same flow by hand, without scripts', async () => {
+      const start = await fetch(`${world.url}/sandbox/mixpay-checkout?wallet=binance`);
+      const page = await start.text();
+      assert.match(page, /assets\/range answered code 0/);
+      assert.doesNotMatch(page, /<script/i);
+      const created = await fetch(`${world.url}/sandbox/mixpay-checkout/order`, {
+        method: 'POST',
+        body: new URLSearchParams({ payee_id: PAYEE, wallet: 'binance', asset_id: DEV_ASSETS.usdt, amount: '1.25', expires_in: '900' }),
+      });
+      const result = await created.text();
+      assert.match(result, /create_order answered code 0/);
+      const checkout = result.match(/href="([^"]*\/sandbox\/binance\/pay\/[^"]+)"/)![1]!;
+      const trace = result.match(/trace_id <code>([0-9a-f-]{36})<\/code>/)![1]!;
+      assert.equal(await customerPays(checkout, 'pay'), `${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`);
+      await eventually(() => world.mixin.transfers({ trace_id: trace }).length === 1, 'the transfer');
+      assert.match(await (await fetch(`${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`)).text(), /MixPay's bot received <strong>1.25<\/strong>/);
+    });
+
     test('a low balance is alerted with a log line and a signed POST', async () => {
       // BTC's threshold is 5 and the sandbox bot holds 0.1.
       const alert = await eventually(() => world.mixin.alerts.find((a) => a.body.includes('low_balance')), 'the alert POST');

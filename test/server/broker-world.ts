@@ -11,6 +11,7 @@ import { createBrokerDeps, type BrokerDeps } from '../../server/broker/deps.ts';
 import { createMixinSandbox, type MixinSandbox, type MixinSandboxOptions } from '../../server/sandbox/mixin/index.ts';
 import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
 import { createMugglePaySandbox, type MugglePaySandbox } from '../../server/sandbox/mugglepay/index.ts';
+import { createMixPayCheckoutSandbox } from '../../server/sandbox/mixpay-checkout/index.ts';
 import type { Store } from '../../server/store/db.ts';
 
 export interface BrokerWorld {
@@ -48,7 +49,8 @@ export async function startBrokerWorld(
     .route('/mixpay', createBrokerApp(deps))
     .route('/sandbox/mixin', mixin.app)
     .route('/sandbox/binance', binance.app)
-    .route('/sandbox/mugglepay', mugglepay.app);
+    .route('/sandbox/mugglepay', mugglepay.app)
+    .route('/sandbox/mixpay-checkout', createMixPayCheckoutSandbox({ mixin }));
   return {
     url: server.url,
     deps,
