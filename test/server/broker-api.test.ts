@@ -246,6 +246,39 @@ for (const backend of await backends()) {
       assertError(await call(app, '/create_order', json(orderBody(deps.now(), { payee_id: DENIED_PAYEE, wallet: 'mugglepay' }))), 11001);
     });
 
+    test('random malformed bodies, queries and paths always get the envelope, never a 5xx', async () => {
+      let seed = 42;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const pick = <T,>(list: T[]): T => list[Math.floor(random() * list.length)]!;
+      const values: unknown[] = [
+        '', ' ', 'null', '0', '-0', '1e309', 'NaN', 'Infinity', '0x10', '１２', '\u0000', '%00', '../../etc/passwd', '<script>', 'x'.repeat(5000), '😀'.repeat(50),
+        0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, 0.1 + 0.2, true, false, null, [], {}, ['1', '2'], { $gt: '' }, randomUUID(), randomUUID().toUpperCase(), randomUUID().replace(/-/g, ''),
+      ];
+      const fields = ['payee_id', 'wallet', 'asset_id', 'amount', 'trace_id', 'memo', 'expired_at', 'return_url', 'opponent_id', '__proto__', 'constructor'];
+      for (let i = 0; i < 250; i++) {
+        const body = orderBody(deps.now());
+        for (let n = 1 + Math.floor(random() * 3); n > 0; n--) body[pick(fields)] = pick(values);
+        const kind = pick(['json', 'form', 'text', 'raw']);
+        const init: RequestInit =
+          kind === 'json' ? json(body)
+          : kind === 'form' ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString() }
+          : kind === 'text' ? { method: 'POST', headers: { 'content-type': pick(['text/plain', 'application/json', '', 'application/octet-stream']) }, body: JSON.stringify(body).slice(0, Math.floor(random() * 400)) }
+          : { method: 'POST', body: String(pick(values)) };
+        const answer = await call(app, '/create_order', init);
+        assert.ok([0, 11000, 11001, 11002].includes(answer.body.code), JSON.stringify(answer.body));
+        assert.equal(typeof answer.body.message, 'string');
+        const query = new URLSearchParams({ payee_id: String(pick(values)), wallet: String(pick(values)) });
+        assert.ok([0, 11000, 11001].includes((await call(app, `/assets/range?${query}`)).body.code));
+      }
+      for (const path of ['/', '/%', '/assets', '/assets/range/x', '/create_order/', '/return/', '/return/%E0%A4%A', '/webhooks/binance', '/webhooks/nope', '/..%2f..%2f']) {
+        for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+          const answer = await call(app, path, { method });
+          assert.equal(answer.body.success, false, `${method} ${path}`);
+          assert.equal(answer.body.code, 11000, `${method} ${path}`);
+        }
+      }
+    });
+
     test('return answers 302 to the stored return_url only', async () => {
       const body = orderBody(deps.now(), { amount: '1', return_url: 'https://mixpay.me/pay#/done' });
       await call(app, '/create_order', json(body));

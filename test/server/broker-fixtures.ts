@@ -4,7 +4,7 @@ import { parseBrokerConfig, type BrokerConfig } from '../../server/broker/config
 import type { BrokerDeps } from '../../server/broker/deps.ts';
 import type { Alert } from '../../server/broker/alerts.ts';
 import type { MixinTransfers, MixinTransferRequest, MixinSnapshot } from '../../server/mixin/client.ts';
-import type { WalletAdapter, WalletOrderRequest, WalletRefundRequest } from '../../server/wallets/types.ts';
+import { WebhookRejectedError, type WalletAdapter, type WalletOrderRequest, type WalletRefundRequest } from '../../server/wallets/types.ts';
 import type { Store } from '../../server/store/db.ts';
 
 export const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
@@ -58,7 +58,7 @@ export class FakeWallet implements WalletAdapter {
     this.refunds.push(request);
   }
   async verifyWebhook(): Promise<never> {
-    throw new Error('not used');
+    throw new WebhookRejectedError('the fake wallet signs nothing');
   }
   webhookAck() {
     return {};

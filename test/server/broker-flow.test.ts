@@ -155,6 +155,31 @@ for (const backend of await backends()) {
       assert.match(await (await fetch(`${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`)).text(), /MixPay's bot received <strong>1.25<\/strong>/);
     });
 
+    test('forged wallet notifications are refused with the envelope and change nothing', async () => {
+      const o = await order('binance', '1');
+      const row = (await findOrder(store.db, o.trace_id))!;
+      const data = JSON.stringify({ merchantTradeNo: o.trace_id.replace(/-/g, ''), transactTime: Date.now() });
+      const forged = await fetch(`${world.url}/mixpay/webhooks/binance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'BinancePay-Timestamp': String(Date.now()), 'BinancePay-Nonce': 'a'.repeat(32), 'BinancePay-Certificate-SN': 'sandbox-cert-1', 'BinancePay-Signature': Buffer.from('nope').toString('base64') },
+        body: JSON.stringify({ bizType: 'PAY', bizIdStr: row.upstream_id, bizStatus: 'PAY_SUCCESS', data }),
+      });
+      assert.equal(forged.status, 401);
+      assert.equal((await envelope(forged)).code, 11000);
+      const m = await order('mugglepay', '1');
+      const mRow = (await findOrder(store.db, m.trace_id))!;
+      const token = await fetch(`${world.url}/mixpay/webhooks/mugglepay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ merchant_order_id: m.trace_id, order_id: mRow.upstream_id, status: 'PAID', token: 'guess' }),
+      });
+      assert.equal(token.status, 401);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await findOrder(store.db, o.trace_id))?.status, 'OPEN');
+      assert.equal((await findOrder(store.db, m.trace_id))?.status, 'OPEN');
+      assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length + world.mixin.transfers({ trace_id: m.trace_id }).length, 0);
+    });
+
     test('a low balance is alerted with a log line and a signed POST', async () => {
       // BTC's threshold is 5 and the sandbox bot holds 0.1.
       const alert = await eventually(() => world.mixin.alerts.find((a) => a.body.includes('low_balance')), 'the alert POST');
