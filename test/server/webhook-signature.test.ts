@@ -1,0 +1,104 @@
+/**
+ * The notification signature, checked beyond our own code: against the `openssl dgst` command the
+ * docs give merchants, against Python's hmac module, and through the package export
+ * `mixpay-checkout/server` that merchants import.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import {
+  computeSignature,
+  parseSignatureHeader,
+  signWebhook,
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookFailure,
+} from '../../server/merchant/webhook-signature.ts';
+
+const SECRET = 'whsec-test-0123456789abcdef';
+const OLD_SECRET = 'whsec-old-fedcba9876543210';
+const body = JSON.stringify({ order_id: '3f1c…', status: 'PAID', price_amount: '19.99', note: 'ünïcødé "quotes" \\ and $dollars' });
+const t = 1_763_779_200;
+
+function fails(reason: WebhookFailure, run: () => unknown) {
+  assert.throws(run, (error: unknown) => error instanceof WebhookVerificationError && error.reason === reason);
+}
+
+/** The exact command docs/merchant.md gives: the HMAC of "<t>.<raw body>" with the secret. */
+function opensslSignature(timestamp: number, raw: string, secret: string): string {
+  const out = execFileSync('sh', ['-c', 'printf "%s.%s" "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -r'], {
+    env: { ...process.env, T: String(timestamp), BODY: raw, SECRET: secret },
+    encoding: 'utf8',
+  });
+  return out.trim().split(/\s+/)[0]!;
+}
+
+describe('webhook signatures', () => {
+  test('openssl computes the same v1 signature as the server', () => {
+    const header = signWebhook(body, SECRET, t);
+    const v1 = parseSignatureHeader(header)!.signatures[0];
+    assert.equal(opensslSignature(t, body, SECRET), v1);
+    // And a header built from openssl's output verifies.
+    const fromOpenssl = `t=${t},v1=${opensslSignature(t, body, SECRET)}`;
+    assert.deepEqual(verifyWebhook(body, fromOpenssl, SECRET, { nowSeconds: t + 10 }), JSON.parse(body));
+  });
+
+  test('Python\'s hmac module agrees as well', () => {
+    const script = 'import hmac,hashlib,sys,os; print(hmac.new(os.environ["S"].encode(), (os.environ["T"]+"."+os.environ["B"]).encode(), hashlib.sha256).hexdigest())';
+    const out = execFileSync('python3', ['-c', script], { env: { ...process.env, S: SECRET, T: String(t), B: body }, encoding: 'utf8' }).trim();
+    assert.equal(out, computeSignature(body, t, SECRET));
+  });
+
+  test('the header has t= and one v1= per secret while rotating', () => {
+    const header = signWebhook(body, [SECRET, OLD_SECRET], t);
+    assert.match(header, /^t=1763779200,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    assert.equal(signWebhook(body, `${SECRET}, ${OLD_SECRET}`, t), header, 'a comma-separated list is the same as an array');
+    // A merchant still on the old secret, and one already on the new one, both verify.
+    for (const secret of [SECRET, OLD_SECRET, [OLD_SECRET, 'another-secret-value']]) {
+      assert.ok(verifyWebhook(body, header, secret, { nowSeconds: t }));
+    }
+  });
+
+  test('bytes and text verify the same', () => {
+    const header = signWebhook(body, SECRET, t);
+    assert.ok(verifyWebhook(Buffer.from(body, 'utf8'), header, SECRET, { nowSeconds: t }));
+    assert.ok(verifyWebhook(new TextEncoder().encode(body), header, SECRET, { nowSeconds: t }));
+  });
+
+  test('refuses what it should, saying why', () => {
+    const header = signWebhook(body, SECRET, t);
+    fails('missing_header', () => verifyWebhook(body, undefined, SECRET, { nowSeconds: t }));
+    fails('missing_header', () => verifyWebhook(body, '', SECRET, { nowSeconds: t }));
+    for (const bad of ['v1=abc', `t=${t}`, `t=abc,v1=${'0'.repeat(64)}`, `t=${t},v1=xyz`, 'garbage', `t=${t},v0=${'a'.repeat(64)}`]) {
+      fails('malformed_header', () => verifyWebhook(body, bad, SECRET, { nowSeconds: t }));
+    }
+    fails('no_matching_signature', () => verifyWebhook(body, header, 'another-secret-value', { nowSeconds: t }));
+    fails('no_matching_signature', () => verifyWebhook(body + ' ', header, SECRET, { nowSeconds: t }));
+    fails('no_matching_signature', () => verifyWebhook(JSON.stringify(JSON.parse(body), null, 1), header, SECRET, { nowSeconds: t }));
+    // The timestamp is signed: moving it breaks the signature.
+    fails('no_matching_signature', () => verifyWebhook(body, header.replace(`t=${t}`, `t=${t + 1}`), SECRET, { nowSeconds: t }));
+    fails('timestamp_out_of_tolerance', () => verifyWebhook(body, header, SECRET, { nowSeconds: t + 301 }));
+    fails('timestamp_out_of_tolerance', () => verifyWebhook(body, header, SECRET, { nowSeconds: t - 301 }));
+    assert.ok(verifyWebhook(body, header, SECRET, { nowSeconds: t + 300 }));
+    assert.ok(verifyWebhook(body, header, SECRET, { nowSeconds: t + 3000, toleranceSeconds: 3600 }));
+    fails('no_secret', () => verifyWebhook(body, header, '', { nowSeconds: t }));
+    // Uppercase hex and unknown future schemes are tolerated.
+    assert.ok(verifyWebhook(body, `${header.toUpperCase().replace('T=', 't=').replaceAll('V1=', 'v1=')},v2=whatever`, SECRET, { nowSeconds: t }));
+  });
+
+  test('defaults to the real clock with a 300 s tolerance', () => {
+    const now = Math.floor(Date.now() / 1000);
+    assert.ok(verifyWebhook(body, signWebhook(body, SECRET, now), SECRET));
+    fails('timestamp_out_of_tolerance', () => verifyWebhook(body, signWebhook(body, SECRET, now - 400), SECRET));
+  });
+
+  test('is exported as mixpay-checkout/server (the built package entry)', async () => {
+    if (!existsSync('dist/server/index.js')) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
+    const entry = (await import('mixpay-checkout/server')) as typeof import('../../server/index.ts');
+    const header = entry.signWebhook(body, SECRET, t);
+    assert.equal(header, signWebhook(body, SECRET, t));
+    assert.deepEqual(entry.verifyWebhook(body, header, SECRET, { nowSeconds: t }), JSON.parse(body));
+    assert.throws(() => entry.verifyWebhook(body, header, 'wrong-secret-000000'), entry.WebhookVerificationError);
+  });
+});
