@@ -6,18 +6,21 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
-import type { MixPayClient } from './mixpay/client.ts';
+import type { MixPayApi } from './mixpay/call-budget.ts';
 import type { StatusBus } from './merchant/status-bus.ts';
 import type { Catalog } from './merchant/catalog.ts';
 import { errorBody, MerchantApiError, respondError } from './merchant/api-errors.ts';
 import { callbackApi } from './merchant/callback-api.ts';
 import { ordersApi } from './merchant/orders-api.ts';
 import { publicApi } from './merchant/public-api.ts';
+import { installNotificationOutbox } from './merchant/notifications.ts';
+import { installReconcileScheduling } from './workers/reconciler.ts';
 
 export interface AppDeps {
   config: Config;
   store: Store;
-  mixpay: MixPayClient;
+  /** MixPay's API; in a running server a BudgetedMixPay drawing on the installation's shared budget. */
+  mixpay: MixPayApi;
   bus: StatusBus;
   catalog: Catalog;
   /** Milliseconds since the epoch; tests move time by swapping it. */
@@ -35,6 +38,9 @@ export interface AppParts {
 }
 
 export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
+  // Work that commits with every status change: the merchant's notification and the next check.
+  installNotificationOutbox();
+  installReconcileScheduling();
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('deps', deps);

@@ -11,6 +11,7 @@ import { decimalString, sameAmount } from './amounts.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
+import { RESCHEDULE } from './reconcile-schedule.ts';
 
 const httpUrl = z
   .string()
@@ -123,6 +124,9 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
       expires_at: expiresAt,
       created_at: now,
       updated_at: now,
+      // Due at once for scheduling only: the reconciler picks the first real check (no MixPay call).
+      next_check_at: now,
+      check_count: RESCHEDULE,
     })
     .execute();
 

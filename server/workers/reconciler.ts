@@ -1,0 +1,168 @@
+/**
+ * Reconciliation: asks MixPay's `/payments_result` about orders on the schedule of
+ * server/merchant/reconcile-schedule.ts, through the same MUST checks as a callback
+ * (syncOrderWithMixPay), so an order settles even when every callback is lost. An unpaid order
+ * past its expiry and grace window is checked once more and only then EXPIRED: a paid order is
+ * never expired, and while MixPay cannot be reached nothing expires at all.
+ *
+ * Every call spends from the shared budget with a reserve left for callbacks and new links; a
+ * 1429, an outage or an empty bucket ends the round (the budget's back-off is shared by every
+ * process). Several processes may run it: an order is leased before it is checked.
+ */
+import type { AppDeps } from '../app.ts';
+import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { MixPayBudgetError, type MixPayApi } from '../mixpay/call-budget.ts';
+import type { Verdict } from '../mixpay/verify-result.ts';
+import { expiresAfterCheck } from '../merchant/order-state.ts';
+import { findOrder, onTransition, transitionOrder, type Order } from '../merchant/order-store.ts';
+import { syncOrderWithMixPay } from '../merchant/payment-sync.ts';
+import { nextCheckAt, pastGrace, RESCHEDULE } from '../merchant/reconcile-schedule.ts';
+import { runEvery, type Running } from './interval.ts';
+
+export interface ReconcilerDeps {
+  store: AppDeps['store'];
+  /** A budgeted client (BudgetedMixPay with a reserve and no waiting). */
+  mixpay: MixPayApi;
+  now: () => number;
+  log: (line: string) => void;
+  /** Wakes status streams of orders that changed. */
+  bus?: AppDeps['bus'];
+  graceMs: number;
+  batchSize?: number;
+}
+
+/** A lease long enough for one check, so two processes never check the same order at once. */
+const LEASE_MS = 120_000;
+
+let installed = false;
+
+/**
+ * Every status change marks the order for rescheduling (inside the change's transaction). The
+ * reconciler then picks its next check from the schedule; no MixPay call is spent on it.
+ */
+export function installReconcileScheduling(): void {
+  if (installed) return;
+  installed = true;
+  onTransition(async (trx, order) => {
+    await trx.updateTable('orders').set({ next_check_at: order.updated_at, check_count: RESCHEDULE }).where('id', '=', order.id).execute();
+  });
+}
+
+export type RoundResult = { checked: number; changed: number; stoppedBy?: string };
+
+export class Reconciler {
+  private loop: Running | undefined;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** One round over the orders due now. */
+  async runOnce(): Promise<RoundResult> {
+    const { db } = this.deps.store;
+    const now = this.deps.now();
+    const due = await db
+      .selectFrom('orders')
+      .select(['id', 'next_check_at'])
+      .where('next_check_at', '<=', now)
+      .orderBy('next_check_at')
+      .limit(this.deps.batchSize ?? 50)
+      .execute();
+    const round: RoundResult = { checked: 0, changed: 0 };
+    for (const row of due) {
+      const leased = await db
+        .updateTable('orders')
+        .set({ next_check_at: now + LEASE_MS })
+        .where('id', '=', row.id)
+        .where('next_check_at', '=', row.next_check_at)
+        .executeTakeFirst();
+      if (Number(leased.numUpdatedRows) !== 1) continue;
+      let order = await findOrder(db, row.id);
+      if (!order) continue;
+      if (order.check_count === RESCHEDULE) {
+        const next = await this.schedule(order, 0, now, false);
+        // Most orders just get their next time; one already past its deadline is checked now.
+        if (next === null || next > now) continue;
+        order = { ...order, check_count: 0, next_check_at: next };
+      }
+      const result = await this.check(order, now);
+      round.checked += 1;
+      if (result.changed) round.changed += 1;
+      if (result.stop) {
+        round.stoppedBy = result.stop;
+        break;
+      }
+    }
+    return round;
+  }
+
+  start(intervalMs: number): this {
+    this.loop ??= runEvery(intervalMs, () => this.runOnce(), (error) => this.deps.log(`reconciler: ${error.message}`));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+  }
+
+  private async check(order: Order, now: number): Promise<{ changed: boolean; stop?: string }> {
+    const { store, log } = this.deps;
+    let verdict: Verdict | null = null;
+    let current = order;
+    let changed = false;
+    try {
+      const outcome = await syncOrderWithMixPay({ store, mixpay: this.deps.mixpay, now: this.deps.now }, order, 'reconcile');
+      current = outcome.order;
+      changed = outcome.kind === 'changed';
+      if ('verdict' in outcome) verdict = outcome.verdict;
+    } catch (error) {
+      if (error instanceof MixPayBudgetError) {
+        await this.setNext(order.id, now + Math.max(1_000, error.waitMs));
+        return { changed: false, stop: 'budget' };
+      }
+      if (error instanceof MixPayRateLimitError) {
+        log(`reconciler: MixPay answered 1429 for order ${order.id}; backing off`);
+        await this.setNext(order.id, now + 60_000);
+        return { changed: false, stop: 'rate_limited' };
+      }
+      if (error instanceof MixPayUnavailableError) {
+        log(`reconciler: MixPay unavailable for order ${order.id} (${error.message}); backing off`);
+        await this.setNext(order.id, now + 30_000);
+        return { changed: false, stop: 'unavailable' };
+      }
+      if (!(error instanceof MixPayApiError)) {
+        log(`reconciler: order ${order.id}: ${(error as Error).stack ?? error}`);
+        await this.setNext(order.id, now + 60_000);
+        return { changed: false };
+      }
+      // MixPay knows no payment for this order (e.g. its link was never minted): nobody paid it.
+      log(`reconciler: order ${order.id}: ${error.message}`);
+      verdict = { kind: 'unpaid' };
+    }
+    const before = current.status;
+    if (verdict && pastGrace(current, now, this.deps.graceMs) && expiresAfterCheck(current.status, verdict)) {
+      const expired = await transitionOrder(store.db, current.id, 'EXPIRED', 'reconcile:expired', {}, { verdict: verdict.kind, expires_at: current.expires_at }, now);
+      if (expired.changed) {
+        current = expired.order;
+        changed = true;
+      }
+    }
+    if (changed) this.deps.bus?.publish(order.id);
+    const fresh = (await findOrder(store.db, order.id)) ?? current;
+    // A status change was marked for rescheduling by the transition hook; otherwise count this check.
+    if (fresh.check_count !== RESCHEDULE && fresh.status === before) await this.schedule(fresh, Math.max(0, order.check_count) + 1, now, true);
+    return { changed };
+  }
+
+  private async schedule(order: Order, checks: number, now: number, checked: boolean): Promise<number | null> {
+    const next = nextCheckAt(order, checks, now, this.deps.graceMs);
+    await this.deps.store.db
+      .updateTable('orders')
+      .set({ next_check_at: next, check_count: checks, ...(checked ? { last_checked_at: now } : {}) })
+      .where('id', '=', order.id)
+      .execute();
+    return next;
+  }
+
+  private async setNext(id: string, at: number): Promise<void> {
+    await this.deps.store.db.updateTable('orders').set({ next_check_at: at }).where('id', '=', id).execute();
+  }
+}
