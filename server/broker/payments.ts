@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { BrokerJobKind, Database } from '../store/schema.ts';
-import type { WalletEvent } from '../wallets/types.ts';
+import { WalletApiError, type WalletEvent } from '../wallets/types.ts';
 import type { BrokerDeps } from './deps.ts';
 import { findOrder, moveOrder, type BrokerOrder } from './orders.ts';
 import { afterPayment } from './order-state.ts';
@@ -77,6 +77,13 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
       const status = await wallet.queryOrder(order.upstream_id, order.trace_id);
       await applyWalletState(deps, order, status.state, status.paidAt);
     } catch (error) {
+      // An expired order the wallet refuses to know is closed, so it is not asked about forever;
+      // a late notification for it is still handled (CLOSED may still become PAID or LATE_PAID).
+      if (error instanceof WalletApiError && Number(order.expired_at) < now) {
+        await moveOrder(deps.store.db, order.trace_id, 'OPEN', { status: 'CLOSED' }, now);
+        deps.log(`[broker] ${order.wallet} no longer knows expired order ${order.trace_id} (${error.message}); closed`);
+        continue;
+      }
       deps.log(`[broker] polling ${order.wallet} for ${order.trace_id} failed: ${(error as Error).message}`);
     }
   }

@@ -6,6 +6,7 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
 import { findOrder } from '../../server/broker/orders.ts';
+import { pollOpenOrders } from '../../server/broker/payments.ts';
 import { BTC, DENIED_PAYEE, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: any } };
@@ -277,6 +278,27 @@ for (const backend of await backends()) {
           assert.equal(answer.body.code, 11000, `${method} ${path}`);
         }
       }
+    });
+
+    test('the poller settles a paid order, leaves a pending one, and closes an expired one the wallet forgot', async () => {
+      const paid = orderBody(deps.now(), { amount: '1' });
+      const pending = orderBody(deps.now(), { amount: '1' });
+      const gone = orderBody(deps.now(), { amount: '1', expired_at: Math.floor(deps.now() / 1000) + 60 });
+      for (const body of [paid, pending, gone]) assert.equal((await call(app, '/create_order', json(body))).body.code, 0);
+      const upstream = async (body: Record<string, unknown>) => (await findOrder(store.db, body.trace_id as string))!.upstream_id!;
+      deps.wallet.states.set(await upstream(paid), 'paid');
+      deps.wallet.states.set(await upstream(gone), 'gone');
+      await pollOpenOrders(deps, 500);
+      assert.equal((await findOrder(store.db, paid.trace_id as string))?.status, 'PAID');
+      const job = await store.db.selectFrom('broker_jobs').selectAll().where('trace_id', '=', paid.trace_id as string).executeTakeFirstOrThrow();
+      assert.equal(job.kind, 'transfer');
+      // Not yet expired: a wallet error is only logged.
+      assert.equal((await findOrder(store.db, gone.trace_id as string))?.status, 'OPEN');
+      deps.clock.now += 120_000;
+      await pollOpenOrders(deps, 500);
+      deps.clock.now = Date.now();
+      assert.equal((await findOrder(store.db, gone.trace_id as string))?.status, 'CLOSED');
+      assert.equal((await findOrder(store.db, pending.trace_id as string))?.status, 'OPEN');
     });
 
     test('return answers 302 to the stored return_url only', async () => {

@@ -4,7 +4,7 @@ import { parseBrokerConfig, type BrokerConfig } from '../../server/broker/config
 import type { BrokerDeps } from '../../server/broker/deps.ts';
 import type { Alert } from '../../server/broker/alerts.ts';
 import type { MixinTransfers, MixinTransferRequest, MixinSnapshot } from '../../server/mixin/client.ts';
-import { WebhookRejectedError, type WalletAdapter, type WalletOrderRequest, type WalletRefundRequest } from '../../server/wallets/types.ts';
+import { WalletApiError, WebhookRejectedError, type WalletAdapter, type WalletOrderRequest, type WalletRefundRequest } from '../../server/wallets/types.ts';
 import type { Store } from '../../server/store/db.ts';
 
 export const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
@@ -51,8 +51,12 @@ export class FakeWallet implements WalletAdapter {
     const id = `up-${this.created.length}`;
     return { upstreamId: id, checkoutUrl: `https://wallet.example/checkout/${id}`, deepLink: `bnc://pay/${id}`, universalUrl: `https://wallet.example/u/${id}` };
   }
-  async queryOrder() {
-    return { state: 'pending' as const };
+  /** What queryOrder answers per upstream id; unknown ids are pending, 'gone' ids a wallet error. */
+  states = new Map<string, 'pending' | 'paid' | 'closed' | 'gone'>();
+  async queryOrder(upstreamId: string) {
+    const state = this.states.get(upstreamId) ?? 'pending';
+    if (state === 'gone') throw new WalletApiError('fake', '404', 'order not found');
+    return { state };
   }
   async refund(request: WalletRefundRequest) {
     this.refunds.push(request);
