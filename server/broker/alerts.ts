@@ -1,9 +1,9 @@
 /**
- * Operator alerts: a log line always, and a signed POST when a URL is configured. The signature
- * header follows this project's callback scheme: `Mixpay-Checkout-Signature: t=<unix s>,v1=<hex>`
- * with v1 = HMAC-SHA256(secret, `${t}.${body}`), so a receiver can refuse forgeries and replays.
+ * Operator alerts: a log line always, and a signed POST when a URL is configured. The POST is
+ * signed exactly like the merchant notifications (`Mixpay-Checkout-Signature: t=<unix s>,v1=<hex
+ * HMAC-SHA256(secret, "t.body")>`), so the operator verifies it with the exported `verifyWebhook`.
  */
-import { createHmac } from 'node:crypto';
+import { SIGNATURE_HEADER, signWebhook } from '../merchant/webhook-signature.ts';
 
 export interface Alert {
   /** Stable key; the same key is not re-sent within `repeatSeconds`. */
@@ -26,12 +26,9 @@ export interface AlerterOptions {
   log?: (line: string) => void;
 }
 
-export const SIGNATURE_HEADER = 'Mixpay-Checkout-Signature';
-
 /** `t=..,v1=..` for a body sent at `timestampSeconds`. */
 export function signAlertBody(secret: string, timestampSeconds: number, body: string): string {
-  const v1 = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
-  return `t=${timestampSeconds},v1=${v1}`;
+  return signWebhook(body, secret, timestampSeconds);
 }
 
 export function createAlerter(options: AlerterOptions): Alerter {
