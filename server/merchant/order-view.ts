@@ -34,16 +34,46 @@ export function merchantOrderView(order: Order) {
     amount_due: order.amount_due,
     status: order.status,
     failure_reason: order.failure_reason,
+    late_payment: order.late_payment === 1,
+    settle_status: order.settle_status,
+    settle_amount: order.settle_amount,
+    settle_asset: order.settle_asset,
+    payment_url: order.checkout_url,
     created_at: iso(order.created_at),
+    created_at_t: order.created_at,
     updated_at: iso(order.updated_at),
     expires_at: iso(order.expires_at),
     expires_at_t: order.expires_at,
   };
 }
 
-/** What a browser may see: no callback URLs, no tokens. */
+/** MugglePay's `GET /orders/:id` also answers an `invoice`; ours describes the MixPay one-time link. */
+export function invoiceView(order: Order) {
+  return {
+    invoice_id: order.mixpay_code,
+    order_id: order.id,
+    status: order.status,
+    price_amount: order.price_amount,
+    price_currency: order.price_currency,
+    pay_amount: order.pay_amount,
+    pay_currency: order.pay_currency,
+    amount_due: order.amount_due,
+    payment_url: order.checkout_url,
+    expires_at: iso(order.expires_at),
+  };
+}
+
+/** What a browser may see: no callback URLs, no tokens, no settlement. */
 export function publicOrderView(order: Order) {
-  const { callback_url: _callback, cancel_url: _cancel, success_url: _success, ...rest } = merchantOrderView(order);
+  const {
+    callback_url: _callback,
+    cancel_url: _cancel,
+    success_url: _success,
+    settle_status: _settleStatus,
+    settle_amount: _settleAmount,
+    settle_asset: _settleAsset,
+    ...rest
+  } = merchantOrderView(order);
   return rest;
 }
 

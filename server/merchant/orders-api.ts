@@ -2,10 +2,13 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
+import { listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
 import { createOrder, createOrderSchema } from './create-order.ts';
-import { findOrder } from './order-store.ts';
-import { merchantOrderView, orderLinks } from './order-view.ts';
+import { canCancel } from './order-state.ts';
+import { findOrder, transitionOrder } from './order-store.ts';
+import { listOrders } from './order-queries.ts';
+import { invoiceView, merchantOrderView, orderLinks } from './order-view.ts';
 
 export function ordersApi(merchantApiKey: string) {
   return new Hono<AppEnv>()
@@ -29,9 +32,30 @@ export function ordersApi(merchantApiKey: string) {
         created ? 201 : 200,
       );
     })
+    .get('/', async (c) => {
+      const query = c.req.query();
+      const parsed = listOrdersQuerySchema.safeParse(query);
+      if (!parsed.success) throw validationError(parsed.error, query);
+      const { orders, total } = await listOrders(c.get('deps').store.db, parsed.data);
+      return c.json({ status: 200, orders: orders.map(merchantOrderView), total, limit: parsed.data.limit, offset: parsed.data.offset });
+    })
     .get('/:id{[0-9a-fA-F-]{36}}', async (c) => {
       const order = await findOrder(c.get('deps').store.db, c.req.param('id'));
       if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
-      return c.json({ status: 200, order: merchantOrderView(order), links: orderLinks(order) });
+      return c.json({ status: 200, order: merchantOrderView(order), invoice: invoiceView(order), links: orderLinks(order) });
+    })
+    .post('/:id{[0-9a-fA-F-]{36}}/cancel', async (c) => {
+      const deps = c.get('deps');
+      const order = await findOrder(deps.store.db, c.req.param('id'));
+      if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
+      const notCancelable = (status: string) =>
+        new MerchantApiError(409, 'ORDER_NOT_CANCELABLE', `only NEW orders can be canceled; this one is ${status}`);
+      if (!canCancel(order.status)) throw notCancelable(order.status);
+      // The one-time link cannot be revoked at MixPay: a payment that still arrives is recorded
+      // as a late payment and announced like any other change.
+      const result = await transitionOrder(deps.store.db, order.id, 'CANCELED', 'merchant:cancel', {}, null, deps.now());
+      if (!result.changed) throw notCancelable(result.order.status);
+      deps.bus.publish(order.id);
+      return c.json({ status: 200, order: merchantOrderView(result.order) });
     });
 }
