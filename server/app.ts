@@ -14,6 +14,8 @@ import { callbackApi } from './merchant/callback-api.ts';
 import { ordersApi } from './merchant/orders-api.ts';
 import { publicApi } from './merchant/public-api.ts';
 import { installNotificationOutbox } from './merchant/notifications.ts';
+import { adminApi } from './merchant/admin-api.ts';
+import { openApiDocument } from './merchant/openapi.ts';
 import { installReconcileScheduling } from './workers/reconciler.ts';
 
 export interface AppDeps {
@@ -61,10 +63,13 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
   app.route('/v1', publicApi(deps.config.ALLOWED_ORIGINS));
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
   app.route('/mixpay', callbackApi(deps.log));
+  app.route('/admin/v1', adminApi(deps.config.ADMIN_API_KEY));
+  let openapi: ReturnType<typeof openApiDocument> | undefined;
+  app.get('/openapi.json', (c) => c.json((openapi ??= openApiDocument(deps.config.PUBLIC_URL))));
   for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
 
   app.notFound((c) => {
-    if (c.req.path.startsWith('/v1/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
+    if (c.req.path.startsWith('/v1/') || c.req.path.startsWith('/admin/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
     return c.text('Not found', 404);
   });
 

@@ -98,3 +98,35 @@ export const errorSchema = z.object({
   error_code: z.string().describe('PARAMETERS_MISSING, INVALID_PARAMETERS, AUTHENTICATION_FAILED, ORDER_NOT_FOUND, ORDER_NOT_CANCELABLE, RATE_LIMITED, UPSTREAM_UNAVAILABLE, ...'),
   error: z.string(),
 });
+
+/** `GET /admin/v1/notifications?state=gave_up&limit=&offset=` */
+export const adminNotificationsQuerySchema = z.object({
+  state: z.enum(['pending', 'delivered', 'gave_up']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** The body POSTed to the order's callback_url (see docs/merchant.md); signed, see verifyWebhook. */
+export const notificationSchema = z.object({
+  merchant_order_id: z.string().nullable(),
+  order_id: z.string(),
+  status: orderStatusSchema,
+  price_amount: decimal,
+  price_currency: z.string(),
+  pay_amount: nullableDecimal,
+  pay_currency: z.string().nullable(),
+  created_at: z.string(),
+  created_at_t: z.number().int(),
+  token: z.string().nullable().describe('The token you passed when creating the order.'),
+  meta: z.object({
+    event_id: z.string().describe('Also in the Mixpay-Checkout-Event-Id header; the same on every retry and resend.'),
+    previous_status: orderStatusSchema.nullable(),
+    changed_at_t: z.number().int(),
+    amount_due: nullableDecimal,
+    late_payment: z.boolean(),
+    failure_reason: z.string().nullable(),
+    settle_status: z.string().nullable(),
+    settle_amount: nullableDecimal,
+    settle_asset: z.string().nullable(),
+  }),
+});

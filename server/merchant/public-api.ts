@@ -13,7 +13,7 @@ import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
 import { orderLinks, publicOrderView, statusEtag, statusView } from './order-view.ts';
 
-const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
+export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
 /** How often an open stream re-reads its order, so changes made by another process still arrive. */
 const STREAM_RECHECK_MS = 5_000;
