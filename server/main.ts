@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
   const running = await startServer(config);
   log(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
   if (config.SERVE_DEMO) log(`demo shop: ${config.PUBLIC_URL}/`);
-  if (config.MIXPAY_SANDBOX) log(`sandbox: ${config.PUBLIC_URL}/sandbox/mixpay (plays MixPay; never use in production)`);
+  if (config.MIXPAY_SANDBOX) log(`sandbox: ${config.PUBLIC_URL}/sandbox (plays MixPay, Mixin and the wallets; never use in production)`);
   const shutdown = async () => {
     log('shutting down');
     await running.close();

@@ -19,6 +19,21 @@ export interface SandboxOptions {
   rateLimitPerMinute?: number;
 }
 
+/** The page at /sandbox: where each stand-in lives. Static, so nothing here needs escaping. */
+const SANDBOX_INDEX = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sandbox · mixpay-checkout</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}code{font-size:.9em}</style>
+<h1>Sandbox</h1>
+<p>Stand-ins for the outside systems, served by this server. No real money moves. Never enable in production.</p>
+<ul>
+<li><a href="/sandbox/mixpay">MixPay</a>: one-time links minted so far, each with its pay page (pay, pay less, pending, fail, expire) and callback log.</li>
+<li><a href="/sandbox/mixpay-checkout">MixPay checkout (broker mode)</a>: plays MixPay calling this server's broker endpoints.</li>
+<li><a href="/sandbox/mixin/_sandbox/">Mixin</a>: the broker bot's balances, snapshots, refunds from MixPay and operator alerts.</li>
+<li>Binance Pay and MugglePay: their hosted pay pages open from broker orders.</li>
+</ul>
+<p><a href="/">Back to the demo shop</a></p>
+</html>`;
+
 /** A Hono app with `stop()`, which cancels every timer the sandbox started (call it on shutdown). */
 export type SandboxApp = Hono & { stop(): void };
 
@@ -35,5 +50,6 @@ export function createSandbox(options: SandboxOptions): SandboxApp {
     .route('/binance', binance.app)
     .route('/mugglepay', mugglepay.app)
     .route('/mixpay-checkout', createMixPayCheckoutSandbox({ mixin, fetch: options.fetch }));
+  app.get('/', (c) => c.html(SANDBOX_INDEX, 200, { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }));
   return Object.assign(app, { stop: () => stops.forEach((stop) => stop()) });
 }
