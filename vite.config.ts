@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 // Builds the element twice from widget/index.ts:
@@ -22,9 +23,22 @@ function cleanWidgetOutputs(): Plugin {
   };
 }
 
+// qrcode's segment optimizer is replaced by a byte-mode-only module (widget/qr-segments.ts says why).
+export function qrcodeByteSegments(): Plugin {
+  const replacement = fileURLToPath(new URL('./widget/qr-segments.ts', import.meta.url));
+  return {
+    name: 'qrcode-byte-segments',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './segments' && importer && /qrcode[\\/]lib[\\/]core[\\/]qrcode\.js$/.test(importer)) return replacement;
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: false,
-  plugins: [cleanWidgetOutputs()],
+  plugins: [cleanWidgetOutputs(), qrcodeByteSegments()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -42,7 +56,10 @@ export default defineConfig({
           format: 'es',
           minify: true, // library mode keeps ES output readable by default; merchants ship it as is
           entryFileNames: 'mixpay-button.js',
-          chunkFileNames: 'widget/[name]-[hash].js',
+          // Lazily loaded chunks keep their module's name; code shared by the button and the
+          // session (Lit, mostly) would otherwise be named after whichever module came first.
+          chunkFileNames: (chunk) =>
+            chunk.isDynamicEntry || chunk.name.includes('runtime') ? 'widget/[name]-[hash].js' : 'widget/shared-[hash].js',
         },
         {
           format: 'iife',

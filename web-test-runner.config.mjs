@@ -5,26 +5,42 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
 // qrcode and ua-parser-js ship CommonJS only. Vite converts them for the real build; here each is
-// bundled into one ES module on request, the same way (`import x from` gets module.exports).
-const COMMONJS = ['qrcode/lib/core/qrcode.js', 'ua-parser-js'];
+// bundled into one ES module on request, the same way (`import x from` gets module.exports), and
+// with the same byte-segments replacement as vite.config.ts. `qrcode-original` is the untouched
+// encoder, for the test that compares the two.
+const COMMONJS = {
+  'qrcode/lib/core/qrcode.js': { entry: 'qrcode/lib/core/qrcode.js', byteSegments: true },
+  'qrcode-original': { entry: 'qrcode/lib/core/qrcode.js', byteSegments: false },
+  'ua-parser-js': { entry: 'ua-parser-js', byteSegments: false },
+};
+const BYTE_SEGMENTS = fileURLToPath(new URL('./widget/qr-segments.ts', import.meta.url));
 
 function commonjsPackages() {
   const cache = new Map();
   return {
     name: 'commonjs-packages',
     resolveImport({ source }) {
-      if (COMMONJS.includes(source)) return `/__commonjs/${source}`;
+      if (Object.hasOwn(COMMONJS, source)) return `/__commonjs/${source}`;
     },
     async serve(context) {
       if (!context.path.startsWith('/__commonjs/')) return;
       const specifier = context.path.slice('/__commonjs/'.length);
+      const { entry, byteSegments } = COMMONJS[specifier];
       if (!cache.has(specifier)) {
+        const replaceSegments = {
+          name: 'qrcode-byte-segments',
+          setup(b) {
+            b.onResolve({ filter: /^\.\/segments$/ }, (args) =>
+              /qrcode[\\/]lib[\\/]core[\\/]qrcode\.js$/.test(args.importer) ? { path: BYTE_SEGMENTS } : undefined);
+          },
+        };
         const result = await build({
-          entryPoints: [fileURLToPath(import.meta.resolve(specifier))],
+          entryPoints: [fileURLToPath(import.meta.resolve(entry))],
           bundle: true,
           format: 'esm',
           write: false,
           logLevel: 'silent',
+          plugins: byteSegments ? [replaceSegments] : [],
         });
         cache.set(specifier, result.outputFiles[0].text);
       }

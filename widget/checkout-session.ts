@@ -1,4 +1,4 @@
-import { html, type ReactiveController } from 'lit';
+import { html, nothing, type ReactiveController } from 'lit';
 import { createCheckout, fetchOrderStatus, orderEndpoints, ServerError, type OrderEndpoints } from './checkout-api.ts';
 import { chooseLink, type Environment, type LinkChoice, type LinkKind } from './choose-link.ts';
 import { ClockController } from './clock-controller.ts';
@@ -8,7 +8,7 @@ import { emit, type MixpayErrorCode } from './events.ts';
 import { formatAmount, formatCountdown } from './format.ts';
 import { loadStrings } from './i18n/load-strings.ts';
 import { directionOf, type Locale } from './i18n/locale.ts';
-import { en, type Strings } from './i18n/strings.ts';
+import type { Strings } from './i18n/strings.ts';
 import type { MixpayButton } from './mixpay-button.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
 import { buildPayLink, randomTraceId } from './pay-link.ts';
@@ -36,8 +36,10 @@ export class CheckoutSession implements ReactiveController {
   #error: string | null = null;
   #linkOnly = false;
   #copied = false;
+  #refused = false;
   #locale: Locale | null = null;
-  #strings: Strings = en;
+  #strings: Strings | null = null;
+  #ready: Promise<void>;
   #run = 0;
   #abort: AbortController | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,11 +57,12 @@ export class CheckoutSession implements ReactiveController {
       onConnection: (state) => this.#set(() => (this.#unreachable = state === 'retrying')),
       onFatal: (error) => this.#fail(error),
     });
+    this.#ready = this.#useLocale(host.locale);
     void this.#environmentNow().catch(() => undefined); // warm up while the customer decides
   }
 
   hostUpdate(): void {
-    if (this.host.locale !== this.#locale) void this.#useLocale(this.host.locale);
+    if (this.host.locale !== this.#locale) this.#ready = this.#useLocale(this.host.locale);
     const awaiting = this.#phase() === 'awaiting' && this.order !== null;
     this.#clock.run(awaiting);
     if (awaiting && !this.#expiryChecked && this.order!.expires_at_t > 0 && this.order!.expires_at_t <= this.#clock.now) {
@@ -75,8 +78,7 @@ export class CheckoutSession implements ReactiveController {
 
   /** Starts a checkout, or shows the dialog again while one is under way. */
   open(): void {
-    if (startsOver(this.#phase())) void this.#start();
-    else void this.#showDialog();
+    void this.#ready.then(() => (startsOver(this.#phase()) ? this.#start() : this.#showDialog()));
   }
 
   close(): void {
@@ -85,13 +87,15 @@ export class CheckoutSession implements ReactiveController {
 
   /** The status line under the button (a live region). */
   statusText(): string {
-    const phase = this.#phase();
     const order = this.order;
+    if (!this.#strings) return '';
     const due = order?.amount_due ? formatAmount(order.amount_due, order.price_currency, this.#localeTag()) : '';
-    return statusText(this.#strings, phase, { due, reason: order?.failure_reason ?? null, error: this.#error });
+    if (this.#refused) return this.#strings.unsafeLink;
+    return statusText(this.#strings, this.#phase(), { due, reason: order?.failure_reason ?? null, error: this.#error });
   }
 
   renderDialog() {
+    if (!this.#strings) return nothing; // open() waits for the strings
     const phase = this.#phase();
     const order = this.order;
     const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - this.#clock.now : null;
@@ -103,7 +107,7 @@ export class CheckoutSession implements ReactiveController {
       title: order?.title ?? '',
       amount: this.#amountText(),
       payee: this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
-      countdown: remaining === null ? null : formatCountdown(remaining, locale),
+      countdown: remaining === null ? null : formatCountdown(remaining),
       choice: this.#choice,
       qr: this.#qr,
       copied: this.#copied,
@@ -147,12 +151,7 @@ export class CheckoutSession implements ReactiveController {
 
   async #useLocale(locale: Locale): Promise<void> {
     this.#locale = locale;
-    let strings = en;
-    try {
-      strings = await loadStrings(locale);
-    } catch {
-      // a locale chunk that failed to load leaves the dialog in English
-    }
+    const strings = await loadStrings(locale);
     if (this.#locale === locale) this.#set(() => (this.#strings = strings));
   }
 
@@ -169,6 +168,7 @@ export class CheckoutSession implements ReactiveController {
     this.#choice = null;
     this.#qr = null;
     this.#error = null;
+    this.#refused = false;
     this.#unreachable = false;
     this.#linkOnly = false;
     this.#copied = false;
@@ -296,7 +296,8 @@ export class CheckoutSession implements ReactiveController {
     this.#status.stop();
     this.#set(() => {
       this.#choice = null;
-      this.#error = this.#strings.unsafeLink;
+      this.#error = '';
+      this.#refused = true;
     });
     emit(this.host, 'mixpay-error', {
       code: 'unsafe-url',

@@ -33,23 +33,19 @@ const SHOWS_LINKS: ReadonlySet<Phase> = new Set(['awaiting', 'paid-less', 'link'
 
 /** The text of the status line for a phase (also read out by the live regions). */
 export function statusText(t: Strings, phase: Phase, detail: { due?: string; reason?: string | null; error?: string | null }): string {
-  switch (phase) {
-    case 'idle': return '';
-    case 'creating': return t.creating;
-    case 'link': return t.linkOnly;
-    case 'awaiting': return t.awaiting;
-    case 'pending': return t.pending;
-    case 'paid-less': return t.paidLess(detail.due ?? '');
-    case 'paid': return t.paid;
-    case 'failed': return detail.reason ? t.failedReason(detail.reason) : t.failed;
-    case 'expired': return t.expired;
-    case 'canceled': return t.canceled;
-    case 'refund-pending': return t.refundPending;
-    case 'refunded': return t.refunded;
-    case 'unreachable': return t.unreachable;
-    case 'error': return detail.error ? `${t.error}: ${detail.error}` : t.error;
-  }
+  if (phase === 'idle') return '';
+  if (phase === 'paid-less') return t.paidLess(detail.due ?? '');
+  if (phase === 'failed' && detail.reason) return t.failedReason(detail.reason);
+  if (phase === 'error' && detail.error) return `${t.error}: ${detail.error}`;
+  return t[PLAIN[phase]];
 }
+
+type PlainKey = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
+const PLAIN: Record<Exclude<Phase, 'idle' | 'paid-less'>, PlainKey> = {
+  creating: 'creating', link: 'linkOnly', awaiting: 'awaiting', pending: 'pending', paid: 'paid', failed: 'failed',
+  expired: 'expired', canceled: 'canceled', 'refund-pending': 'refundPending', refunded: 'refunded',
+  unreachable: 'unreachable', error: 'error',
+};
 
 /** The inside of the dialog. */
 export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {

@@ -32,15 +32,10 @@ export function formatAmount(amount: string, currency: string, locale: string): 
   return code ? `${number} ${code}` : number;
 }
 
-/** "4:05" or "1:02:09" for a remaining time in milliseconds (never negative). */
-export function formatCountdown(ms: number, locale: string): string {
+/** "4:05" or "1:02:09" for a remaining time in milliseconds (never negative); a clock reads the same in every locale. */
+export function formatCountdown(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const two = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false });
-  const one = new Intl.NumberFormat(locale, { useGrouping: false });
-  return hours > 0
-    ? `${one.format(hours)}:${two.format(minutes)}:${two.format(seconds)}`
-    : `${one.format(minutes)}:${two.format(seconds)}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const minutes = `${Math.floor((total % 3600) / 60)}:${two(total % 60)}`;
+  return total >= 3600 ? `${Math.floor(total / 3600)}:${minutes.padStart(5, '0')}` : minutes;
 }

@@ -41,60 +41,30 @@ export class BadResponseError extends Error {
 
 /** Checks a status document from the server and returns it typed; throws BadResponseError. */
 export function parseOrderStatus(value: unknown): OrderStatus {
-  const doc = record(value, 'status');
-  const status = text(doc, 'status');
-  if (!KNOWN.has(status)) throw new BadResponseError(`unknown order status ${JSON.stringify(status)}`);
-  const version = doc['version'];
-  if (typeof version !== 'number' || !Number.isFinite(version)) throw new BadResponseError('status without a numeric version');
+  const doc = (value ?? {}) as Record<string, unknown>;
+  for (const key of ['order_id', 'status', 'price_amount', 'price_currency']) {
+    if (typeof doc[key] !== 'string') throw new BadResponseError(`${key} is missing`);
+  }
+  if (!KNOWN.has(doc['status'] as string)) throw new BadResponseError(`unknown order status ${String(doc['status'])}`);
+  if (typeof doc['version'] !== 'number') throw new BadResponseError('status without a numeric version');
+  const expires = doc['expires_at_t'] ?? Date.parse(String(doc['expires_at']));
   return {
-    order_id: text(doc, 'order_id'),
-    status: status as OrderStatusName,
-    ...(typeof doc['title'] === 'string' ? { title: doc['title'] } : {}),
-    price_amount: text(doc, 'price_amount'),
-    price_currency: text(doc, 'price_currency'),
-    pay_amount: optionalText(doc, 'pay_amount'),
-    pay_currency: optionalText(doc, 'pay_currency'),
-    amount_due: optionalText(doc, 'amount_due'),
-    failure_reason: optionalText(doc, 'failure_reason'),
-    expires_at: optionalText(doc, 'expires_at') ?? '',
-    expires_at_t: expiry(doc),
-    updated_at: optionalText(doc, 'updated_at') ?? '',
-    version,
+    ...(doc as unknown as OrderStatus),
+    amount_due: decimalOrNull(doc['amount_due']),
+    failure_reason: typeof doc['failure_reason'] === 'string' && doc['failure_reason'] ? doc['failure_reason'] : null,
+    expires_at_t: typeof expires === 'number' && expires > 0 ? expires : 0,
     links: parseLinks(doc['links']),
   };
 }
 
 /** Checks a `links` object; missing links become empty strings, as the server sends them. */
 export function parseLinks(value: unknown): PaymentLinks {
-  const links = record(value, 'links');
-  return {
-    checkout_url: optionalText(links, 'checkout_url') ?? '',
-    universal_url: optionalText(links, 'universal_url') ?? '',
-    deep_link: optionalText(links, 'deep_link') ?? '',
-  };
+  if (typeof value !== 'object' || value === null) throw new BadResponseError('links are missing');
+  const links = value as Record<string, unknown>;
+  const text = (key: string): string => (typeof links[key] === 'string' ? (links[key] as string) : '');
+  return { checkout_url: text('checkout_url'), universal_url: text('universal_url'), deep_link: text('deep_link') };
 }
 
-function expiry(doc: Record<string, unknown>): number {
-  const ms = doc['expires_at_t'];
-  if (typeof ms === 'number' && Number.isFinite(ms)) return ms;
-  const parsed = Date.parse(String(doc['expires_at'] ?? ''));
-  return Number.isFinite(parsed) ? parsed : 0;
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadResponseError(`${what} is not an object`);
-  return value as Record<string, unknown>;
-}
-
-function text(doc: Record<string, unknown>, key: string): string {
-  const value = doc[key];
-  if (typeof value !== 'string') throw new BadResponseError(`${key} is missing`);
-  return value;
-}
-
-function optionalText(doc: Record<string, unknown>, key: string): string | null {
-  const value = doc[key];
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string' && typeof value !== 'number') throw new BadResponseError(`${key} is not a string`);
-  return String(value);
+function decimalOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 }

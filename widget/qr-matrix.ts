@@ -10,8 +10,11 @@ export interface QrMatrix {
   dark: Uint8Array;
 }
 
-/** Encodes `text` (error correction M: survives a smudged screen, stays small for long links). */
+/**
+ * Encodes `text` as one byte-mode segment (what a URL needs; see qr-segments.ts), error
+ * correction M: survives a smudged screen and stays small for long links.
+ */
 export function qrMatrix(text: string): QrMatrix {
-  const { modules } = QRCodeCore.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = QRCodeCore.create([{ data: new TextEncoder().encode(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   return { size: modules.size, dark: modules.data };
 }

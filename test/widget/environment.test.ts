@@ -41,7 +41,7 @@ describe('environment detection over real user agents', () => {
   });
 
   it('sees Mixin Messenger through its iOS bridge on the page', async () => {
-    const win = window as Window & { webkit?: unknown };
+    const win = window as unknown as { webkit?: unknown };
     win.webkit = { messageHandlers: { MixinContext: {} } };
     try {
       expect((await detectEnvironment()).walletScheme).to.equal('mixin:');

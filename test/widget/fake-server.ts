@@ -129,7 +129,7 @@ export class FakeServer {
       throw new TypeError('Failed to fetch');
     }
     if (method === 'POST' && url === `${SERVER}/v1/checkout`) {
-      if (this.checkoutError) return json(this.checkoutError.status, { status: this.checkoutError.status, ...this.checkoutError });
+      if (this.checkoutError) return json(this.checkoutError.status, this.checkoutError);
       const order = this.#newOrder('NEW');
       this.orders.set(order.order_id, order);
       const { links, version: _v, amount_due: _a, failure_reason: _f, ...rest } = order;

@@ -20,9 +20,10 @@ describe('formatAmount', () => {
 
 describe('formatCountdown', () => {
   it('counts minutes and hours', () => {
-    expect(formatCountdown(245_000, 'en')).to.equal('4:05');
-    expect(formatCountdown(3_729_000, 'en')).to.equal('1:02:09');
-    expect(formatCountdown(-5, 'en')).to.equal('0:00');
+    expect(formatCountdown(245_000)).to.equal('4:05');
+    expect(formatCountdown(3_729_000)).to.equal('1:02:09');
+    expect(formatCountdown(3_600_000)).to.equal('1:00:00');
+    expect(formatCountdown(-5)).to.equal('0:00');
   });
 });
 

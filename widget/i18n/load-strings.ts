@@ -1,8 +1,9 @@
 import type { Locale } from './locale.ts';
-import { en, type Strings } from './strings.ts';
+import type { Strings } from './strings.ts';
 
-// One chunk per locale, so a page downloads only its own language.
-const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<{ strings: Strings }>> = {
+// One chunk per locale (English too), so a page downloads only its own language.
+const LOADERS: Record<Locale, () => Promise<{ strings: Strings }>> = {
+  en: () => import('./locales/en.ts'),
   'zh-CN': () => import('./locales/zh-CN.ts'),
   'zh-TW': () => import('./locales/zh-TW.ts'),
   ja: () => import('./locales/ja.ts'),
@@ -16,7 +17,12 @@ const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<{ strings: Strings }>
   ar: () => import('./locales/ar.ts'),
 };
 
-/** The string table of a locale (English at once, the others from their own chunk). */
+/** The string table of a locale, from its chunk; English when that chunk cannot be loaded. */
 export async function loadStrings(locale: Locale): Promise<Strings> {
-  return locale === 'en' ? en : (await LOADERS[locale]()).strings;
+  try {
+    return (await LOADERS[locale]()).strings;
+  } catch (error) {
+    if (locale === 'en') throw error;
+    return loadStrings('en');
+  }
 }
