@@ -117,7 +117,7 @@ export class MixpayButton extends LitElement {
     this.environment = null;
   }
 
-  /** The order being paid, as last reported by the server (read-only), or null before a checkout exists. */
+  /** The order being paid, as last reported by the server, or null before a checkout exists. */
   get order(): Readonly<OrderStatus> | null {
     return this._session?.order ?? null;
   }
