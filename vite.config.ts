@@ -64,6 +64,9 @@ export default defineConfig({
         {
           format: 'iife',
           minify: true,
+          // A classic script is decoded in the page's charset (modules are always UTF-8): escape
+          // the translations so that a page without <meta charset="utf-8"> still reads them.
+          charset: 'ascii',
           name: 'MixpayCheckout',
           entryFileNames: 'mixpay-button.iife.js',
           codeSplitting: false,

@@ -54,7 +54,7 @@ export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
   return html`
     <header class="head">
       <h2 id="title">${t.dialogTitle}</h2>
-      <button class="close" type="button" aria-label=${t.close} @click=${on.close}>×</button>
+      <button class="close" type="button" aria-label=${t.close} @click=${on.close}>&times;</button>
     </header>
     ${m.title ? html`<p class="title">${m.title}</p>` : nothing}
     ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
