@@ -3,6 +3,7 @@
  * wallets' payment notifications. Mounted under `/mixpay`. Every answer, including to requests
  * that are not JSON, too large or for unknown paths, is the protocol's envelope.
  */
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { canonicalUuid } from './config.ts';
@@ -22,10 +23,45 @@ function fail(c: Context, error: BrokerError) {
   return c.json(errorEnvelope(error.code, error.message), HTTP_STATUS[error.code]);
 }
 
-/** Reads a JSON or form body into a flat record; a field sent twice is a parameter error. */
+/** An inflated body over the limit: answered 413 like a body that arrived too large. */
+class BodyTooLargeError extends ParameterError {
+  constructor() {
+    super('body', `is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+}
+
+const INFLATE: Record<string, (input: Buffer, options: { maxOutputLength: number }) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/**
+ * The body as text, inflated when it came with a Content-Encoding. The inflated size is capped
+ * like the raw one, so a small compressed body cannot expand into a large one.
+ */
+async function bodyText(c: Context): Promise<string> {
+  const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return c.req.text();
+  const inflate = Object.hasOwn(INFLATE, encoding) ? INFLATE[encoding] : undefined;
+  if (!inflate) throw new ParameterError('body', `content-encoding ${encoding} is not supported; send gzip, deflate, br or none`);
+  const raw = Buffer.from(await c.req.arrayBuffer());
+  try {
+    return inflate(raw, { maxOutputLength: MAX_BODY_BYTES }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError();
+    throw new ParameterError('body', `is not valid ${encoding} data`);
+  }
+}
+
+/**
+ * Reads a JSON or form body into a flat record; a field sent twice is a parameter error. The
+ * record has no prototype, so a field named `constructor` or `toString` is only itself.
+ */
 async function readFields(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = await c.req.text();
+  const text = await bodyText(c);
   // The encoding MixPay uses is unconfirmed (contracts §2): an unlabelled or text/plain body is
   // read as JSON when it looks like JSON and as a form otherwise.
   const sniff = !type || type === 'text/plain';
@@ -40,12 +76,13 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ParameterError('body', 'must be a JSON object');
     return parsed as Record<string, unknown>;
   }
+  const fields: Record<string, unknown> = Object.create(null);
+  const add = (key: string, value: unknown) => {
+    if (Object.hasOwn(fields, key)) throw new ParameterError(key, 'was sent more than once');
+    fields[key] = value;
+  };
   if (type === 'application/x-www-form-urlencoded' || sniff) {
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of new URLSearchParams(text)) {
-      if (key in fields) throw new ParameterError(key, 'was sent more than once');
-      fields[key] = value;
-    }
+    for (const [key, value] of new URLSearchParams(text)) add(key, value);
     return fields;
   }
   if (type === 'multipart/form-data') {
@@ -55,11 +92,9 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     } catch {
       throw new ParameterError('body', 'is not valid multipart/form-data');
     }
-    const fields: Record<string, unknown> = {};
     for (const [key, value] of form) {
-      if (key in fields) throw new ParameterError(key, 'was sent more than once');
       if (typeof value !== 'string') throw new ParameterError(key, 'must be a text field');
-      fields[key] = value;
+      add(key, value);
     }
     return fields;
   }
@@ -67,7 +102,7 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
 }
 
 function queryFields(c: Context): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = Object.create(null);
   for (const [key, values] of Object.entries(c.req.queries())) {
     if (values.length > 1) throw new ParameterError(key, 'was sent more than once');
     fields[key] = values[0];
@@ -75,9 +110,10 @@ function queryFields(c: Context): Record<string, unknown> {
   return fields;
 }
 
+/** The configured wallet by MixPay's name for it; own keys only, so `constructor` is unknown. */
 function walletFor(deps: BrokerDeps, name: string, payeeId: string) {
-  const wallet = deps.config.wallets[name];
-  if (!wallet || !deps.wallets[name]) throw new ParameterError('wallet', `${JSON.stringify(name)} is not offered by this broker`);
+  const wallet = Object.hasOwn(deps.config.wallets, name) ? deps.config.wallets[name] : undefined;
+  if (!wallet || !Object.hasOwn(deps.wallets, name)) throw new ParameterError('wallet', `${JSON.stringify(name)} is not offered by this broker`);
   const { allow, deny } = wallet.payees;
   if (allow && !allow.includes(payeeId)) throw new NoPermissionError();
   if (deny && deny.includes(payeeId)) throw new NoPermissionError();
@@ -111,7 +147,7 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   app.post('/create_order', limit, async (c) => {
     const request = parseCreateOrder(await readFields(c), deps.now());
     const wallet = walletFor(deps, request.wallet, request.payee_id);
-    const asset = wallet.assets[request.asset_id];
+    const asset = Object.hasOwn(wallet.assets, request.asset_id) ? wallet.assets[request.asset_id] : undefined;
     if (!asset) throw new ParameterError('asset_id', `is not offered with wallet ${request.wallet}`);
     checkAmountInRange(request.amount, asset.min, asset.max);
     return c.json(okEnvelope(await createBrokerOrder(deps, request, asset)));
@@ -123,12 +159,13 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
     if (!traceId) throw new ParameterError('trace_id', 'must be a UUID');
     const order = await findOrder(deps.store.db, traceId);
     if (!order) return c.json(errorEnvelope(PARAMETER_ERROR, 'Parameter error: trace_id is not an order of this broker'), 404);
-    return c.redirect(order.return_url, 302);
+    // The URL's serialized form: percent-encoded ASCII, whatever characters MixPay sent.
+    return c.redirect(new URL(order.return_url).href, 302);
   });
 
   app.post('/webhooks/:wallet', limit, async (c) => {
     const name = c.req.param('wallet');
-    const wallet = deps.wallets[name];
+    const wallet = Object.hasOwn(deps.wallets, name) ? deps.wallets[name] : undefined;
     if (!wallet) return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: wallet ${name} is not configured`), 404);
     const raw = await c.req.text();
     try {
@@ -151,6 +188,7 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   app.notFound(noRoute);
 
   app.onError((error, c) => {
+    if (error instanceof BodyTooLargeError) return c.json(errorEnvelope(PARAMETER_ERROR, error.message), 413);
     if (error instanceof BrokerError) return fail(c, error);
     deps.log(`[broker] ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json(errorEnvelope(PAYMENT_UNAVAILABLE, 'This payment is unavailable.'), 500);

@@ -21,10 +21,14 @@ export function canMove(from: BrokerOrderStatus, to: BrokerOrderStatus): boolean
   return MOVES[from].includes(to);
 }
 
-/** Statuses whose `amount` the bot has promised to MixPay and must keep in its balance. */
+/**
+ * Statuses whose `amount` the bot has promised to MixPay and must keep in its balance. A paid
+ * order holds it until the transfer; an order being created or open only until it expires, so a
+ * request that died mid-creation does not hold the balance forever.
+ */
 export function holdsBalance(status: BrokerOrderStatus, expiredAt: number, now: number): boolean {
-  if (status === 'CREATING' || status === 'PAID') return true;
-  return status === 'OPEN' && expiredAt > now;
+  if (status === 'PAID') return true;
+  return (status === 'CREATING' || status === 'OPEN') && expiredAt > now;
 }
 
 export type PaymentOutcome =

@@ -10,8 +10,17 @@ import { ParameterError } from './errors.ts';
 
 /** A value above this is milliseconds, below it seconds (the unit MixPay sends is unconfirmed). */
 export const MILLISECONDS_THRESHOLD = 1e12;
-/** expired_at further ahead than this is refused as a typo rather than trusted. */
-export const MAX_EXPIRY_AHEAD_MS = 366 * 24 * 3600 * 1000;
+/**
+ * expired_at further ahead than this is refused. MixPay's own links live at most 2880 minutes
+ * (contracts §1), and an open order keeps its amount out of the bot's balance until it expires,
+ * so a far-off expiry would let one request block the balance for that long.
+ */
+export const MAX_EXPIRY_AHEAD_MS = 2880 * 60_000;
+/** Mixin refuses a longer memo (contracts §3); counted in UTF-8 bytes, the strictest reading. */
+export const MAX_MEMO_BYTES = 200;
+
+/** C0 controls, DEL and C1 controls: never part of a memo or a URL MixPay means. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const required = (kind: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${kind}`),
@@ -62,9 +71,14 @@ const expiredAt = z
     return n > MILLISECONDS_THRESHOLD ? n : n * 1000;
   });
 
+/**
+ * The WHATWG parser drops tabs and newlines and trims spaces, so `new URL` alone would accept a
+ * value whose raw text cannot go into a Location header: such characters are refused first.
+ */
 const returnUrl = z
   .string(required('a string'))
   .max(200, 'must be at most 200 characters')
+  .refine((v) => !CONTROL.test(v) && !/\s/.test(v), 'must not contain spaces or control characters')
   .refine((v) => {
     try {
       const u = new URL(v);
@@ -82,7 +96,11 @@ export const createOrderSchema = z.object({
   asset_id: uuid,
   amount,
   trace_id: uuid,
-  memo: z.string(required('a string')).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  memo: z
+    .string(required('a string'))
+    .refine((v) => v.trim() !== '', 'must not be empty')
+    .refine((v) => Buffer.byteLength(v, 'utf8') <= MAX_MEMO_BYTES, `must be at most ${MAX_MEMO_BYTES} bytes (UTF-8), as Mixin requires`)
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters'),
   expired_at: expiredAt,
   return_url: returnUrl,
   opponent_id: uuid,
@@ -121,7 +139,7 @@ export function parseCreateOrder(input: Record<string, unknown>, now: number): C
   if (!result.success) throw firstIssue(result.error);
   const order = result.data;
   if (order.expired_at <= now) throw new ParameterError('expired_at', 'must be in the future');
-  if (order.expired_at > now + MAX_EXPIRY_AHEAD_MS) throw new ParameterError('expired_at', 'is more than a year ahead');
+  if (order.expired_at > now + MAX_EXPIRY_AHEAD_MS) throw new ParameterError('expired_at', `is more than ${MAX_EXPIRY_AHEAD_MS / 60_000} minutes ahead`);
   return order;
 }
 

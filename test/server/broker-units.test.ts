@@ -55,7 +55,9 @@ describe('order state', () => {
     assert.ok(holdsBalance('OPEN', 2000, 1000));
     assert.ok(!holdsBalance('OPEN', 1000, 2000));
     assert.ok(holdsBalance('PAID', 0, 2000));
-    assert.ok(holdsBalance('CREATING', 0, 2000));
+    assert.ok(holdsBalance('CREATING', 3000, 2000));
+    // A request that died while creating its order stops holding the balance once it expires.
+    assert.ok(!holdsBalance('CREATING', 1000, 2000));
     assert.ok(!holdsBalance('SETTLED', 9999, 0));
   });
   test('retries back off from 1 s to a 5-minute ceiling', () => {

@@ -164,7 +164,8 @@ export function createMixinSandbox(options: MixinSandboxOptions = {}): MixinSand
     if (typeof opponent_id !== 'string' || !UUID.test(opponent_id)) return mixinError(c, 400, 10002, 'opponent_id is invalid');
     if (typeof amount !== 'string' || !AMOUNT.test(amount) || new Big(amount).lte(0)) return mixinError(c, 400, 10002, 'amount is invalid');
     if (typeof trace_id !== 'string' || !UUID.test(trace_id)) return mixinError(c, 400, 10002, 'trace_id is invalid');
-    if (typeof memo !== 'string' || memo.length > 200) return mixinError(c, 400, 10002, 'memo is too long');
+    // Counted in UTF-8 bytes, the strictest reading of Mixin's 200 (the broker checks the same).
+    if (typeof memo !== 'string' || Buffer.byteLength(memo, 'utf8') > 200) return mixinError(c, 400, 10002, 'memo is too long');
     const session = sessions.get(bot)!;
     const clear = typeof pin === 'string' ? decryptPin(pin, serverSeed, session.session_public_key) : null;
     const expected = (session as SandboxBot).pin;

@@ -1,0 +1,131 @@
+/**
+ * Inputs an outside reviewer threw at the broker endpoints that once got a 5xx, a wrong code, or
+ * were accepted only to break a later step (the redirect, the Mixin transfer). Unlike the other
+ * API tests, no 5xx is tolerated here, not even with the envelope.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync, deflateSync } from 'node:zlib';
+import { backends, type TestStore } from '../support/stores.ts';
+import { createBrokerApp } from '../../server/broker/app.ts';
+import { syncBalances } from '../../server/broker/balances.ts';
+import { findOrder } from '../../server/broker/orders.ts';
+import { orderBody, PAYEE, testDeps, type TestDeps } from './broker-fixtures.ts';
+
+type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
+
+async function call(app: ReturnType<typeof createBrokerApp>, path: string, init?: RequestInit): Promise<Answer> {
+  const response = await app.request(path, init);
+  const text = await response.text();
+  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${path} answered ${text.slice(0, 80)}`);
+  const body = JSON.parse(text);
+  assert.ok(response.status < 500, `${init?.method ?? 'GET'} ${path} answered HTTP ${response.status} ${text}`);
+  return { status: response.status, body };
+}
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function assertParameterError(answer: Answer, field: string) {
+  assert.equal(answer.body.code, 11000, JSON.stringify(answer.body));
+  assert.equal(answer.body.success, false);
+  assert.deepEqual(answer.body.data, []);
+  assert.match(answer.body.message, new RegExp(`^Parameter error: ${field}\\b`), answer.body.message);
+}
+
+/** Names every plain object inherits: a lookup by a client's string must not find them. */
+const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+
+for (const backend of await backends()) {
+  describe(`broker API against hostile input (${backend.name})`, () => {
+    let store: TestStore;
+    let deps: TestDeps;
+    let app: ReturnType<typeof createBrokerApp>;
+    before(async () => {
+      store = await backend.create();
+      deps = testDeps(store);
+      app = createBrokerApp(deps);
+      await syncBalances(deps);
+    });
+    after(() => store.dispose());
+
+    test('a wallet named like an inherited property is unknown, not a crash', async () => {
+      for (const name of INHERITED) {
+        assertParameterError(await call(app, `/assets/range?payee_id=${PAYEE}&wallet=${encodeURIComponent(name)}`), 'wallet');
+        assertParameterError(await call(app, '/create_order', json(orderBody(deps.now(), { wallet: name }))), 'wallet');
+        const hook = await call(app, `/webhooks/${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        assert.equal(hook.status, 404);
+        assert.equal(hook.body.code, 11000);
+      }
+    });
+
+    test('a form field named like an inherited property is read as itself', async () => {
+      const body = new URLSearchParams(Object.entries(orderBody(deps.now())).map(([k, v]) => [k, String(v)]));
+      body.append('toString', 'x');
+      body.append('constructor', 'y');
+      const answer = await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+      assert.equal(answer.body.code, 0, answer.body.message);
+    });
+
+    test('return_url with control characters or spaces is refused, so the redirect cannot break', async () => {
+      for (const url of ['https://a.example/\nSet-Cookie: x=1', 'https://a.example/\r\n', 'https://a.example/\u0000', 'https://a.example/\tx', ' https://a.example/', 'https://a.example/ x', 'https://a.example/\u007f']) {
+        assertParameterError(await call(app, '/create_order', json(orderBody(deps.now(), { return_url: url }))), 'return_url');
+      }
+    });
+
+    test('the return redirect sends an ASCII Location for an accepted non-ASCII return_url', async () => {
+      for (const url of ['https://例え.jp/パス?q=é#frag', 'https://a.example/café']) {
+        const body = orderBody(deps.now(), { amount: '1', return_url: url });
+        assert.equal((await call(app, '/create_order', json(body))).body.code, 0);
+        const response = await app.request(`/return/${body.trace_id}`);
+        assert.equal(response.status, 302);
+        const location = response.headers.get('location') ?? '';
+        assert.match(location, /^[\x21-\x7e]+$/, location);
+        assert.equal(new URL(location).href, new URL(url).href);
+      }
+    });
+
+    test('memo must fit what Mixin takes (200 bytes) and hold no control characters', async () => {
+      assert.equal((await call(app, '/create_order', json(orderBody(deps.now(), { amount: '1', memo: 'm'.repeat(200) })))).body.code, 0);
+      for (const memo of ['😀'.repeat(51), 'é'.repeat(101), 'm'.repeat(201), 'a\u0000b', 'a\nb', '\t', '   ']) {
+        assertParameterError(await call(app, '/create_order', json(orderBody(deps.now(), { amount: '1', memo }))), 'memo');
+      }
+    });
+
+    test('a gzip or deflate body is read; another content-encoding is a parameter error', async () => {
+      for (const [encoding, pack] of [['gzip', gzipSync], ['deflate', deflateSync]] as const) {
+        const body = orderBody(deps.now(), { amount: '1' });
+        const answer = await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: pack(JSON.stringify(body)) });
+        assert.equal(answer.body.code, 0, answer.body.message);
+        assert.equal((await findOrder(store.db, body.trace_id as string))?.status, 'OPEN');
+      }
+      assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' }), 'body');
+      assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'compress' }, body: '{}' }), 'body');
+      // A small body that inflates past the limit is refused like a large one.
+      const bomb = await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(5 * 1024 * 1024, 32)) });
+      assert.equal(bomb.status, 413);
+      assertParameterError(bomb, 'body');
+    });
+
+    test('an order whose request died while creating holds the balance only until it expires', async () => {
+      const body = orderBody(deps.now(), { amount: '50', expired_at: Math.floor(deps.now() / 1000) + 60 });
+      // What a crash between the reservation and the wallet's answer leaves behind.
+      await store.db
+        .insertInto('broker_orders')
+        .values({
+          payee_id: PAYEE, wallet: 'binance', asset_id: body.asset_id as string, amount: '50', trace_id: body.trace_id as string, memo: 'm',
+          expired_at: (body.expired_at as number) * 1000, return_url: 'https://a.example/', opponent_id: body.opponent_id as string,
+          fee_amount: '0.5', pay_amount: '50.5', currency: 'USDT', status: 'CREATING', upstream_id: null, checkout_url: null, deep_link: null,
+          universal_url: null, paid_at: null, settled_at: null, settlement_snapshot_id: null, refund_code: null, refund_reason: null, refunded_at: null,
+          created_at: deps.now(), updated_at: deps.now(),
+        })
+        .execute();
+      deps.clock.now += 10 * 60_000;
+      try {
+        const later = await call(app, '/create_order', json(orderBody(deps.now(), { amount: '60' })));
+        assert.equal(later.body.code, 0, `the dead reservation still holds the balance: ${later.body.message}`);
+      } finally {
+        deps.clock.now = Date.now();
+      }
+    });
+  });
+}
