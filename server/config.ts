@@ -55,9 +55,9 @@ export const configSchema = z.object({
   /** The `token` header of the admin API and the CLI's view of it; unset turns the admin API off. */
   ADMIN_API_KEY: z.string().min(16).optional(),
   /** MixPay allows 60 calls a minute per caller (contracts §1); the whole installation stays below this. */
-  MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(59).default(50),
-  /** Calls the reconciler leaves in the bucket for callbacks and new links. */
-  MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(58).default(10),
+  MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(58).default(50),
+  /** Calls the reconciler leaves in the bucket for callbacks and new links (at most the bucket's size, 59 - MIXPAY_CALLS_PER_MINUTE, minus one). */
+  MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(57).default(3),
   /** How long past its expiry an unpaid order waits (for late confirmations) before it is checked once more and EXPIRED. */
   ORDER_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Runs the reconciler and the notification sender in this process (turn off on extra web-only processes). */

@@ -1,16 +1,21 @@
 /**
- * Starts the companion server. `dev` (what `npm start` runs) fills unset settings with development
- * defaults, turns the sandbox and the demo shop on, and prints what it chose; `serve` takes the
- * environment as it is; `migrate` only brings the database schema up to date.
+ * Starts the companion server: `startServer(config)` opens the store, migrates, builds the app
+ * with its optional parts, starts the workers and listens (tests call it directly). `configFor`
+ * reads settings for a command: `dev` (what `npm start` runs) fills unset settings with
+ * development defaults. The commands themselves (`serve | dev | migrate | orders | notifications`)
+ * live in cli.ts; running this file runs that CLI.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
-import { ConfigError, developmentDefaults, loadConfig, type Config } from './config.ts';
+import { developmentDefaults, loadConfig, type Config } from './config.ts';
 import { demoApp } from './demo.ts';
 import { Catalog } from './merchant/catalog.ts';
 import { StatusBus } from './merchant/status-bus.ts';
 import { MixPayClient } from './mixpay/client.ts';
+import { BudgetedMixPay, CallBudget } from './mixpay/call-budget.ts';
+import { NotificationDelivery } from './workers/notification-delivery.ts';
+import { Reconciler } from './workers/reconciler.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { brokerDevelopmentConfig, createBrokerApp, createBrokerDeps, loadBrokerConfig, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
@@ -38,13 +43,18 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   const say = options.quiet ? () => {} : log;
   const store = openStore(config.DATABASE_URL);
   await migrateToLatest(store.db);
+  const now = () => Date.now();
+  // Every MixPay call of this installation (links, callback checks, reconciliation) draws on one
+  // budget kept in the database, shared with every other process on the same database.
+  const budget = new CallBudget(store.db, { perMinute: config.MIXPAY_CALLS_PER_MINUTE, now });
+  const mixpay = new MixPayClient({ baseUrl: config.MIXPAY_API_BASE });
   const deps: AppDeps = {
     config,
     store,
-    mixpay: new MixPayClient({ baseUrl: config.MIXPAY_API_BASE }),
+    mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: 3_000 }),
     bus: new StatusBus(),
     catalog: Catalog.fromFile(config.CATALOG_FILE),
-    now: () => Date.now(),
+    now,
     log: say,
   };
   const mounts: Array<{ path: string; app: Hono<any> }> = [];
@@ -75,6 +85,20 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
+  if (config.RUN_WORKERS) {
+    // Started once listening: in development MixPay (the sandbox) is this very server.
+    const reconciler = new Reconciler({
+      store,
+      mixpay: new BudgetedMixPay(mixpay, budget, { reserve: config.MIXPAY_RESERVED_CALLS }),
+      now,
+      log: say,
+      bus: deps.bus,
+      graceMs: config.ORDER_EXPIRY_GRACE_SECONDS * 1000,
+    }).start(config.RECONCILE_INTERVAL_MS);
+    const notifier = new NotificationDelivery({ db: store.db, secrets: config.WEBHOOK_SECRET, now, log: say }).start(config.NOTIFY_INTERVAL_MS);
+    stops.unshift(() => reconciler.stop(), () => notifier.stop());
+    if (!config.WEBHOOK_SECRET.length) say('WEBHOOK_SECRET is unset: notifications to merchants go out unsigned (never do this in production)');
+  }
   if (brokerDeps) {
     // Started once listening: in development the bot's Mixin is this very server.
     const workers = startBrokerWorkers(brokerDeps);
@@ -97,47 +121,10 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const command = (argv[0] ?? 'serve') as 'dev' | 'serve' | 'migrate';
-  if (!['dev', 'serve', 'migrate'].includes(command)) {
-    console.error(`usage: mixpay-checkout dev | serve | migrate   (got "${argv[0]}")`);
-    process.exit(2);
-  }
-  let config: Config;
-  try {
-    const chosen = configFor(command);
-    config = chosen.config;
-    if (chosen.filled.length) log(`development defaults for unset settings:\n  ${chosen.filled.join('\n  ')}`);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof Error) {
-      console.error(`[mixpay-checkout] ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  if (command === 'migrate') {
-    const store = openStore(config.DATABASE_URL);
-    const applied = await migrateToLatest(store.db);
-    log(applied.length ? `applied ${applied.join(', ')}` : 'schema is up to date');
-    await store.close();
-    return;
-  }
-  const running = await startServer(config);
-  log(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
-  if (config.SERVE_DEMO) log(`demo shop: ${config.PUBLIC_URL}/`);
-  if (config.MIXPAY_SANDBOX) log(`sandbox: ${config.PUBLIC_URL}/sandbox (plays MixPay, Mixin and the wallets; never use in production)`);
-  const shutdown = async () => {
-    log('shutting down');
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('server/main.ts')) {
-  main(process.argv.slice(2)).catch((error) => {
-    console.error(`[mixpay-checkout] failed to start: ${(error as Error).stack ?? error}`);
-    process.exit(1);
+  // `npm start` runs this file; the installed `mixpay-checkout` command runs the same CLI.
+  // Loaded after this module finished evaluating: cli.ts imports startServer from here.
+  void import('./cli.ts').then(async ({ runCli }) => {
+    process.exitCode = await runCli(process.argv.slice(2));
   });
 }

@@ -1,0 +1,214 @@
+/**
+ * The `mixpay-checkout` command (bin/mixpay-checkout.js; `npm start` is `dev`):
+ *
+ *   mixpay-checkout serve                      start in production; refuses without https PUBLIC_URL, keys and WEBHOOK_SECRET
+ *   mixpay-checkout dev                        start with development defaults, the sandbox and the demo shop
+ *   mixpay-checkout migrate                    bring the database schema up to date
+ *   mixpay-checkout orders list [--status NEW,PAID] [--limit 20] [--offset 0] [--json]
+ *   mixpay-checkout orders show <order-id> [--json]
+ *   mixpay-checkout notifications resend <event-id>
+ *
+ * The order and notification commands need only DATABASE_URL (environment or CONFIG_FILE).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, productionProblems, readConfigFile, type Config } from './config.ts';
+import { configFor, startServer } from './main.ts';
+import { adminNotificationView, adminOrderView } from './merchant/admin-api.ts';
+import { listOrdersQuerySchema } from './merchant/api-schemas.ts';
+import { describeZodError } from './merchant/api-errors.ts';
+import { NotificationNotFoundError, notificationsOf, resendNotification } from './merchant/notifications.ts';
+import { historyOf, listOrders } from './merchant/order-queries.ts';
+import { findOrder } from './merchant/order-store.ts';
+import { openStore, type Store } from './store/db.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export const USAGE = `usage:
+  mixpay-checkout serve
+  mixpay-checkout dev
+  mixpay-checkout migrate
+  mixpay-checkout orders list [--status NEW,PAID] [--limit 20] [--offset 0] [--json]
+  mixpay-checkout orders show <order-id> [--json]
+  mixpay-checkout notifications resend <event-id>`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const defaultIo: CliIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+};
+
+class UsageError extends Error {}
+
+/** Runs one command; resolves to the exit code (servers keep running until a signal). */
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
+  try {
+    const [command = 'serve', sub, ...rest] = argv;
+    switch (command) {
+      case 'serve':
+      case 'dev':
+        return await serveCommand(command, io);
+      case 'migrate':
+        return await withStore(io, async (store) => {
+          const applied = await migrateToLatest(store.db);
+          say(applied.length ? `applied ${applied.join(', ')}` : 'schema is up to date');
+          return 0;
+        });
+      case 'orders':
+        if (sub === 'list') return await ordersList(rest, io);
+        if (sub === 'show') return await ordersShow(rest, io);
+        throw new UsageError(`unknown "orders ${sub ?? ''}"`);
+      case 'notifications':
+        if (sub === 'resend') return await notificationsResend(rest, io);
+        throw new UsageError(`unknown "notifications ${sub ?? ''}"`);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`mixpay-checkout: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`[mixpay-checkout] ${error.message}`);
+      return 1;
+    }
+    io.err(`[mixpay-checkout] failed: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number> {
+  const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
+  const chosen = configFor(command, io.env);
+  const config: Config = chosen.config;
+  if (chosen.filled.length) say(`development defaults for unset settings:\n  ${chosen.filled.join('\n  ')}`);
+  if (command === 'serve') {
+    const problems = productionProblems(config);
+    if (problems.length) {
+      io.err(`[mixpay-checkout] refusing to start in production:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(NODE_ENV=production is the default for serve; use \`dev\` to try things locally)`);
+      return 1;
+    }
+  }
+  const running = await startServer(config);
+  say(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
+  if (config.SERVE_DEMO) say(`demo shop: ${config.PUBLIC_URL}/`);
+  if (config.MIXPAY_SANDBOX) say(`sandbox: ${config.PUBLIC_URL}/sandbox (plays MixPay, Mixin and the wallets; never use in production)`);
+  if (config.ADMIN_API_KEY) say(`admin API: ${config.PUBLIC_URL}/admin/v1 (header x-admin-key); API document: ${config.PUBLIC_URL}/openapi.json`);
+  const shutdown = async () => {
+    say('shutting down');
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return 0;
+}
+
+/** DATABASE_URL from the environment, else CONFIG_FILE, else the default SQLite file. */
+function databaseUrl(env: Record<string, string | undefined>): string {
+  const fromFile = readConfigFile(env).DATABASE_URL;
+  return env.DATABASE_URL || (typeof fromFile === 'string' ? fromFile : '') || 'sqlite:./data/mixpay.db';
+}
+
+async function withStore<T>(io: CliIo, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(databaseUrl(io.env));
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function ordersList(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  if (positionals.length) throw new UsageError(`orders list takes no argument "${positionals[0]}"`);
+  const parsed = listOrdersQuerySchema.safeParse({ status: values.status, limit: values.limit, offset: values.offset });
+  if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
+  return withStore(io, async (store) => {
+    const { orders, total } = await listOrders(store.db, parsed.data);
+    if (values.json) {
+      io.out(JSON.stringify({ orders: orders.map(adminOrderView), total, limit: parsed.data.limit, offset: parsed.data.offset }, null, 2));
+      return 0;
+    }
+    io.out(['order_id'.padEnd(36), 'status'.padEnd(14), 'price'.padEnd(18), 'merchant_order_id'.padEnd(20), 'created_at'].join('  '));
+    for (const o of orders) {
+      io.out(
+        [
+          o.id,
+          `${o.status}${o.late_payment ? '*' : ''}`.padEnd(14),
+          `${o.price_amount} ${o.price_currency}`.padEnd(18),
+          (o.merchant_order_id ?? '-').slice(0, 20).padEnd(20),
+          new Date(o.created_at).toISOString(),
+        ].join('  '),
+      );
+    }
+    io.out(`${orders.length} of ${total} order(s)${orders.some((o) => o.late_payment) ? '; * = paid late' : ''}`);
+    return 0;
+  });
+}
+
+async function ordersShow(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const id = positionals[0];
+  if (!id) throw new UsageError('orders show needs an order id');
+  return withStore(io, async (store) => {
+    const order = await findOrder(store.db, id);
+    if (!order) {
+      io.err(`no order ${id}`);
+      return 1;
+    }
+    const [history, notifications] = await Promise.all([historyOf(store.db, id), notificationsOf(store.db, id)]);
+    const view = { order: adminOrderView(order), history, notifications: notifications.map(adminNotificationView) };
+    if (values.json) {
+      io.out(JSON.stringify(view, null, 2));
+      return 0;
+    }
+    const o = view.order;
+    io.out(`order ${o.order_id}  ${o.status}${o.late_payment ? ' (paid late)' : ''}`);
+    io.out(`  price ${o.price_amount} ${o.price_currency}; paid ${o.pay_amount ?? '-'} ${o.pay_currency ?? ''}; due ${o.amount_due ?? '-'}; settle ${o.settle_status ?? '-'} ${o.settle_amount ?? ''}`);
+    io.out(`  merchant_order_id ${o.merchant_order_id ?? '-'}; MixPay orderId ${o.mixpay_order_id}, code ${o.mixpay_code ?? '-'}, trace ${o.mixpay_trace_id ?? '-'}`);
+    io.out(`  created ${o.created_at}; expires ${o.expires_at}; next check ${o.reconcile.next_check_at ?? 'none'}`);
+    io.out('history:');
+    for (const e of history) io.out(`  ${e.at}  ${e.from ?? '-'} → ${e.to}  ${e.reason}`);
+    io.out('notifications:');
+    if (!view.notifications.length) io.out('  none');
+    for (const n of view.notifications) {
+      io.out(`  ${n.event_id}  ${n.status}  ${n.state}  → ${n.url}`);
+      for (const a of n.attempts ?? []) io.out(`    #${a.attempt} ${a.at} ${a.trigger} ${a.outcome} ${a.http_status ?? ''}`);
+    }
+    return 0;
+  });
+}
+
+async function notificationsResend(args: string[], io: CliIo): Promise<number> {
+  const id = args[0];
+  if (!id) throw new UsageError('notifications resend needs an event id (see `orders show <id>`)');
+  return withStore(io, async (store) => {
+    try {
+      const n = await resendNotification(store.db, id, Date.now());
+      io.out(`event ${n.id} (${n.order_status} of order ${n.order_id}) queued; a running server sends it to ${n.url} within seconds`);
+      return 0;
+    } catch (error) {
+      if (error instanceof NotificationNotFoundError) {
+        io.err(error.message);
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
