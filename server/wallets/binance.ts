@@ -27,6 +27,12 @@ export interface BinancePayOptions {
   webhookToleranceMs?: number;
 }
 
+/**
+ * The certificate list is fetched again at most this often. A webhook with an unknown serial or a
+ * bad signature asks for a fresh list (Binance may have rotated its key), and anyone can send one.
+ */
+export const CERTIFICATE_REFRESH_MS = 60_000;
+
 /** Binance caps orderExpireTime at one hour ahead (contracts §4). */
 export const MAX_ORDER_LIFETIME_MS = 3600_000;
 
@@ -86,6 +92,7 @@ export class BinancePayClient implements WalletAdapter {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private certificates = new Map<string, KeyObject>();
+  private certificatesFetchedAt: number | undefined;
 
   constructor(private readonly options: BinancePayOptions) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -171,6 +178,9 @@ export class BinancePayClient implements WalletAdapter {
 
   private async certificate(serial: string, refresh: boolean): Promise<KeyObject | undefined> {
     if (!refresh && this.certificates.has(serial)) return this.certificates.get(serial);
+    const fresh = this.certificatesFetchedAt !== undefined && this.now() - this.certificatesFetchedAt < CERTIFICATE_REFRESH_MS;
+    if (fresh) return this.certificates.get(serial);
+    this.certificatesFetchedAt = this.now();
     const list = await this.call<Array<{ certSerial: string; certPublic: string }>>('/binancepay/openapi/certificates', '{}');
     this.certificates = new Map((list ?? []).map((c) => [c.certSerial, createPublicKey(c.certPublic)]));
     return this.certificates.get(serial);

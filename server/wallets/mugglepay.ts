@@ -121,6 +121,7 @@ export class MugglePayClient implements WalletAdapter {
     } catch {
       throw new WebhookRejectedError('callback body is not JSON');
     }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new WebhookRejectedError('callback body is not a JSON object');
     if (typeof body.merchant_order_id !== 'string' || typeof body.token !== 'string' || typeof body.order_id !== 'string') {
       throw new WebhookRejectedError('callback lacks merchant_order_id, order_id or token');
     }

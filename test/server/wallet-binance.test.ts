@@ -93,4 +93,19 @@ describe('Binance Pay adapter', () => {
     const unpaid = await create();
     await assert.rejects(client.refund({ ...refund, upstreamId: unpaid.upstreamId, refundRequestId: 'rf2' }), WalletApiError);
   });
+
+  test('forged webhooks cannot make the adapter fetch the certificates on every request', async () => {
+    let certificateCalls = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/certificates')) certificateCalls += 1;
+      return fetch(input, init);
+    };
+    const counted = new BinancePayClient({ baseUrl: `${server.url}/sandbox/binance`, apiKey: 'key-1', secretKey: 'secret-1', fetch: counting });
+    const body = JSON.stringify({ bizType: 'PAY', bizIdStr: '1', bizStatus: 'PAY_SUCCESS', data: '{}' });
+    for (let i = 0; i < 20; i++) {
+      const headers = new Headers({ 'BinancePay-Timestamp': String(Date.now()), 'BinancePay-Nonce': 'a'.repeat(32), 'BinancePay-Signature': 'AAAA', 'BinancePay-Certificate-SN': i % 2 ? 'sandbox-cert-1' : `forged-${i}` });
+      await assert.rejects(counted.verifyWebhook(headers, body), WebhookRejectedError);
+    }
+    assert.ok(certificateCalls <= 2, `fetched the certificates ${certificateCalls} times for 20 forged webhooks`);
+  });
 });

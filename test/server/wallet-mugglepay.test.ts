@@ -64,6 +64,7 @@ describe('MugglePay adapter', () => {
     await assert.rejects(client.verifyWebhook(new Headers(), JSON.stringify(forged)), WebhookRejectedError);
     await assert.rejects(client.verifyWebhook(new Headers(), JSON.stringify({ ...JSON.parse(body), merchant_order_id: randomUUID() })), WebhookRejectedError);
     await assert.rejects(client.verifyWebhook(new Headers(), 'not json'), WebhookRejectedError);
+    for (const notObject of ['null', '[]', '1', '"x"', 'true']) await assert.rejects(client.verifyWebhook(new Headers(), notObject), WebhookRejectedError, notObject);
   });
 
   test('refunds a paid order; a repeated refund is harmless', async () => {
