@@ -5,8 +5,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   computeSignature,
   parseSignatureHeader,
@@ -42,6 +44,34 @@ describe('webhook signatures', () => {
     // And a header built from openssl's output verifies.
     const fromOpenssl = `t=${t},v1=${opensslSignature(t, body, SECRET)}`;
     assert.deepEqual(verifyWebhook(body, fromOpenssl, SECRET, { nowSeconds: t + 10 }), JSON.parse(body));
+  });
+
+  test('the openssl script in docs/merchant.md verifies our signatures and refuses bad ones', () => {
+    const doc = readFileSync('docs/merchant.md', 'utf8');
+    const script = doc.match(/```sh\n(# verify-webhook\.sh[\s\S]*?)```/)?.[1];
+    assert.ok(script, 'docs/merchant.md has the verify-webhook.sh block');
+    const dir = mkdtempSync(join(tmpdir(), 'mixpay-openssl-'));
+    const run = (raw: string, header: string, secret: string) => {
+      writeFileSync(join(dir, 'body.json'), raw);
+      return spawnSync('sh', ['-c', script], { cwd: dir, env: { ...process.env, HEADER: header, WEBHOOK_SECRET: secret }, encoding: 'utf8' });
+    };
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const ok = run(body, signWebhook(body, SECRET, now), SECRET);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(ok.stdout.trim(), 'signature ok');
+      const rotated = signWebhook(body, [SECRET, OLD_SECRET], now);
+      assert.equal(run(body, rotated, OLD_SECRET).stdout.trim(), 'signature ok', 'the old secret still verifies while rotating');
+      const tampered = run(body.replace('19.99', '0.01'), signWebhook(body, SECRET, now), SECRET);
+      assert.equal(tampered.status, 1);
+      assert.match(tampered.stdout, /MISMATCH/);
+      assert.equal(run(body, signWebhook(body, SECRET, now), 'another-secret-value').status, 1);
+      const old = run(body, signWebhook(body, SECRET, now - 3600), SECRET);
+      assert.equal(old.status, 1);
+      assert.match(old.stdout, /too old/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('Python\'s hmac module agrees as well', () => {
