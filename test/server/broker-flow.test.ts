@@ -150,9 +150,24 @@ for (const backend of await backends()) {
       assert.match(result, /create_order answered code 0/);
       const checkout = result.match(/href="([^"]*\/sandbox\/binance\/pay\/[^"]+)"/)![1]!;
       const trace = result.match(/trace_id <code>([0-9a-f-]{36})<\/code>/)![1]!;
+      // Until the transfer arrives the return page says so, links the wallet order and reloads itself.
+      const waiting = await (await fetch(`${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`)).text();
+      assert.match(waiting, /Waiting for the broker's transfer/);
+      assert.match(waiting, /<meta http-equiv="refresh"/);
+      assert.ok(waiting.includes(checkout), 'the return page links the wallet order');
       assert.equal(await customerPays(checkout, 'pay'), `${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`);
       await eventually(() => world.mixin.transfers({ trace_id: trace }).length === 1, 'the transfer');
-      assert.match(await (await fetch(`${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`)).text(), /MixPay's bot received <strong>1.25<\/strong>/);
+      const done = await (await fetch(`${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`)).text();
+      assert.match(done, /MixPay's bot received <strong>1.25<\/strong>/);
+      assert.doesNotMatch(done, /http-equiv="refresh"/);
+      // "Have MixPay refund it" stays on the page, and the customer's wallet order ends refunded.
+      const refund = await fetch(`${world.url}/sandbox/mixpay-checkout/refund`, { method: 'POST', body: new URLSearchParams({ trace_id: trace, code: '40000' }), redirect: 'manual' });
+      assert.equal(refund.status, 303);
+      assert.equal(refund.headers.get('location'), `${world.url}/sandbox/mixpay-checkout/done?trace_id=${trace}`);
+      assert.match(await (await fetch(refund.headers.get('location')!)).text(), /MixPay refunded it to the broker's bot with reason code <code>40000<\/code>/);
+      await eventually(async () => (await findOrder(store.db, trace))?.status === 'REFUNDED', 'the customer refund');
+      const prepayId = checkout.split('/pay/')[1]!;
+      assert.equal(world.binance.orders.get(prepayId)?.status, 'FULL_REFUNDED');
     });
 
     test('forged wallet notifications are refused with the envelope and change nothing', async () => {

@@ -65,6 +65,8 @@ export interface MixinSandbox {
   /** Outgoing transfers, newest last. */
   transfers(filter?: { opponent_id?: string; trace_id?: string }): Snapshot[];
   alerts: Array<{ headers: Record<string, string>; body: string }>;
+  /** Plays MixPay's bot refunding the broker transfer with this trace_id; null when there is none. */
+  refund(traceId: string, code: string): Snapshot | null;
   stop(): void;
 }
 
@@ -122,6 +124,13 @@ export function createMixinSandbox(options: MixinSandboxOptions = {}): MixinSand
   };
 
   const publicSnapshot = ({ user_id: _user, ...rest }: Snapshot) => rest;
+
+  /** MixPay's bot sends a transfer back with memo base64(RF|trace|code), as contracts §1 shows. */
+  const refund = (traceId: string, code: string): Snapshot | null => {
+    const original = byTrace.get(traceId);
+    if (!original) return null;
+    return book(mixpayBot, original.user_id, original.asset_id, new Big(original.amount).abs().toFixed(), randomUUID(), encodeMixPayMemo('RF', traceId, code));
+  };
 
   const app = new Hono();
 
@@ -248,6 +257,7 @@ export function createMixinSandbox(options: MixinSandboxOptions = {}): MixinSand
     transfers: (filter = {}) =>
       ledger.filter((s) => new Big(s.amount).lt(0) && (!filter.opponent_id || s.opponent_id === filter.opponent_id) && (!filter.trace_id || s.trace_id === filter.trace_id)),
     alerts,
+    refund,
     stop: () => {},
   };
   return sandbox;
