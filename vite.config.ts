@@ -51,10 +51,14 @@ export default defineConfig({
     // Library mode: no HTML entry, and dynamic imports stay plain import() calls (no preload helper).
     lib: { entry: 'widget/index.ts', name: 'MixpayCheckout' },
     rolldownOptions: {
+      // Lets the entry chunk carry Lit and export it to the lazily loaded chunks, instead of a
+      // third "shared" file before the first render.
+      preserveEntrySignatures: 'allow-extension',
       output: [
         {
           format: 'es',
           minify: true, // library mode keeps ES output readable by default; merchants ship it as is
+          comments: { legal: true, annotation: false, jsdoc: false }, // licence notices stay
           entryFileNames: 'mixpay-button.js',
           // Lazily loaded chunks keep their module's name; code shared by the button and the
           // session (Lit, mostly) would otherwise be named after whichever module came first.
@@ -64,6 +68,7 @@ export default defineConfig({
         {
           format: 'iife',
           minify: true,
+          comments: { legal: true, annotation: false, jsdoc: false },
           // A classic script is decoded in the page's charset (modules are always UTF-8): escape
           // the translations so that a page without <meta charset="utf-8"> still reads them.
           charset: 'ascii',

@@ -1,13 +1,12 @@
 import { html, nothing, type ReactiveController } from 'lit';
 import { createCheckout, fetchOrderStatus, orderEndpoints, ServerError, type OrderEndpoints } from './checkout-api.ts';
 import { chooseLink, type Environment, type LinkChoice, type LinkKind } from './choose-link.ts';
-import { ClockController } from './clock-controller.ts';
 import { dialogBody, statusText } from './dialog-view.ts';
 import { detectEnvironment } from './environment.ts';
 import { emit, type MixpayErrorCode } from './events.ts';
 import { formatAmount, formatCountdown } from './format.ts';
 import { loadStrings } from './i18n/load-strings.ts';
-import { directionOf, type Locale } from './i18n/locale.ts';
+import { directionOf, PAY_LABELS, type Locale } from './i18n/locale.ts';
 import type { Strings } from './i18n/strings.ts';
 import type { MixpayButton } from './mixpay-button.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
@@ -46,12 +45,12 @@ export class CheckoutSession implements ReactiveController {
   #failures = 0;
   #expiryChecked = false;
   #environment: Promise<Environment> | null = null;
-  readonly #clock: ClockController;
+  #now = Date.now();
+  #ticker: ReturnType<typeof setInterval> | undefined;
   readonly #status: OrderStatusController;
 
   constructor(private readonly host: MixpayButton) {
     host.addController(this);
-    this.#clock = new ClockController(host);
     this.#status = new OrderStatusController(host, {
       onStatus: (order) => this.#onStatus(order),
       onConnection: (state) => this.#set(() => (this.#unreachable = state === 'retrying')),
@@ -63,17 +62,36 @@ export class CheckoutSession implements ReactiveController {
 
   hostUpdate(): void {
     if (this.host.locale !== this.#locale) this.#ready = this.#useLocale(this.host.locale);
-    const awaiting = this.#phase() === 'awaiting' && this.order !== null;
-    this.#clock.run(awaiting);
-    if (awaiting && !this.#expiryChecked && this.order!.expires_at_t > 0 && this.order!.expires_at_t <= this.#clock.now) {
+    // The countdown ticks once a second while the order awaits payment, and only then.
+    const awaiting = this.#phase() === 'awaiting' && this.order !== null && this.host.isConnected;
+    if (awaiting && !this.#ticker) {
+      this.#now = Date.now();
+      this.#ticker = setInterval(() => {
+        this.#now = Date.now();
+        this.host.requestUpdate();
+      }, 1000);
+    } else if (!awaiting) {
+      this.#stopTicking();
+    }
+    if (awaiting && !this.#expiryChecked && this.order!.expires_at_t > 0 && this.order!.expires_at_t <= this.#now) {
       this.#expiryChecked = true; // the server decides when it is expired: ask it once, now
       this.#status.checkNow();
     }
   }
 
+  hostConnected(): void {
+    this.host.requestUpdate(); // restarts the countdown if it was running
+  }
+
   hostDisconnected(): void {
     this.#abort?.abort();
     clearTimeout(this.#retryTimer);
+    this.#stopTicking();
+  }
+
+  #stopTicking(): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 
   /** Starts a checkout, or shows the dialog again while one is under way. */
@@ -98,13 +116,14 @@ export class CheckoutSession implements ReactiveController {
     if (!this.#strings) return nothing; // open() waits for the strings
     const phase = this.#phase();
     const order = this.order;
-    const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - this.#clock.now : null;
+    const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - this.#now : null;
     const locale = this.#localeTag();
     const body = dialogBody({
       phase,
       t: this.#strings,
       status: this.statusText(),
-      title: order?.title ?? '',
+      title: PAY_LABELS[this.host.locale],
+      product: order?.title ?? '',
       amount: this.#amountText(),
       payee: this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
       countdown: remaining === null ? null : formatCountdown(remaining),
@@ -182,7 +201,7 @@ export class CheckoutSession implements ReactiveController {
     const { server, product, orderId, payeeId } = this.host;
     if (!server && payeeId) return this.#startLinkOnly(run);
     if (!server || !(product || orderId)) {
-      return this.#fail(new Error('Set `server` and `product` (or `order`), or `payee-id` for a plain pay link.'), 'config');
+      return this.#fail(new Error('Set server and product (or order), or payee-id'), 'config');
     }
     this.#set(() => (this.busy = true));
     void this.#showDialog();
@@ -197,7 +216,7 @@ export class CheckoutSession implements ReactiveController {
       } else {
         endpoints = orderEndpoints(server, orderId);
         const answer = await fetchOrderStatus(endpoints.statusUrl, null, abort.signal);
-        if (!answer) throw new BadResponseError('304 to a first request');
+        if (!answer) throw new BadResponseError('304 to a first request'); // we sent no ETag
         order = answer.order;
       }
       const env = await environment;
@@ -301,7 +320,7 @@ export class CheckoutSession implements ReactiveController {
     });
     emit(this.host, 'mixpay-error', {
       code: 'unsafe-url',
-      message: 'Refused a link outside the URL policy (https, http on localhost, or an allowed wallet scheme).',
+      message: 'Not https, http on localhost, or an allowed wallet scheme',
       url,
     });
   }

@@ -10,7 +10,10 @@ export interface DialogModel {
   phase: Phase;
   t: Strings;
   status: string;
+  /** The dialog's heading: the button's label in the page's language. */
   title: string;
+  /** The order's title (what is being paid for). */
+  product: string;
   amount: string;
   payee: string;
   countdown: string | null;
@@ -51,18 +54,15 @@ const PLAIN: Record<Exclude<Phase, 'idle' | 'paid-less'>, PlainKey> = {
 export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
   const { t, choice } = m;
   const links = SHOWS_LINKS.has(m.phase) && choice ? choice : null;
-  return html`
-    <header class="head">
-      <h2 id="title">${t.dialogTitle}</h2>
-      <button class="close" type="button" aria-label=${t.close} @click=${on.close}>&times;</button>
-    </header>
-    ${m.title ? html`<p class="title">${m.title}</p>` : nothing}
-    ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
-    <p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>
-    ${m.countdown ? html`<p class="countdown">${t.expiresIn(m.countdown)}</p>` : nothing}
-    ${links ? linkBlock(m, links, on) : nothing}
-    ${actions(m, on)}
-  `;
+  // Templates are written without indentation: whitespace inside them ships to every customer.
+  return html`<header><h2 id="title">${m.title}</h2><button class="close" aria-label=${t.close}
+@click=${on.close}>&times;</button></header>
+${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
+${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
+<p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>
+${m.countdown ? html`<p class="muted">${t.expiresIn(m.countdown)}</p>` : nothing}
+${links ? linkBlock(m, links, on) : nothing}
+${actions(m, on)}`;
 }
 
 function linkBlock(m: DialogModel, choice: LinkChoice, on: DialogActions): TemplateResult {
@@ -70,40 +70,26 @@ function linkBlock(m: DialogModel, choice: LinkChoice, on: DialogActions): Templ
   const opensApp = choice.kind === 'deep';
   const label = m.phase === 'paid-less' ? t.payRest : opensApp ? t.openWallet : t.openCheckout;
   const qrUrl = choice.showQr ? choice.qrUrl : null;
-  return html`
-    ${m.qr && qrUrl
-      ? html`<figure>
-          ${qrCodeTemplate(m.qr, t.qrLabel(m.amount, m.payee))}
-          <figcaption>${t.scan}</figcaption>
-        </figure>`
-      : nothing}
-    ${choice.openInBrowserHint ? html`<p class="hint">${t.openInBrowser}</p>` : nothing}
-    <a class="primary" part="link" href=${choice.url} target=${choice.showQr ? '_blank' : '_self'}
-      rel="noopener noreferrer" @click=${on.openLink}>${label}</a>
-    ${qrUrl
-      ? html`<dl>
-          <dt>${t.amount}</dt><dd>${m.amount}</dd>
-          <dt>${t.payee}</dt><dd>${m.payee}</dd>
-        </dl>
-        <div class="copy">
-          <label for="link">${t.paymentLink}</label>
-          <div>
-            <input id="link" readonly .value=${qrUrl} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
-            <button type="button" @click=${on.copyLink}>${m.copied ? t.copied : t.copyLink}</button>
-          </div>
-        </div>`
-      : nothing}
-  `;
+  return html`${m.qr && qrUrl
+    ? html`<figure>${qrCodeTemplate(m.qr, t.qrLabel(m.amount, m.payee))}<figcaption class="muted">${t.scan}</figcaption></figure>`
+    : nothing}
+${choice.openInBrowserHint ? html`<p class="muted">${t.openInBrowser}</p>` : nothing}
+<a class="primary" part="link" href=${choice.url} target=${choice.showQr ? '_blank' : '_self'} rel="noopener noreferrer"
+@click=${on.openLink}>${label}</a>
+${qrUrl
+    ? html`<dl><dt>${t.amount}</dt><dd>${m.amount}</dd><dt>${t.payee}</dt><dd>${m.payee}</dd></dl>
+<div class="copy"><label for="link">${t.paymentLink}</label><div><input id="link" readonly .value=${qrUrl}
+@focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}><button @click=${on.copyLink}>${m.copied ? t.copied : t.copyLink}</button></div></div>`
+    : nothing}`;
 }
 
+// There is no <form> here, so the buttons need no type="button".
 function actions(m: DialogModel, on: DialogActions): TemplateResult | typeof nothing {
-  const { t } = m;
-  if (m.phase === 'unreachable' || m.phase === 'error') {
-    return html`<button class="primary" type="button" @click=${on.retry}>${t.retry}</button>`;
-  }
-  if ((m.phase === 'expired' || m.phase === 'failed' || m.phase === 'canceled') && m.canStartOver) {
-    return html`<button class="primary" type="button" @click=${on.startOver}>${t.newCheckout}</button>`;
-  }
-  if (m.phase === 'paid') return html`<button class="primary" type="button" @click=${on.close}>${t.close}</button>`;
-  return nothing;
+  const { t, phase } = m;
+  const [label, action] =
+    phase === 'unreachable' || phase === 'error' ? [t.retry, on.retry]
+    : (phase === 'expired' || phase === 'failed' || phase === 'canceled') && m.canStartOver ? [t.newCheckout, on.startOver]
+    : phase === 'paid' ? [t.close, on.close]
+    : [];
+  return label ? html`<button class="primary" @click=${action}>${label}</button>` : nothing;
 }

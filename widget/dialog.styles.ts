@@ -4,10 +4,10 @@ import { css } from 'lit';
 export const dialogStyles = css`
 dialog{box-sizing:border-box;width:min(26rem,calc(100vw - 2rem));padding:1.25rem;border:0;border-radius:calc(var(--mixpay-radius)*1.5);background:var(--mixpay-dialog-background);color:var(--mixpay-dialog-text);font-family:var(--mixpay-font);text-align:center}
 dialog::backdrop{background:rgb(0 0 0/.5)}
-.head{display:flex;align-items:center;justify-content:space-between;gap:1rem}
+header{display:flex;align-items:center;justify-content:space-between;gap:1rem}
 h2{margin:0;font-size:1.1rem}
 .close{font:inherit;font-size:1.5rem;line-height:1;background:none;border:0;color:inherit;cursor:pointer;padding:.25rem .5rem}
-.title,.countdown,.hint,figcaption,dt{color:var(--mixpay-muted-text)}
+.muted,dt{color:var(--mixpay-muted-text)}
 .amount{font-size:1.6rem;font-weight:700;margin:.5rem 0}
 .status{font-weight:600}
 .status[data-phase=paid]{color:var(--mixpay-success)}

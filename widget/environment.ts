@@ -14,56 +14,39 @@ export interface EnvironmentSignals {
   maxTouchPoints?: number;
 }
 
-const DESKTOP_OS = /^(windows|mac os|linux|ubuntu|debian|fedora|chromium os|chrome os|freebsd|openbsd|netbsd|solaris|mint|arch|gentoo|suse|red hat|centos)$/i;
-const MOBILE_OS = /^(ios|android|harmonyos|kaios|windows phone|blackberry|tizen|symbian|firefox os|sailfish|ubuntu touch)$/i;
+const MOBILE_OS = /^(ios|android|harmonyos|kaios|windows phone|blackberry|symbian|firefox os|sailfish)$/i;
 
-// In-app browsers that swallow custom schemes (contracts §6). Each one is also matched on its own
-// token, because ua-parser-js 1.x does not name all of them (Telegram, for one).
-const IN_APP: ReadonlyArray<[NonNullable<Environment['inAppBrowser']>, RegExp, string[]]> = [
-  ['wechat', /\bMicroMessenger\//i, ['WeChat']],
-  ['telegram', /\bTelegram(?:-Android|Bot)?\//i, ['Telegram']],
-  ['facebook', /\b(?:FBAN|FBAV|FB_IAB|FBIOS|FB4A)\b/, ['Facebook']],
-  ['instagram', /\bInstagram\s/i, ['Instagram']],
-  ['line', /\bLine\/\d/i, ['Line']],
-  ['tiktok', /\b(?:musical_ly|BytedanceWebview|TikTok)\b/i, ['TikTok']],
-  ['snapchat', /\bSnapchat\//i, ['Snapchat']],
+// In-app browsers that swallow custom schemes (contracts §6), by their user-agent tokens: ua-parser-js
+// 1.x does not name all of them (Telegram, Messenger), so the tokens are checked directly.
+const IN_APP: ReadonlyArray<[NonNullable<Environment['inAppBrowser']>, RegExp]> = [
+  ['wechat', /\bMicroMessenger\//i],
+  ['telegram', /\bTelegram(?:-Android|Bot)?\//i],
+  ['facebook', /\b(?:FBAN|FBAV|FB_IAB)\b/],
+  ['instagram', /\bInstagram\s/i],
+  ['line', /\bLine\/\d/i],
+  ['tiktok', /\b(?:musical_ly|BytedanceWebview|TikTok)/i],
+  ['snapchat', /\bSnapchat\//i],
 ];
 
 /** Decides the environment from the parsed user agent and the page's feature checks (pure). */
 export function classifyEnvironment(signals: EnvironmentSignals, parsed: ParsedUserAgent): Environment {
   const ua = signals.userAgent;
-  let walletScheme: string | null = null;
-  if (signals.mixinBridge || /\bMixin\/\d/i.test(ua)) walletScheme = 'mixin:';
-  else if (/\bBNC\/\d/.test(ua)) walletScheme = 'bnc:';
-
-  let inAppBrowser: Environment['inAppBrowser'] = null;
-  if (signals.telegramBridge) inAppBrowser = 'telegram';
-  for (const [name, token, parserNames] of IN_APP) {
-    if (inAppBrowser) break;
-    if (token.test(ua) || parserNames.includes(parsed.browser)) inAppBrowser = name;
-  }
+  const walletScheme = signals.mixinBridge || /\bMixin\/\d/i.test(ua) ? 'mixin:' : /\bBNC\/\d/.test(ua) ? 'bnc:' : null;
+  const inAppBrowser = signals.telegramBridge ? 'telegram' : (IN_APP.find(([, token]) => token.test(ua))?.[0] ?? null);
   return { form: formFactor(signals, parsed), walletScheme, inAppBrowser };
 }
 
-function formFactor(signals: EnvironmentSignals, parsed: ParsedUserAgent): Environment['form'] {
-  switch (parsed.deviceType) {
-    case 'mobile':
-    case 'wearable':
-      return 'phone';
-    case 'tablet':
-      return 'tablet';
-    case 'smarttv':
-    case 'console':
-    case 'embedded':
-      return 'unknown'; // a QR code for a phone is the right thing on a TV or console
-  }
-  if (signals.mobileHint === true) return 'phone';
+function formFactor(signals: EnvironmentSignals, { deviceType, os }: ParsedUserAgent): Environment['form'] {
+  if (deviceType === 'mobile' || deviceType === 'wearable') return 'phone';
+  if (deviceType === 'tablet') return 'tablet';
+  if (deviceType) return 'unknown'; // TV, console, embedded: a QR code for a phone is the right thing
+  if (signals.mobileHint) return 'phone';
   // iPadOS 13+ Safari sends a Mac user agent; only the touch screen gives it away.
-  if (parsed.os === 'Mac OS' && (signals.maxTouchPoints ?? 0) > 1) return 'tablet';
+  if (os === 'Mac OS' && (signals.maxTouchPoints ?? 0) > 1) return 'tablet';
   // Android tablets drop the "Mobile" token; phones keep it.
-  if (MOBILE_OS.test(parsed.os)) return parsed.os === 'Android' && !/\bMobile\b/.test(signals.userAgent) ? 'tablet' : 'phone';
-  if (signals.mobileHint === false || DESKTOP_OS.test(parsed.os)) return 'desktop';
-  return 'unknown';
+  if (MOBILE_OS.test(os)) return os === 'Android' && !/\bMobile\b/.test(signals.userAgent) ? 'tablet' : 'phone';
+  // Any other operating system ua-parser names (Windows, macOS, Linux, ChromeOS, BSD...) is a desktop.
+  return os ? 'desktop' : 'unknown';
 }
 
 /** Reads the signals of the current page. */

@@ -43,10 +43,10 @@ export class BadResponseError extends Error {
 export function parseOrderStatus(value: unknown): OrderStatus {
   const doc = (value ?? {}) as Record<string, unknown>;
   for (const key of ['order_id', 'status', 'price_amount', 'price_currency']) {
-    if (typeof doc[key] !== 'string') throw new BadResponseError(`${key} is missing`);
+    if (typeof doc[key] !== 'string') throw new BadResponseError(`no ${key}`);
   }
-  if (!KNOWN.has(doc['status'] as string)) throw new BadResponseError(`unknown order status ${String(doc['status'])}`);
-  if (typeof doc['version'] !== 'number') throw new BadResponseError('status without a numeric version');
+  if (!KNOWN.has(doc['status'] as string)) throw new BadResponseError(`status ${String(doc['status'])}`);
+  if (typeof doc['version'] !== 'number') throw new BadResponseError('no version');
   const expires = doc['expires_at_t'] ?? Date.parse(String(doc['expires_at']));
   return {
     ...(doc as unknown as OrderStatus),
@@ -59,7 +59,7 @@ export function parseOrderStatus(value: unknown): OrderStatus {
 
 /** Checks a `links` object; missing links become empty strings, as the server sends them. */
 export function parseLinks(value: unknown): PaymentLinks {
-  if (typeof value !== 'object' || value === null) throw new BadResponseError('links are missing');
+  if (typeof value !== 'object' || value === null) throw new BadResponseError('no links');
   const links = value as Record<string, unknown>;
   const text = (key: string): string => (typeof links[key] === 'string' ? (links[key] as string) : '');
   return { checkout_url: text('checkout_url'), universal_url: text('universal_url'), deep_link: text('deep_link') };

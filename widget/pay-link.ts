@@ -15,16 +15,11 @@ export interface PayLinkParams {
   remark?: string | undefined;
 }
 
-/** Thrown for parameters that would make a broken link. */
-export class PayLinkError extends Error {
-  override name = 'PayLinkError';
-}
-
 /** Builds a plain pay link; parameters in seed 002's order, empty ones left out. */
 export function buildPayLink(params: PayLinkParams, base: string = DEFAULT_PAY_BASE): string {
-  if (!params.payeeId.trim()) throw new PayLinkError('payee-id is required');
+  if (!params.payeeId.trim()) throw new Error('payee-id is required');
   if (params.quoteAmount && !/^\d+(\.\d+)?$/.test(params.quoteAmount.trim())) {
-    throw new PayLinkError(`quote-amount must be a decimal number such as "5" or "2.50", not ${JSON.stringify(params.quoteAmount)}`);
+    throw new Error(`quote-amount must be a decimal number such as "5" or "2.50", not ${JSON.stringify(params.quoteAmount)}`);
   }
   const url = new URL(base);
   const entries: Array<[string, string | undefined]> = [
@@ -41,12 +36,10 @@ export function buildPayLink(params: PayLinkParams, base: string = DEFAULT_PAY_B
   return url.href;
 }
 
-/** A random UUID (v4) for `traceId`, also outside secure contexts where randomUUID is missing. */
-export function randomTraceId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/**
+ * A random UUID for `traceId` (it makes MixPay refuse a second payment of the same link), or
+ * undefined outside secure contexts, where browsers lack randomUUID: the parameter is optional.
+ */
+export function randomTraceId(): string | undefined {
+  return globalThis.crypto?.randomUUID?.();
 }

@@ -22,7 +22,6 @@ export function qrCodeTemplate(matrix: QrMatrix, label: string): TemplateResult 
       }
     }
   }
-  return html`<svg part="qr" class="qr" role="img" aria-label=${label} viewBox="0 0 ${side} ${side}"
-    shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg"
-    ><rect width=${side} height=${side} fill="#fff"></rect><g fill="#000">${runs}</g></svg>`;
+  return html`<svg part="qr" class="qr" role="img" aria-label=${label} viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges"
+><rect width=${side} height=${side} fill="#fff"></rect><g fill="#000">${runs}</g></svg>`;
 }

@@ -117,8 +117,7 @@ export class OrderStatusController implements ReactiveController {
       this.#succeeded();
       this.#accept(order);
     };
-    stream.addEventListener('status', onMessage as EventListener);
-    stream.addEventListener('message', onMessage as EventListener);
+    stream.addEventListener('status', onMessage as EventListener); // the server names every message `status`
     stream.addEventListener('error', () => {
       if (this.#stream === stream) this.#fallBackToPolling(stream);
     });

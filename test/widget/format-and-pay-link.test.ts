@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { formatAmount, formatCountdown } from '../../widget/format.ts';
-import { buildPayLink, PayLinkError, randomTraceId } from '../../widget/pay-link.ts';
+import { buildPayLink, randomTraceId } from '../../widget/pay-link.ts';
 import { nextRetryDelay } from '../../widget/retry.ts';
 
 describe('formatAmount', () => {
@@ -36,12 +36,12 @@ describe('buildPayLink', () => {
     expect(buildPayLink({ payeeId: 'p', quoteAmount: '' }, 'https://pay.example/x')).to.equal('https://pay.example/x?payeeId=p');
   });
   it('refuses a missing payee or a malformed amount', () => {
-    expect(() => buildPayLink({ payeeId: ' ' })).to.throw(PayLinkError);
-    expect(() => buildPayLink({ payeeId: 'p', quoteAmount: '1e3' })).to.throw(PayLinkError);
-    expect(() => buildPayLink({ payeeId: 'p', quoteAmount: '-1' })).to.throw(PayLinkError);
+    expect(() => buildPayLink({ payeeId: ' ' })).to.throw(Error);
+    expect(() => buildPayLink({ payeeId: 'p', quoteAmount: '1e3' })).to.throw(Error);
+    expect(() => buildPayLink({ payeeId: 'p', quoteAmount: '-1' })).to.throw(Error);
   });
   it('makes v4 trace ids', () => {
-    const ids = new Set(Array.from({ length: 20 }, randomTraceId));
+    const ids = new Set(Array.from({ length: 20 }, () => randomTraceId()));
     expect(ids.size).to.equal(20);
     for (const id of ids) expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });

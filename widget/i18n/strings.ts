@@ -1,6 +1,5 @@
 /** Every string the element shows. Each locale file provides all of them (the compiler checks). */
 export interface Strings {
-  dialogTitle: string;
   close: string;
   creating: string;
   awaiting: string;

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'الدفع عبر MixPay',
   close: 'إغلاق',
   creating: 'جارٍ إنشاء طلبك…',
   awaiting: 'في انتظار دفعتك',

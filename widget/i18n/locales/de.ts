@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Mit MixPay bezahlen',
   close: 'Schließen',
   creating: 'Bestellung wird erstellt…',
   awaiting: 'Warte auf Ihre Zahlung',

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Pay with MixPay',
   close: 'Close',
   creating: 'Creating your checkout…',
   awaiting: 'Waiting for your payment',

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Pagar con MixPay',
   close: 'Cerrar',
   creating: 'Creando tu pedido…',
   awaiting: 'Esperando tu pago',

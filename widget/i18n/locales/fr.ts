@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Payer avec MixPay',
   close: 'Fermer',
   creating: 'Création de votre commande…',
   awaiting: 'En attente de votre paiement',

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'MixPayで支払う',
   close: '閉じる',
   creating: '注文を作成しています…',
   awaiting: 'お支払いをお待ちしています',

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'MixPay로 결제',
   close: '닫기',
   creating: '주문을 만드는 중…',
   awaiting: '결제를 기다리는 중',

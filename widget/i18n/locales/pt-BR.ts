@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Pagar com MixPay',
   close: 'Fechar',
   creating: 'Criando seu pedido…',
   awaiting: 'Aguardando seu pagamento',

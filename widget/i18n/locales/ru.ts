@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'Оплата через MixPay',
   close: 'Закрыть',
   creating: 'Создаём заказ…',
   awaiting: 'Ожидаем оплату',

@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: 'MixPay ile öde',
   close: 'Kapat',
   creating: 'Siparişiniz oluşturuluyor…',
   awaiting: 'Ödemeniz bekleniyor',

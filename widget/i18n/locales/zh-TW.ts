@@ -1,7 +1,6 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
-  dialogTitle: '使用 MixPay 付款',
   close: '關閉',
   creating: '正在建立訂單…',
   awaiting: '等待付款',
