@@ -8,8 +8,10 @@ import { availableBalance } from './orders.ts';
 
 /** Copies every asset balance Mixin reports into broker_balances; returns how many. */
 export async function syncBalances(deps: BrokerDeps): Promise<number> {
-  const assets = await deps.mixin.listAssets();
+  // Stamped before asking: a transfer recorded after this moment may be missing from the answer,
+  // so create_order keeps counting it against this balance until the next sync.
   const now = deps.now();
+  const assets = await deps.mixin.listAssets();
   for (const asset of assets) {
     await deps.store.db
       .insertInto('broker_balances')

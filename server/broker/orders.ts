@@ -48,21 +48,27 @@ export function differingField(order: BrokerOrder, request: CreateOrderRequest):
 
 /** The synced balance minus what open orders have promised, or null when never synced. */
 export async function availableBalance(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
-  const row = await db.selectFrom('broker_balances').select('balance').where('asset_id', '=', assetId).executeTakeFirst();
+  const row = await db.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', assetId).executeTakeFirst();
   if (!row) return null;
-  return (await promisedAmount(db, assetId, now, row.balance)).toFixed();
+  return (await promisedAmount(db, assetId, now, row)).toFixed();
 }
 
-async function promisedAmount(db: Kysely<Database>, assetId: string, now: number, balance: string): Promise<Big> {
+/**
+ * What is left of a synced balance after every promise: orders that may still be paid, orders
+ * paid and not yet transferred, and orders transferred since the sync began (the synced number
+ * still contains their money until the next sync).
+ */
+async function promisedAmount(db: Kysely<Database>, assetId: string, now: number, synced: { balance: string; synced_at: number | string }): Promise<Big> {
   const open = await db
     .selectFrom('broker_orders')
-    .select(['amount', 'status', 'expired_at'])
+    .select(['amount', 'status', 'expired_at', 'settled_at'])
     .where('asset_id', '=', assetId)
-    .where('status', 'in', ['CREATING', 'OPEN', 'PAID'])
+    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'OPEN', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
     .execute();
-  let left = new Big(balance);
+  let left = new Big(synced.balance);
   for (const order of open) {
-    if (holdsBalance(order.status, Number(order.expired_at), now)) left = left.minus(new Big(order.amount));
+    const settledSinceSync = order.status === 'SETTLED';
+    if (settledSinceSync || holdsBalance(order.status, Number(order.expired_at), now)) left = left.minus(new Big(order.amount));
   }
   return left;
 }
@@ -81,9 +87,9 @@ async function reserve(deps: BrokerDeps, row: BrokerOrder): Promise<Reservation>
     }
     const existing = await trx.selectFrom('broker_orders').select('trace_id').where('trace_id', '=', row.trace_id).executeTakeFirst();
     if (existing) return { kind: 'exists' } as const;
-    const balance = await trx.selectFrom('broker_balances').select('balance').where('asset_id', '=', row.asset_id).executeTakeFirst();
+    const balance = await trx.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', row.asset_id).executeTakeFirst();
     if (!balance) return { kind: 'short', available: null } as const;
-    const available = await promisedAmount(trx, row.asset_id, row.created_at, balance.balance);
+    const available = await promisedAmount(trx, row.asset_id, row.created_at, balance);
     if (available.lt(new Big(row.amount))) return { kind: 'short', available: available.toFixed() } as const;
     const inserted = await trx
       .insertInto('broker_orders')

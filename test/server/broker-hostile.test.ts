@@ -10,7 +10,9 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
 import { findOrder } from '../../server/broker/orders.ts';
-import { orderBody, PAYEE, testDeps, type TestDeps } from './broker-fixtures.ts';
+import { applyWalletState } from '../../server/broker/payments.ts';
+import { runDueJobs } from '../../server/broker/jobs.ts';
+import { BTC, orderBody, PAYEE, testDeps, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
 
@@ -126,6 +128,27 @@ for (const backend of await backends()) {
       } finally {
         deps.clock.now = Date.now();
       }
+    });
+
+    test('an order settled after the last balance sync still counts against the synced balance', async () => {
+      // The synced balance (1 BTC) predates this transfer: until the next sync it must not be spent again.
+      await store.db.deleteFrom('broker_orders').where('asset_id', '=', BTC).execute();
+      deps.fakeMixin.balances.set(BTC, '0.0001');
+      await syncBalances(deps);
+      const first = orderBody(deps.now(), { asset_id: BTC, amount: '0.00008' });
+      assert.equal((await call(app, '/create_order', json(first))).body.code, 0);
+      await applyWalletState(deps, (await findOrder(store.db, first.trace_id as string))!, 'paid', deps.now());
+      await runDueJobs(deps);
+      assert.equal((await findOrder(store.db, first.trace_id as string))?.status, 'SETTLED');
+      const second = await call(app, '/create_order', json(orderBody(deps.now(), { asset_id: BTC, amount: '0.00008' })));
+      assert.equal(second.body.code, 11002, 'the bot promised money it had already sent');
+      // A later sync (here: the operator topped the bot back up to 0.0001) no longer counts it.
+      deps.fakeMixin.balances.set(BTC, '0.0001');
+      deps.clock.now += 1000;
+      await syncBalances(deps);
+      const third = await call(app, '/create_order', json(orderBody(deps.now(), { asset_id: BTC, amount: '0.00008' })));
+      deps.clock.now = Date.now();
+      assert.equal(third.body.code, 0, third.body.message);
     });
   });
 }
