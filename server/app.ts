@@ -27,6 +27,8 @@ export interface AppDeps {
   catalog: Catalog;
   /** Milliseconds since the epoch; tests move time by swapping it. */
   now: () => number;
+  /** Income check (seed 003 §3): PAID only after the payee bot received MixPay's transfer. */
+  incomeCheck?: boolean;
   log: (line: string) => void;
 }
 

@@ -64,6 +64,17 @@ export const configSchema = z.object({
   RUN_WORKERS: bool.default(true),
   /** How often the reconciler looks for orders due a check. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Income check (seed 003 §3): when the payee (MIXPAY_PAYEE_ID) is a Mixin bot and its keys are
+   * set here, an order becomes PAID only after the bot's snapshots show MixPay's transfer for it.
+   */
+  MIXIN_API_BASE: z.string().url().default('https://api.mixin.one'),
+  MIXIN_APP_ID: z.string().uuid().optional(),
+  MIXIN_SESSION_ID: z.string().uuid().optional(),
+  MIXIN_SESSION_PRIVATE_KEY: z.string().min(32).optional(),
+  MIXIN_SERVER_PUBLIC_KEY: z.string().min(32).optional(),
+  /** How often the income watcher reads the bot's snapshots. */
+  INCOME_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** How often the notification sender looks for due events. */
   NOTIFY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
 });
@@ -104,6 +115,15 @@ export function readConfigFile(env: Record<string, string | undefined>): Record<
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`CONFIG_FILE ${path} could not be read: ${(error as Error).message}`);
   }
+}
+
+/** The payee bot's keys when the income check applies (keys set and the bot is the payee), else null. */
+export function incomeCheckKeys(config: Config) {
+  const { MIXIN_APP_ID, MIXIN_SESSION_ID, MIXIN_SESSION_PRIVATE_KEY, MIXIN_SERVER_PUBLIC_KEY } = config;
+  if (!MIXIN_APP_ID || !MIXIN_SESSION_ID || !MIXIN_SESSION_PRIVATE_KEY || !MIXIN_SERVER_PUBLIC_KEY) return null;
+  const norm = (id: string) => id.toLowerCase().replace(/-/g, '');
+  if (norm(MIXIN_APP_ID) !== norm(config.MIXPAY_PAYEE_ID)) return null;
+  return { baseUrl: config.MIXIN_API_BASE, app_id: MIXIN_APP_ID, session_id: MIXIN_SESSION_ID, session_private_key: MIXIN_SESSION_PRIVATE_KEY, server_public_key: MIXIN_SERVER_PUBLIC_KEY };
 }
 
 /**

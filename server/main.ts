@@ -8,7 +8,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
-import { developmentDefaults, loadConfig, type Config } from './config.ts';
+import { developmentDefaults, incomeCheckKeys, loadConfig, type Config } from './config.ts';
 import { demoApp } from './demo.ts';
 import { Catalog } from './merchant/catalog.ts';
 import { StatusBus } from './merchant/status-bus.ts';
@@ -16,6 +16,8 @@ import { MixPayClient } from './mixpay/client.ts';
 import { BudgetedMixPay, CallBudget } from './mixpay/call-budget.ts';
 import { NotificationDelivery } from './workers/notification-delivery.ts';
 import { Reconciler } from './workers/reconciler.ts';
+import { IncomeWatcher } from './workers/income-watcher.ts';
+import { createMixinClient } from './mixin/client.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { brokerDevelopmentConfig, createBrokerApp, createBrokerDeps, loadBrokerConfig, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
@@ -48,7 +50,9 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   // budget kept in the database, shared with every other process on the same database.
   const budget = new CallBudget(store.db, { perMinute: config.MIXPAY_CALLS_PER_MINUTE, now });
   const mixpay = new MixPayClient({ baseUrl: config.MIXPAY_API_BASE });
+  const income = incomeCheckKeys(config);
   const deps: AppDeps = {
+    incomeCheck: income !== null,
     config,
     store,
     mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: 3_000 }),
@@ -87,14 +91,27 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   });
   if (config.RUN_WORKERS) {
     // Started once listening: in development MixPay (the sandbox) is this very server.
+    const background = new BudgetedMixPay(mixpay, budget, { reserve: config.MIXPAY_RESERVED_CALLS });
     const reconciler = new Reconciler({
       store,
-      mixpay: new BudgetedMixPay(mixpay, budget, { reserve: config.MIXPAY_RESERVED_CALLS }),
+      mixpay: background,
       now,
       log: say,
       bus: deps.bus,
       graceMs: config.ORDER_EXPIRY_GRACE_SECONDS * 1000,
+      incomeCheck: deps.incomeCheck,
     }).start(config.RECONCILE_INTERVAL_MS);
+    if (income) {
+      // The bot only reads its snapshots here: no PIN is needed or sent.
+      const watcher = new IncomeWatcher({
+        sync: { store, mixpay: background, now, incomeCheck: true },
+        mixin: createMixinClient({ ...income, pin: '' }),
+        log: say,
+        bus: deps.bus,
+      }).start(config.INCOME_INTERVAL_MS);
+      stops.unshift(() => watcher.stop());
+      say(`income check on: orders become PAID once bot ${income.app_id} receives MixPay's transfer`);
+    }
     const notifier = new NotificationDelivery({ db: store.db, secrets: config.WEBHOOK_SECRET, now, log: say }).start(config.NOTIFY_INTERVAL_MS);
     stops.unshift(() => reconciler.stop(), () => notifier.stop());
     if (!config.WEBHOOK_SECRET.length) say('WEBHOOK_SECRET is unset: notifications to merchants go out unsigned (never do this in production)');

@@ -84,8 +84,12 @@ export function adminApi(adminApiKey: string | undefined) {
       const { db } = c.get('deps').store;
       const order = await findOrder(db, c.req.param('id'));
       if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
-      const [history, notifications] = await Promise.all([historyOf(db, order.id), notificationsOf(db, order.id)]);
-      return c.json({ status: 200, order: adminOrderView(order), history, notifications: notifications.map(adminNotificationView) });
+      const [history, notifications, income] = await Promise.all([
+        historyOf(db, order.id),
+        notificationsOf(db, order.id),
+        db.selectFrom('income_snapshots').selectAll().where('order_id', '=', order.id).execute(),
+      ]);
+      return c.json({ status: 200, order: adminOrderView(order), history, notifications: notifications.map(adminNotificationView), income });
     })
     .get('/notifications', async (c) => {
       const query = c.req.query();

@@ -17,7 +17,7 @@ export type SyncOutcome =
   | { kind: 'changed'; order: Order; verdict: Verdict }
   | { kind: 'mismatch'; order: Order; verdict: Extract<Verdict, { kind: 'mismatch' }> };
 
-export type SyncDeps = Pick<AppDeps, 'store' | 'mixpay' | 'now'>;
+export type SyncDeps = Pick<AppDeps, 'store' | 'mixpay' | 'now' | 'incomeCheck'>;
 
 /**
  * Orders whose MixPay news still matters: awaiting ones; expired and canceled ones (a late
@@ -62,7 +62,19 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     return { kind: 'mismatch', order, verdict };
   }
   const detail = { status: result.status, paymentAmount: result.paymentAmount, paymentSymbol: result.paymentSymbol, traceId: result.traceId, failureCode: result.failureCode };
-  const to = statusForVerdict(order.status, verdict);
+  let to = statusForVerdict(order.status, verdict);
+  let hold = '';
+  if (to === 'PAID' && deps.incomeCheck && !(await incomeSeen(deps, order, result.traceId))) {
+    // Seed 003 §3: the money must be seen arriving in the payee bot's wallet first. Until then a
+    // verified success waits as PENDING; the income watcher finishes the job.
+    to = AWAITING_STATUSES.has(order.status) && order.status !== 'PENDING' ? 'PENDING' : null;
+    hold = ':awaiting_income';
+    await recordOnce(deps, order, 'income:awaiting', { traceId: result.traceId });
+    if (!to) {
+      if (result.traceId && result.traceId !== order.mixpay_trace_id) await patchOrder(deps.store.db, order.id, { mixpay_trace_id: result.traceId }, deps.now());
+      return applySettlement(deps, order, result, verdict);
+    }
+  }
   if (!to) {
     // News for a closed order that moves no status (a late payment still confirming, or MixPay
     // refunding it as overtime) is kept in the history so the operator sees it.
@@ -87,7 +99,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (verdict.kind === 'failed') patch.failure_reason = verdict.reason.slice(0, 400);
   const late = isLatePayment(order.status, to);
   if (late) patch.late_payment = 1;
-  const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${late ? ':late' : ''}`, patch, detail, deps.now());
+  const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${hold}${late ? ':late' : ''}`, patch, detail, deps.now());
   if (applied.changed) return { kind: 'changed', order: applied.order, verdict };
   // Someone else moved the order first; settlement data may still be new to it.
   return applySettlement(deps, applied.order, result, verdict);
@@ -104,7 +116,11 @@ async function applySettlement(deps: SyncDeps, order: Order, result: PaymentResu
 }
 
 async function recordLateNews(deps: SyncDeps, order: Order, verdict: Verdict, trigger: string, detail: unknown): Promise<void> {
-  const reason = `${trigger}:${verdict.kind}:late`;
+  await recordOnce(deps, order, `${trigger}:${verdict.kind}:late`, detail);
+}
+
+/** A history line that says the same thing only once per order. */
+async function recordOnce(deps: SyncDeps, order: Order, reason: string, detail: unknown): Promise<void> {
   const seen = await deps.store.db
     .selectFrom('order_events')
     .select('id')
@@ -112,4 +128,17 @@ async function recordLateNews(deps: SyncDeps, order: Order, verdict: Verdict, tr
     .where('reason', '=', reason)
     .executeTakeFirst();
   if (!seen) await recordEvent(deps.store.db, order.id, order.status, order.status, reason, detail, deps.now());
+}
+
+/** True when the payee bot's snapshots hold a transfer in the order's settlement asset for this payment. */
+export async function incomeSeen(deps: Pick<SyncDeps, 'store'>, order: Order, traceId: string | null | undefined): Promise<boolean> {
+  const trace = (traceId || order.mixpay_trace_id || '').toLowerCase();
+  if (!trace) return false;
+  const row = await deps.store.db
+    .selectFrom('income_snapshots')
+    .select('snapshot_id')
+    .where('payment_trace_id', '=', trace)
+    .where('asset_id', '=', order.settlement_asset_id)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -109,8 +109,31 @@ export interface CallBudgetsTable {
   failures: Generated<number>;
 }
 
+/** Incoming transfers to the payee bot (003_merchant_income). */
+export interface IncomeSnapshotsTable {
+  snapshot_id: string;
+  asset_id: string;
+  amount: string;
+  opponent_id: string | null;
+  trace_id: string | null;
+  memo: string | null;
+  /** The MixPay payment trace this transfer settles, when its memo or trace names one. */
+  payment_trace_id: string | null;
+  order_id: string | null;
+  snapshot_created_at: string;
+  recorded_at: number;
+}
+
+export interface MerchantCursorsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   orders: OrdersTable;
+  income_snapshots: IncomeSnapshotsTable;
+  merchant_cursors: MerchantCursorsTable;
   order_events: OrderEventsTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;

@@ -29,6 +29,8 @@ export interface ReconcilerDeps {
   bus?: AppDeps['bus'];
   graceMs: number;
   batchSize?: number;
+  /** Income check on: PAID only once the payee bot's snapshots show the money (income-watcher.ts). */
+  incomeCheck?: boolean;
 }
 
 /** A lease long enough for one check, so two processes never check the same order at once. */
@@ -109,7 +111,7 @@ export class Reconciler {
     let current = order;
     let changed = false;
     try {
-      const outcome = await syncOrderWithMixPay({ store, mixpay: this.deps.mixpay, now: this.deps.now }, order, 'reconcile');
+      const outcome = await syncOrderWithMixPay({ store, mixpay: this.deps.mixpay, now: this.deps.now, incomeCheck: this.deps.incomeCheck }, order, 'reconcile');
       current = outcome.order;
       changed = outcome.kind === 'changed';
       if ('verdict' in outcome) verdict = outcome.verdict;
