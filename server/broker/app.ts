@@ -19,6 +19,15 @@ export type BrokerEnv = { Variables: Record<string, never> };
 /** MixPay's requests are a few hundred bytes; anything near this is not MixPay. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * 413 in the envelope. The rest of the body is never read, so the connection cannot carry another
+ * request: `Connection: close` tells the client so, instead of a reset on its next request.
+ */
+function tooLarge(c: Context) {
+  c.header('Connection', 'close');
+  return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: body is larger than ${MAX_BODY_BYTES} bytes`), 413);
+}
+
 function fail(c: Context, error: BrokerError) {
   return c.json(errorEnvelope(error.code, error.message), HTTP_STATUS[error.code]);
 }
@@ -127,7 +136,7 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   // own `/mixpay/callback`, which shares the prefix.
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: body is larger than ${MAX_BODY_BYTES} bytes`), 413),
+    onError: (c) => tooLarge(c),
   });
 
   app.get('/assets/range', (c) => {
@@ -188,7 +197,7 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   app.notFound(noRoute);
 
   app.onError((error, c) => {
-    if (error instanceof BodyTooLargeError) return c.json(errorEnvelope(PARAMETER_ERROR, error.message), 413);
+    if (error instanceof BodyTooLargeError) return tooLarge(c);
     if (error instanceof BrokerError) return fail(c, error);
     deps.log(`[broker] ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json(errorEnvelope(PAYMENT_UNAVAILABLE, 'This payment is unavailable.'), 500);

@@ -6,6 +6,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync, deflateSync } from 'node:zlib';
+import http from 'node:http';
+import { listen } from '../support/http.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
@@ -149,6 +151,36 @@ for (const backend of await backends()) {
       const third = await call(app, '/create_order', json(orderBody(deps.now(), { asset_id: BTC, amount: '0.00008' })));
       deps.clock.now = Date.now();
       assert.equal(third.body.code, 0, third.body.message);
+    });
+
+    test('after a 413 the client is told to close, so its next request on the same connection works', async () => {
+      const server = await listen(app.fetch);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (method: string, path: string, write?: (request: http.ClientRequest) => void) =>
+        new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+          const headers = write ? { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } : {};
+          const request = http.request(`${server.url}${path}`, { method, agent, headers }, (response) => {
+            let body = '';
+            response.on('data', (chunk) => (body += chunk));
+            response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection, body }));
+          });
+          request.on('error', reject);
+          write?.(request);
+          request.end();
+        });
+      try {
+        const big = await send('POST', '/create_order', (request) => {
+          for (let i = 0; i < 50; i++) request.write('x'.repeat(10_000));
+        });
+        assert.equal(big.status, 413);
+        assert.equal(big.connection, 'close');
+        assert.equal(JSON.parse(big.body).code, 11000);
+        const next = await send('GET', `/assets/range?payee_id=${PAYEE}&wallet=binance`);
+        assert.equal(next.status, 200);
+      } finally {
+        agent.destroy();
+        await server.close();
+      }
     });
   });
 }
