@@ -115,7 +115,8 @@ export function publicApi(allowedOrigins: string) {
   app.get('/orders/:id/return', async (c) => {
     const order = await requireOrder(c, c.req.param('id'));
     const failed = c.req.query('outcome') === 'failed';
-    const target = failed ? (order.cancel_url ?? order.success_url) : order.success_url;
+    // A failed payment never lands on the success page: without a cancel_url it gets the plain page.
+    const target = failed ? order.cancel_url : order.success_url;
     if (target) return c.redirect(target, 302);
     return c.html(
       `<!doctype html><meta charset="utf-8"><title>Payment</title><p>${failed ? 'The payment did not complete.' : 'Thank you. Your payment is being confirmed.'}</p><p>Order ${order.id}: ${order.status}</p>`,

@@ -16,6 +16,7 @@ import type { Verdict } from '../mixpay/verify-result.ts';
 import { expiresAfterCheck } from '../merchant/order-state.ts';
 import { findOrder, onTransition, transitionOrder, type Order } from '../merchant/order-store.ts';
 import { syncOrderWithMixPay } from '../merchant/payment-sync.ts';
+import { installNotificationOutbox } from '../merchant/notifications.ts';
 import { nextCheckAt, pastGrace, RESCHEDULE } from '../merchant/reconcile-schedule.ts';
 import { runEvery, type Running } from './interval.ts';
 
@@ -55,7 +56,11 @@ export type RoundResult = { checked: number; changed: number; stoppedBy?: string
 export class Reconciler {
   private loop: Running | undefined;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    // Its transitions must queue notifications and reschedule like any other, app or not.
+    installNotificationOutbox();
+    installReconcileScheduling();
+  }
 
   /** One round over the orders due now. */
   async runOnce(): Promise<RoundResult> {

@@ -1,0 +1,72 @@
+/**
+ * Return pages (issue 4 §7): MixPay's returnTo / failedReturnTo point at /v1/orders/{id}/return,
+ * which redirects only to that order's stored success_url / cancel_url, never to a URL from the
+ * request, and never sends a failed payment to the success page.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSqliteStore, type TestStore } from '../support/stores.ts';
+import { startStack, TEST_PAYEE_ID, type Stack } from '../support/stack.ts';
+import { codeOf, createOrder, simulate } from '../support/merchant.ts';
+import { MixPayClient } from '../../server/mixpay/client.ts';
+
+describe('return pages', () => {
+  let store: TestStore;
+  let stack: Stack;
+  before(async () => {
+    store = await createSqliteStore();
+    stack = await startStack(store);
+  });
+  after(async () => {
+    await stack.close();
+    await store.dispose();
+  });
+
+  const visit = (path: string) => fetch(`${stack.url}${path}`, { redirect: 'manual' });
+
+  test('the one-time link carries our return URLs, not the merchant\'s', async () => {
+    const created = await createOrder(stack, { success_url: 'https://merchant.example/thanks', cancel_url: 'https://merchant.example/cart' });
+    const id = created.order.order_id;
+    await simulate(stack, codeOf(created), { outcome: 'success' });
+    const result = await new MixPayClient({ baseUrl: stack.deps.config.MIXPAY_API_BASE }).getPaymentResult({ orderId: id, payeeId: TEST_PAYEE_ID });
+    assert.equal(result.returnTo, `${stack.url}/v1/orders/${id}/return?outcome=success`);
+    const failed = await createOrder(stack, { cancel_url: 'https://merchant.example/cart' });
+    await simulate(stack, codeOf(failed), { outcome: 'fail' });
+    const failedResult = await new MixPayClient({ baseUrl: stack.deps.config.MIXPAY_API_BASE }).getPaymentResult({ orderId: failed.order.order_id, payeeId: TEST_PAYEE_ID });
+    assert.equal(failedResult.returnTo, `${stack.url}/v1/orders/${failed.order.order_id}/return?outcome=failed`);
+  });
+
+  test('redirects only to stored URLs, whatever the query says', async () => {
+    const created = await createOrder(stack, { success_url: 'https://merchant.example/thanks?x=1', cancel_url: 'https://merchant.example/cart' });
+    const base = `/v1/orders/${created.order.order_id}/return`;
+    for (const query of ['?outcome=success&success_url=https://evil.example', '?outcome=success&redirect=https://evil.example', '', '?outcome=weird']) {
+      const answer = await visit(`${base}${query}`);
+      assert.equal(answer.status, 302, query);
+      assert.equal(answer.headers.get('location'), 'https://merchant.example/thanks?x=1', query);
+    }
+    const failed = await visit(`${base}?outcome=failed&cancel_url=https://evil.example`);
+    assert.equal(failed.headers.get('location'), 'https://merchant.example/cart');
+  });
+
+  test('without stored URLs it shows a plain page; a failure never lands on the success page', async () => {
+    const bare = await createOrder(stack);
+    const page = await visit(`/v1/orders/${bare.order.order_id}/return?outcome=success`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /NEW/);
+
+    const successOnly = await createOrder(stack, { success_url: 'https://merchant.example/thanks' });
+    const failed = await visit(`/v1/orders/${successOnly.order.order_id}/return?outcome=failed`);
+    assert.equal(failed.status, 200);
+    assert.equal(failed.headers.get('location'), null);
+    assert.match(await failed.text(), /did not complete/);
+  });
+
+  test('unknown and malformed ids are 404 in the API\'s error shape', async () => {
+    for (const id of ['00000000-0000-0000-0000-000000000000', 'not-an-id', '..%2F..%2Fetc']) {
+      const answer = await visit(`/v1/orders/${id}/return`);
+      assert.equal(answer.status, 404, id);
+      assert.equal(((await answer.json()) as any).status, 404);
+    }
+  });
+});
