@@ -10,6 +10,7 @@ import { WalletApiError, type WalletEvent } from '../wallets/types.ts';
 import type { BrokerDeps } from './deps.ts';
 import { findOrder, moveOrder, type BrokerOrder } from './orders.ts';
 import { afterPayment } from './order-state.ts';
+import { canonicalUuid } from './config.ts';
 
 /** Queues a job once per (kind, order): the unique constraint absorbs a second request. */
 export async function enqueueJob(trx: Transaction<Database>, kind: BrokerJobKind, traceId: string, reason: string, now: number): Promise<void> {
@@ -25,9 +26,11 @@ export async function enqueueJob(trx: Transaction<Database>, kind: BrokerJobKind
  * a notification only says "look now" (MugglePay's token is not a signature).
  */
 export async function recordWalletEvent(deps: BrokerDeps, walletName: string, event: WalletEvent): Promise<void> {
-  const order = await findOrder(deps.store.db, event.traceId);
+  // Only a UUID can name a broker order; anything else (a NUL byte breaks PostgreSQL) is unknown.
+  const traceId = canonicalUuid(event.traceId);
+  const order = traceId ? await findOrder(deps.store.db, traceId) : undefined;
   if (!order || order.wallet !== walletName) {
-    deps.log(`[broker] ${walletName} notification for unknown order ${event.traceId}`);
+    deps.log(`[broker] ${walletName} notification for unknown order ${JSON.stringify(event.traceId.slice(0, 80))}`);
     return;
   }
   if (order.status !== 'OPEN' && order.status !== 'CLOSED') return;

@@ -12,7 +12,7 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
 import { findOrder } from '../../server/broker/orders.ts';
-import { applyWalletState } from '../../server/broker/payments.ts';
+import { applyWalletState, recordWalletEvent } from '../../server/broker/payments.ts';
 import { runDueJobs } from '../../server/broker/jobs.ts';
 import { BTC, orderBody, PAYEE, testDeps, type TestDeps } from './broker-fixtures.ts';
 
@@ -180,6 +180,13 @@ for (const backend of await backends()) {
       } finally {
         agent.destroy();
         await server.close();
+      }
+    });
+
+    test('a verified notification naming no broker order is logged, whatever its id holds', async () => {
+      for (const traceId of ['a\u0000b', 'x'.repeat(100), 'constructor', '']) {
+        await recordWalletEvent(deps, 'binance', { traceId, upstreamId: 'up', state: 'paid' });
+        assert.ok(deps.logs.some((line) => line.includes('notification for unknown order')), JSON.stringify(traceId));
       }
     });
   });
