@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -124,7 +124,10 @@ describe('webhook signatures', () => {
   });
 
   test('is exported as mixpay-checkout/server (the built package entry)', async () => {
-    if (!existsSync('dist/server/index.js')) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
+    // Build the entry when it is missing or older than its sources (the test line builds after the server suites).
+    const built = existsSync('dist/server/index.js') ? statSync('dist/server/index.js').mtimeMs : 0;
+    const sources = ['server/index.ts', 'server/merchant/webhook-signature.ts', 'server/merchant/notification-types.ts'];
+    if (sources.some((file) => statSync(file).mtimeMs > built)) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
     const entry = (await import('mixpay-checkout/server')) as typeof import('../../server/index.ts');
     const header = entry.signWebhook(body, SECRET, t);
     assert.equal(header, signWebhook(body, SECRET, t));
