@@ -33,6 +33,8 @@ const assetSchema = z
     fee: decimal,
     /** Alert the operator when the bot holds less than this (optional). */
     alert_below: decimal.optional(),
+    /** Places the wallet charges `currency` in (2 for a fiat price); the customer's total rounds up to them. */
+    decimals: z.number().int().min(0).max(8).default(8),
   })
   // Zod runs these even when a field above failed, so each guards its own inputs.
   .refine((a) => !isDecimal(a.min) || new Big(a.min).gt(0), { message: 'must be greater than zero', path: ['min'] })

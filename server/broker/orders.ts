@@ -142,7 +142,7 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       continue;
     }
     const now = deps.now();
-    const { fee, total } = customerTotal(request.amount, asset.fee);
+    const { fee, total } = customerTotal(request.amount, asset.fee, asset.decimals);
     const row: BrokerOrder = {
       ...request,
       fee_amount: fee,

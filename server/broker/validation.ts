@@ -150,8 +150,13 @@ export function checkAmountInRange(amountText: string, min: string, max: string)
   if (value.gt(new Big(max))) throw new ParameterError('amount', `must be at most ${max}`);
 }
 
-/** What the customer pays: amount plus the fee fraction, rounded up to 8 places. */
-export function customerTotal(amountText: string, feeFraction: string): { fee: string; total: string } {
-  const fee = new Big(amountText).times(new Big(feeFraction)).round(8, Big.roundUp);
-  return { fee: fee.toFixed(), total: new Big(amountText).plus(fee).toFixed() };
+/**
+ * What the customer pays: amount plus the fee fraction, rounded up to the places the wallet's
+ * currency has (8 for crypto, 2 for a fiat price). Rounding goes up so the broker never receives
+ * less than `amount` plus its fee; the rounding lands in the fee.
+ */
+export function customerTotal(amountText: string, feeFraction: string, decimals = 8): { fee: string; total: string } {
+  const amount = new Big(amountText);
+  const total = amount.times(new Big(1).plus(new Big(feeFraction))).round(decimals, Big.roundUp);
+  return { fee: total.minus(amount).toFixed(), total: total.toFixed() };
 }

@@ -72,6 +72,15 @@ describe('amounts and validation', () => {
     assert.deepEqual(customerTotal('0.00000440', '0.0100'), { fee: '0.00000005', total: '0.00000445' });
     assert.deepEqual(customerTotal('1', '0'), { fee: '0', total: '1' });
   });
+  test("what the customer pays is rounded up to the wallet currency's places, never down", () => {
+    // A wallet that prices in cents: 10.123 + 1 % = 10.22423, charged 10.23 (the fee absorbs the rest).
+    assert.deepEqual(customerTotal('10.123', '0.01', 2), { fee: '0.107', total: '10.23' });
+    assert.deepEqual(customerTotal('10', '0.0100', 2), { fee: '0.1', total: '10.1' });
+    assert.deepEqual(customerTotal('0.001', '0', 2), { fee: '0.009', total: '0.01' });
+    assert.deepEqual(customerTotal('0.00000440', '0.0100', 8), { fee: '0.00000005', total: '0.00000445' });
+    const config = brokerDevelopmentConfig('http://localhost:8787');
+    assert.equal(config.wallets.binance!.assets['4d8c508b-91c5-375b-92b0-ee702ed2dac5']!.decimals, 8);
+  });
   test('expired_at above 10^12 is milliseconds, below it seconds', () => {
     const now = 1_700_000_000_000;
     assert.equal(parseCreateOrder(orderBody(now, { expired_at: 1_700_000_900 }), now).expired_at, 1_700_000_900_000);
