@@ -21,18 +21,22 @@ export interface TestStore extends Store {
 
 let postgresReachable: Promise<boolean> | undefined;
 
+/** Tries a few times: on a loaded 2-core machine the first connect can take seconds. */
 function checkPostgres(): Promise<boolean> {
   postgresReachable ??= (async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 10_000 });
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return true;
+      } catch {
+        if (attempt < 3) await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      } finally {
+        await client.end().catch(() => {});
+      }
     }
+    return false;
   })();
   return postgresReachable;
 }
