@@ -23,9 +23,9 @@ function cleanWidgetOutputs(): Plugin {
   };
 }
 
-// qrcode's segment optimizer is replaced by a byte-mode-only module (widget/qr-segments.ts says why).
+// qrcode's segment optimizer is replaced by a byte-mode-only module (widget/qr-segments.cjs says why).
 export function qrcodeByteSegments(): Plugin {
-  const replacement = fileURLToPath(new URL('./widget/qr-segments.ts', import.meta.url));
+  const replacement = fileURLToPath(new URL('./widget/qr-segments.cjs', import.meta.url));
   return {
     name: 'qrcode-byte-segments',
     enforce: 'pre',
@@ -63,7 +63,7 @@ export default defineConfig({
           // Lazily loaded chunks keep their module's name; code shared by the button and the
           // session (Lit, mostly) would otherwise be named after whichever module came first.
           chunkFileNames: (chunk) =>
-            chunk.isDynamicEntry || chunk.name.includes('runtime') ? 'widget/[name]-[hash].js' : 'widget/shared-[hash].js',
+            chunk.isDynamicEntry || chunk.name.includes('runtime') ? 'widget/[name]-[hash:6].js' : 'widget/shared-[hash:6].js',
         },
         {
           format: 'iife',

@@ -13,7 +13,7 @@ const COMMONJS = {
   'qrcode-original': { entry: 'qrcode/lib/core/qrcode.js', byteSegments: false },
   'ua-parser-js': { entry: 'ua-parser-js', byteSegments: false },
 };
-const BYTE_SEGMENTS = fileURLToPath(new URL('./widget/qr-segments.ts', import.meta.url));
+const BYTE_SEGMENTS = fileURLToPath(new URL('./widget/qr-segments.cjs', import.meta.url));
 
 function commonjsPackages() {
   const cache = new Map();

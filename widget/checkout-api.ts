@@ -62,14 +62,14 @@ async function request<T>(url: string, init: RequestInit, read: (body: any, resp
     response = await fetch(url, init);
   } catch (error) {
     if (init.signal?.aborted) throw error;
-    throw new ServerError('The payment server cannot be reached.', 'NETWORK', true);
+    throw new ServerError('Payment server unreachable', 'NETWORK', true);
   }
   if (response.status === 304) return null;
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const status = response.status;
     throw new ServerError(
-      body?.error ?? `The payment server answered HTTP ${status}.`,
+      body?.error ?? `HTTP ${status}`,
       body?.error_code ?? `HTTP_${status}`,
       status >= 500 || status === 429 || status === 408,
     );
@@ -77,7 +77,7 @@ async function request<T>(url: string, init: RequestInit, read: (body: any, resp
   try {
     return read(body, response);
   } catch (error) {
-    throw new ServerError(`Unexpected answer from the payment server: ${(error as Error).message}`, 'BAD_RESPONSE');
+    throw new ServerError(`Bad answer: ${(error as Error).message}`, 'BAD_RESPONSE');
   }
 }
 

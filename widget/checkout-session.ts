@@ -5,9 +5,7 @@ import { dialogBody, statusText } from './dialog-view.ts';
 import { detectEnvironment } from './environment.ts';
 import { emit, type MixpayErrorCode } from './events.ts';
 import { formatAmount, formatCountdown } from './format.ts';
-import { loadStrings } from './i18n/load-strings.ts';
-import { directionOf, PAY_LABELS, type Locale } from './i18n/locale.ts';
-import type { Strings } from './i18n/strings.ts';
+import { directionOf } from './i18n/locale.ts';
 import type { MixpayButton } from './mixpay-button.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
 import { buildPayLink, randomTraceId } from './pay-link.ts';
@@ -36,9 +34,6 @@ export class CheckoutSession implements ReactiveController {
   #linkOnly = false;
   #copied = false;
   #refused = false;
-  #locale: Locale | null = null;
-  #strings: Strings | null = null;
-  #ready: Promise<void>;
   #run = 0;
   #abort: AbortController | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,12 +51,10 @@ export class CheckoutSession implements ReactiveController {
       onConnection: (state) => this.#set(() => (this.#unreachable = state === 'retrying')),
       onFatal: (error) => this.#fail(error),
     });
-    this.#ready = this.#useLocale(host.locale);
     void this.#environmentNow().catch(() => undefined); // warm up while the customer decides
   }
 
   hostUpdate(): void {
-    if (this.host.locale !== this.#locale) this.#ready = this.#useLocale(this.host.locale);
     // The countdown ticks once a second while the order awaits payment, and only then.
     const awaiting = this.#phase() === 'awaiting' && this.order !== null && this.host.isConnected;
     if (awaiting && !this.#ticker) {
@@ -96,7 +89,7 @@ export class CheckoutSession implements ReactiveController {
 
   /** Starts a checkout, or shows the dialog again while one is under way. */
   open(): void {
-    void this.#ready.then(() => (startsOver(this.#phase()) ? this.#start() : this.#showDialog()));
+    void this.host.stringsLoaded.then(() => (startsOver(this.#phase()) ? this.#start() : this.#showDialog()));
   }
 
   close(): void {
@@ -106,23 +99,24 @@ export class CheckoutSession implements ReactiveController {
   /** The status line under the button (a live region). */
   statusText(): string {
     const order = this.order;
-    if (!this.#strings) return '';
+    const t = this.host.strings;
+    if (!t) return '';
+    if (this.#refused) return t.unsafeLink;
     const due = order?.amount_due ? formatAmount(order.amount_due, order.price_currency, this.#localeTag()) : '';
-    if (this.#refused) return this.#strings.unsafeLink;
-    return statusText(this.#strings, this.#phase(), { due, reason: order?.failure_reason ?? null, error: this.#error });
+    return statusText(t, this.#phase(), { due, reason: order?.failure_reason ?? null, error: this.#error });
   }
 
   renderDialog() {
-    if (!this.#strings) return nothing; // open() waits for the strings
+    const t = this.host.strings;
+    if (!t) return nothing; // open() waits for the strings
     const phase = this.#phase();
     const order = this.order;
     const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - this.#now : null;
     const locale = this.#localeTag();
     const body = dialogBody({
       phase,
-      t: this.#strings,
+      t,
       status: this.statusText(),
-      title: PAY_LABELS[this.host.locale],
       product: order?.title ?? '',
       amount: this.#amountText(),
       payee: this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
@@ -132,13 +126,13 @@ export class CheckoutSession implements ReactiveController {
       copied: this.#copied,
       canStartOver: Boolean(this.host.product || this.#linkOnly),
     }, {
-      openLink: (event) => this.#onLinkClick(event),
+      openLink: (event) => this.#openLink(this.#choice!.kind, this.#choice!.url, event),
       copyLink: () => void this.#copyLink(),
       startOver: () => void this.#start(),
       retry: () => this.#retry(),
       close: () => this.close(),
     });
-    return html`<dialog part="dialog" aria-labelledby="title" dir=${directionOf(this.host.locale)} lang=${locale}
+    return html`<dialog part="dialog" aria-labelledby="title" dir=${directionOf(this.host.locale ?? 'en')} lang=${locale}
       @close=${this.#onDialogClose}>${body}</dialog>`;
   }
 
@@ -147,11 +141,11 @@ export class CheckoutSession implements ReactiveController {
     if (this.#unreachable) return 'unreachable';
     if (this.busy) return 'creating';
     if (this.order) return phaseOf(this.order.status);
-    return this.#linkOnly ? 'link' : 'idle';
+    return this.#linkOnly ? 'linkOnly' : 'idle';
   }
 
   #localeTag(): string {
-    return this.#locale ?? 'en';
+    return this.host.locale ?? 'en';
   }
 
   #amountText(): string {
@@ -166,12 +160,6 @@ export class CheckoutSession implements ReactiveController {
   #set(change: () => unknown): void {
     change();
     this.host.requestUpdate();
-  }
-
-  async #useLocale(locale: Locale): Promise<void> {
-    this.#locale = locale;
-    const strings = await loadStrings(locale);
-    if (this.#locale === locale) this.#set(() => (this.#strings = strings));
   }
 
   #environmentNow(): Promise<Environment> {
@@ -294,21 +282,18 @@ export class CheckoutSession implements ReactiveController {
     return isSafeUrl(url, walletSchemes(this.host.allowedSchemes));
   }
 
-  /** Opens a link after the URL policy and the host page's `mixpay-open` veto. */
-  #openLink(kind: LinkKind, url: string): void {
-    if (!this.#safe(url)) return this.#refuse(url);
-    if (emit(this.host, 'mixpay-open', { kind, url }, { cancelable: true })) this.host.navigate(url);
-  }
-
-  // The link's own default action opens it (a new tab needs the click's user gesture).
-  #onLinkClick(event: Event): void {
-    const choice = this.#choice;
-    if (!choice || !this.#safe(choice.url)) {
-      event.preventDefault();
-      if (choice) this.#refuse(choice.url);
-    } else if (!emit(this.host, 'mixpay-open', { kind: choice.kind, url: choice.url }, { cancelable: true })) {
-      event.preventDefault();
+  /**
+   * Opens a link after the URL policy and the host page's `mixpay-open` veto. For a click on the
+   * dialog's link, the link's own default action does the opening (a new tab needs the click's
+   * user gesture), so only a refusal or a veto cancels the click.
+   */
+  #openLink(kind: LinkKind, url: string, click?: Event): void {
+    if (!this.#safe(url)) {
+      click?.preventDefault();
+      return this.#refuse(url);
     }
+    if (!emit(this.host, 'mixpay-open', { kind, url }, { cancelable: true })) click?.preventDefault();
+    else if (!click) this.host.navigate(url);
   }
 
   #refuse(url: string): void {

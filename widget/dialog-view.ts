@@ -10,8 +10,6 @@ export interface DialogModel {
   phase: Phase;
   t: Strings;
   status: string;
-  /** The dialog's heading: the button's label in the page's language. */
-  title: string;
   /** The order's title (what is being paid for). */
   product: string;
   amount: string;
@@ -32,30 +30,23 @@ export interface DialogActions {
   close(): void;
 }
 
-const SHOWS_LINKS: ReadonlySet<Phase> = new Set(['awaiting', 'paid-less', 'link', 'unreachable']);
+const SHOWS_LINKS: ReadonlySet<Phase> = new Set(['awaiting', 'paidLess', 'linkOnly', 'unreachable']);
 
 /** The text of the status line for a phase (also read out by the live regions). */
 export function statusText(t: Strings, phase: Phase, detail: { due?: string; reason?: string | null; error?: string | null }): string {
   if (phase === 'idle') return '';
-  if (phase === 'paid-less') return t.paidLess(detail.due ?? '');
+  if (phase === 'paidLess') return t.paidLess(detail.due ?? '');
   if (phase === 'failed' && detail.reason) return t.failedReason(detail.reason);
   if (phase === 'error' && detail.error) return `${t.error}: ${detail.error}`;
-  return t[PLAIN[phase]];
+  return t[phase];
 }
-
-type PlainKey = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
-const PLAIN: Record<Exclude<Phase, 'idle' | 'paid-less'>, PlainKey> = {
-  creating: 'creating', link: 'linkOnly', awaiting: 'awaiting', pending: 'pending', paid: 'paid', failed: 'failed',
-  expired: 'expired', canceled: 'canceled', 'refund-pending': 'refundPending', refunded: 'refunded',
-  unreachable: 'unreachable', error: 'error',
-};
 
 /** The inside of the dialog. */
 export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
   const { t, choice } = m;
   const links = SHOWS_LINKS.has(m.phase) && choice ? choice : null;
   // Templates are written without indentation: whitespace inside them ships to every customer.
-  return html`<header><h2 id="title">${m.title}</h2><button class="close" aria-label=${t.close}
+  return html`<header><h2 id="title">${t.pay}</h2><button class="close" aria-label=${t.close}
 @click=${on.close}>&times;</button></header>
 ${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
 ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
@@ -68,7 +59,7 @@ ${actions(m, on)}`;
 function linkBlock(m: DialogModel, choice: LinkChoice, on: DialogActions): TemplateResult {
   const { t } = m;
   const opensApp = choice.kind === 'deep';
-  const label = m.phase === 'paid-less' ? t.payRest : opensApp ? t.openWallet : t.openCheckout;
+  const label = m.phase === 'paidLess' ? t.payRest : opensApp ? t.openWallet : t.openCheckout;
   const qrUrl = choice.showQr ? choice.qrUrl : null;
   return html`${m.qr && qrUrl
     ? html`<figure>${qrCodeTemplate(m.qr, t.qrLabel(m.amount, m.payee))}<figcaption class="muted">${t.scan}</figcaption></figure>`

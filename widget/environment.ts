@@ -51,18 +51,14 @@ function formFactor(signals: EnvironmentSignals, { deviceType, os }: ParsedUserA
 
 /** Reads the signals of the current page. */
 export function pageSignals(win: Window = window): EnvironmentSignals {
-  const nav = win.navigator as Navigator & { userAgentData?: { mobile?: boolean } };
-  const w = win as Window & {
-    MixinContext?: unknown;
-    TelegramWebviewProxy?: unknown;
-    webkit?: { messageHandlers?: { MixinContext?: unknown } };
-  };
+  const nav = win.navigator as Navigator & { userAgentData?: { mobile: boolean } };
+  const w = win as Window & { MixinContext?: unknown; TelegramWebviewProxy?: unknown; webkit?: { messageHandlers?: { MixinContext?: unknown } } };
   return {
     userAgent: nav.userAgent,
-    mobileHint: typeof nav.userAgentData?.mobile === 'boolean' ? nav.userAgentData.mobile : undefined,
+    mobileHint: nav.userAgentData?.mobile,
     mixinBridge: Boolean(w.MixinContext || w.webkit?.messageHandlers?.MixinContext),
     telegramBridge: Boolean(w.TelegramWebviewProxy),
-    maxTouchPoints: nav.maxTouchPoints ?? 0,
+    maxTouchPoints: nav.maxTouchPoints,
   };
 }
 

@@ -16,14 +16,9 @@ export function formatAmount(amount: string, currency: string, locale: string): 
   const exact = value as unknown as number;
   if (/^[A-Z]{3}$/.test(code)) {
     try {
-      const plain = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
-      const { minimumFractionDigits = 2 } = plain.resolvedOptions();
-      return new Intl.NumberFormat(locale, {
-        style: 'currency',
-        currency: code,
-        minimumFractionDigits,
-        maximumFractionDigits: Math.min(Math.max(minimumFractionDigits, digits), 20),
-      }).format(exact);
+      // The currency's own minimum (USD 2, JPY 0, KWD 3) stays; more digits show when the amount has them.
+      const maximumFractionDigits = Math.min(Math.max(digits, 3), 20);
+      return new Intl.NumberFormat(locale, { style: 'currency', currency: code, maximumFractionDigits }).format(exact);
     } catch {
       // not a currency Intl knows: fall through to a plain number with the code
     }

@@ -3,7 +3,9 @@ import { buttonStyles } from './button.styles.ts';
 import type { CheckoutSession } from './checkout-session.ts';
 import type { Environment } from './choose-link.ts';
 import { emit } from './events.ts';
-import { PAY_LABELS, resolveLocale, type Locale } from './i18n/locale.ts';
+import { loadStrings } from './i18n/load-strings.ts';
+import { resolveLocale, type Locale } from './i18n/locale.ts';
+import type { Strings } from './i18n/strings.ts';
 import type { OrderStatus } from './order-status.ts';
 import { DEFAULT_PAY_BASE } from './pay-link.ts';
 
@@ -95,7 +97,11 @@ export class MixpayButton extends LitElement {
   declare environment: Environment | null;
 
   /** @internal The resolved locale (read by the checkout session). */
-  locale: Locale = 'en';
+  locale: Locale | null = null;
+  /** @internal The string table of `locale`, once its chunk has loaded. */
+  strings: Strings | null = null;
+  /** @internal Settles when `strings` is there. */
+  stringsLoaded: Promise<unknown> = Promise.resolve();
 
   private _session: CheckoutSession | null = null;
   private _loading: Promise<CheckoutSession> | null = null;
@@ -141,16 +147,22 @@ export class MixpayButton extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('lang') || !this.hasUpdated) this.locale = resolveLocale(this, this.lang);
+    const locale = resolveLocale(this, this.lang);
+    if ((changed.has('lang') || !this.hasUpdated) && locale !== this.locale) {
+      // Each language is its own chunk, English included; until it arrives the label is English.
+      this.locale = locale;
+      this.stringsLoaded = loadStrings(locale).then((strings) => {
+        if (this.locale === locale) this.strings = strings;
+        this.requestUpdate();
+      });
+    }
   }
 
   protected override render() {
     const session = this._session;
-    return html`<button class="pay" part="button" type="button" aria-haspopup="dialog"
-        aria-busy=${session?.busy ? 'true' : 'false'} @click=${this.open}
-        @pointerenter=${this._load} @focus=${this._load}><slot>${PAY_LABELS[this.locale]}</slot></button>
-      <span class="outer-status" part="status" role="status">${session?.statusText() ?? ''}</span>
-      ${session ? session.renderDialog() : nothing}`;
+    return html`<button class="pay" part="button" aria-haspopup="dialog" aria-busy=${session?.busy ? 'true' : 'false'}
+@click=${this.open} @pointerenter=${this._load} @focus=${this._load}><slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot></button>
+<span class="outer-status" part="status" role="status">${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
   }
 
   // The rest of the element arrives on first interest (hover, focus, click or open()).
@@ -163,7 +175,7 @@ export class MixpayButton extends LitElement {
     });
     return this._loading.catch((error: unknown) => {
       this._loading = null; // let the next click try again
-      emit(this, 'mixpay-error', { code: 'network', message: `The checkout could not be loaded: ${String(error)}` });
+      emit(this, 'mixpay-error', { code: 'network', message: String(error) });
       return null;
     });
   }

@@ -50,9 +50,10 @@ export function parseOrderStatus(value: unknown): OrderStatus {
   const expires = doc['expires_at_t'] ?? Date.parse(String(doc['expires_at']));
   return {
     ...(doc as unknown as OrderStatus),
-    amount_due: decimalOrNull(doc['amount_due']),
-    failure_reason: typeof doc['failure_reason'] === 'string' && doc['failure_reason'] ? doc['failure_reason'] : null,
-    expires_at_t: typeof expires === 'number' && expires > 0 ? expires : 0,
+    // "" and missing both mean none; amounts stay strings
+    amount_due: doc['amount_due'] ? String(doc['amount_due']) : null,
+    failure_reason: doc['failure_reason'] ? String(doc['failure_reason']) : null,
+    expires_at_t: Number(expires) > 0 ? Number(expires) : 0,
     links: parseLinks(doc['links']),
   };
 }
@@ -63,8 +64,4 @@ export function parseLinks(value: unknown): PaymentLinks {
   const links = value as Record<string, unknown>;
   const text = (key: string): string => (typeof links[key] === 'string' ? (links[key] as string) : '');
   return { checkout_url: text('checkout_url'), universal_url: text('universal_url'), deep_link: text('deep_link') };
-}
-
-function decimalOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 }

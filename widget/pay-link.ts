@@ -19,7 +19,7 @@ export interface PayLinkParams {
 export function buildPayLink(params: PayLinkParams, base: string = DEFAULT_PAY_BASE): string {
   if (!params.payeeId.trim()) throw new Error('payee-id is required');
   if (params.quoteAmount && !/^\d+(\.\d+)?$/.test(params.quoteAmount.trim())) {
-    throw new Error(`quote-amount must be a decimal number such as "5" or "2.50", not ${JSON.stringify(params.quoteAmount)}`);
+    throw new Error(`quote-amount must be a decimal such as 2.50, not ${params.quoteAmount}`);
   }
   const url = new URL(base);
   const entries: Array<[string, string | undefined]> = [

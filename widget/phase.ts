@@ -1,29 +1,26 @@
 import type { OrderStatusName } from './order-status.ts';
 
-/** What the customer sees, derived from the order and the element's own progress. */
+/**
+ * What the customer sees, derived from the order and the element's own progress. The names are
+ * also the keys of the status lines in the string tables.
+ */
 export type Phase =
-  | 'idle' | 'creating' | 'link' | 'awaiting' | 'pending' | 'paid-less' | 'paid' | 'failed'
-  | 'expired' | 'canceled' | 'refund-pending' | 'refunded' | 'unreachable' | 'error';
+  | 'idle' | 'creating' | 'linkOnly' | 'awaiting' | 'pending' | 'paidLess' | 'paid' | 'failed'
+  | 'expired' | 'canceled' | 'refundPending' | 'refunded' | 'unreachable' | 'error';
 
-const BY_STATUS: Record<OrderStatusName, Phase> = {
+const RENAMED: Partial<Record<OrderStatusName, Phase>> = {
   NEW: 'awaiting',
-  PENDING: 'pending',
-  UNRESOLVED: 'paid-less',
-  PAID: 'paid',
+  UNRESOLVED: 'paidLess',
   RESOLVED: 'paid', // the merchant accepted an underpayment: the customer is done
-  FAILED: 'failed',
-  EXPIRED: 'expired',
-  CANCELED: 'canceled',
-  REFUND_PENDING: 'refund-pending',
-  REFUNDED: 'refunded',
+  REFUND_PENDING: 'refundPending',
 };
 
-/** The phase shown for an order status. */
+/** The phase shown for an order status (the other statuses keep their name, in lower case). */
 export function phaseOf(status: OrderStatusName): Phase {
-  return BY_STATUS[status];
+  return RENAMED[status] ?? (status.toLowerCase() as Phase);
 }
 
 /** Phases after which a click starts a fresh checkout rather than reopening the dialog. */
 export function startsOver(phase: Phase): boolean {
-  return phase === 'idle' || phase === 'error' || phase === 'expired' || phase === 'failed' || phase === 'canceled' || phase === 'link';
+  return /^(idle|error|expired|failed|canceled|linkOnly)$/.test(phase);
 }

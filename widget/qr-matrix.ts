@@ -11,7 +11,7 @@ export interface QrMatrix {
 }
 
 /**
- * Encodes `text` as one byte-mode segment (what a URL needs; see qr-segments.ts), error
+ * Encodes `text` as one byte-mode segment (what a URL needs; see qr-segments.cjs), error
  * correction M: survives a smudged screen and stays small for long links.
  */
 export function qrMatrix(text: string): QrMatrix {

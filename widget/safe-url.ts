@@ -16,13 +16,12 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Parses the `allowed-schemes` attribute ("foo, bar:") into the full list of wallet schemes. */
 export function walletSchemes(attribute: string | null | undefined): string[] {
-  const extra = (attribute ?? '')
-    .split(/[\s,]+/)
-    .map((name) => name.trim().toLowerCase().replace(/:$/, ''))
-    .filter((name) => /^[a-z][a-z0-9+.-]*$/.test(name))
-    .map((name) => `${name}:`)
-    .filter((scheme) => !FORBIDDEN_SCHEMES.has(scheme));
-  return [...new Set([...DEFAULT_WALLET_SCHEMES, ...extra])];
+  const schemes = [...DEFAULT_WALLET_SCHEMES];
+  for (const name of (attribute ?? '').toLowerCase().split(/[\s,]+/)) {
+    const scheme = `${name.replace(/:$/, '')}:`;
+    if (/^[a-z][a-z0-9+.-]*:$/.test(scheme) && !FORBIDDEN_SCHEMES.has(scheme) && !schemes.includes(scheme)) schemes.push(scheme);
+  }
+  return schemes;
 }
 
 /** True when the element may open `raw` (see the module comment for the rule). */

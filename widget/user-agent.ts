@@ -6,7 +6,6 @@ import UAParser from 'ua-parser-js';
 
 /** The parts of a parsed user agent the link choice uses. */
 export interface ParsedUserAgent {
-  browser: string;
   os: string;
   /** ua-parser's device type: mobile, tablet, console, smarttv, wearable, embedded, or "" (desktop or unknown). */
   deviceType: string;
@@ -17,7 +16,6 @@ export function parseUserAgent(userAgent: string): ParsedUserAgent {
   // An empty string would make ua-parser read navigator.userAgent instead of the string given.
   const result = new UAParser(userAgent || ' ').getResult();
   return {
-    browser: result.browser.name ?? '',
     os: result.os.name ?? '',
     deviceType: result.device.type ?? '',
   };

@@ -4,8 +4,3 @@ declare module 'qrcode/lib/core/qrcode.js' {
   const core: { create: typeof create };
   export default core;
 }
-
-declare module 'qrcode/lib/core/byte-data.js' {
-  const ByteData: new (data: string | Uint8Array) => unknown;
-  export default ByteData;
-}

@@ -76,7 +76,7 @@ describe('languages', () => {
   it('uses its own lang attribute: Japanese button, dialog and amounts', async () => {
     const el = await fixture<MixpayButton>(html`<mixpay-button lang="ja" server=${SERVER} product="coffee"></mixpay-button>`);
     el.environment = DESKTOP;
-    expect(button(el).textContent?.trim()).to.equal('MixPayで支払う');
+    await waitUntil(() => button(el).textContent?.trim() === 'MixPayで支払う', 'Japanese label');
     await clickAndWait(el, () => dialogStatus(el) === 'お支払いをお待ちしています', 'Japanese status');
     expect(dialogText(el)).to.contain('$9.99');
     expect(dialog(el)!.getAttribute('lang')).to.equal('ja');
@@ -87,8 +87,7 @@ describe('languages', () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="ar"><mixpay-button server=${SERVER} product="coffee"></mixpay-button></div>`);
     const el = wrapper.querySelector('mixpay-button')!;
     el.environment = DESKTOP;
-    await el.updateComplete;
-    expect(button(el).textContent?.trim()).to.equal('ادفع عبر MixPay');
+    await waitUntil(() => button(el).textContent?.trim() === 'ادفع عبر MixPay', 'Arabic label');
     await clickAndWait(el, () => dialogStatus(el) === 'في انتظار دفعتك', 'Arabic status');
     expect(dialog(el)!.getAttribute('dir')).to.equal('rtl');
     await expect(el).to.be.accessible();
@@ -96,10 +95,9 @@ describe('languages', () => {
 
   it('follows a lang change', async () => {
     const el = await fixture<MixpayButton>(html`<mixpay-button lang="de"></mixpay-button>`);
-    expect(button(el).textContent?.trim()).to.equal('Mit MixPay bezahlen');
+    await waitUntil(() => button(el).textContent?.trim() === 'Mit MixPay bezahlen', 'German label');
     el.lang = 'pt-BR';
-    await el.updateComplete;
-    expect(button(el).textContent?.trim()).to.equal('Pagar com MixPay');
+    await waitUntil(() => button(el).textContent?.trim() === 'Pagar com MixPay', 'Portuguese label');
   });
 
   it('falls back to English for a page language it does not ship', async () => {

@@ -293,7 +293,7 @@ describe('<mixpay-button> on a phone', () => {
     const went: string[] = [];
     el.navigate = (url) => went.push(url);
     await clickAndWait(el, () => Boolean(shadow(el).querySelector('svg[part~=qr]')), 'QR shown');
-    expect(dialogText(el)).to.contain('open this page in your browser');
+    expect(dialogText(el)).to.contain('Open this page in your browser');
     expect(shadow(el).querySelector<HTMLInputElement>('input#link')!.value).to.equal('https://broker.example/u/c1');
     expect(went).to.deep.equal([]);
     await expect(el).to.be.accessible();

@@ -1,23 +1,7 @@
-/** Which of the shipped locales the element speaks, and the button label in each (shown before anything loads). */
+/** Which of the shipped locales the element speaks. */
 
 export const LOCALES = ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'fr', 'de', 'pt-BR', 'ru', 'tr', 'ar'] as const;
 export type Locale = (typeof LOCALES)[number];
-
-/** The button's default label per locale; the full tables load with the dialog. */
-export const PAY_LABELS: Record<Locale, string> = {
-  en: 'Pay with MixPay',
-  'zh-CN': '使用 MixPay 支付',
-  'zh-TW': '使用 MixPay 付款',
-  ja: 'MixPayで支払う',
-  ko: 'MixPay로 결제',
-  es: 'Pagar con MixPay',
-  fr: 'Payer avec MixPay',
-  de: 'Mit MixPay bezahlen',
-  'pt-BR': 'Pagar com MixPay',
-  ru: 'Оплатить через MixPay',
-  tr: 'MixPay ile öde',
-  ar: 'ادفع عبر MixPay',
-};
 
 /** Maps a BCP 47 tag ("zh-Hant-HK", "pt", "fr-CA") to the nearest shipped locale, or null. */
 export function matchLocale(tag: string | null | undefined): Locale | null {

@@ -1,5 +1,7 @@
 /** Every string the element shows. Each locale file provides all of them (the compiler checks). */
 export interface Strings {
+  /** The button's label (also the dialog's heading). */
+  pay: string;
   close: string;
   creating: string;
   awaiting: string;

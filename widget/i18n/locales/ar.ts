@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'ادفع عبر MixPay',
   close: 'إغلاق',
   creating: 'جارٍ إنشاء طلبك…',
   awaiting: 'في انتظار دفعتك',

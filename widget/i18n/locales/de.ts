@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'Mit MixPay bezahlen',
   close: 'Schließen',
   creating: 'Bestellung wird erstellt…',
   awaiting: 'Warte auf Ihre Zahlung',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'Pay with MixPay',
   close: 'Close',
   creating: 'Creating your checkout…',
   awaiting: 'Waiting for your payment',
@@ -23,7 +24,7 @@ export const strings: Strings = {
   scan: 'Scan with a wallet app or your phone camera',
   openCheckout: 'Open checkout',
   openWallet: 'Open wallet',
-  openInBrowser: 'To pay with a wallet app, open this page in your browser (use the ⋯ menu), or scan the QR code with another phone.',
+  openInBrowser: 'Open this page in your browser (⋯ menu) to pay with a wallet app, or scan the code with another phone.',
   linkOnly: 'Scan the code or open the link to pay',
   amount: 'Amount',
   payee: 'Payee',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'Pagar con MixPay',
   close: 'Cerrar',
   creating: 'Creando tu pedido…',
   awaiting: 'Esperando tu pago',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'Payer avec MixPay',
   close: 'Fermer',
   creating: 'Création de votre commande…',
   awaiting: 'En attente de votre paiement',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'MixPayで支払う',
   close: '閉じる',
   creating: '注文を作成しています…',
   awaiting: 'お支払いをお待ちしています',
@@ -23,7 +24,7 @@ export const strings: Strings = {
   scan: 'ウォレットアプリまたはスマートフォンのカメラで読み取ってください',
   openCheckout: '支払いページを開く',
   openWallet: 'ウォレットを開く',
-  openInBrowser: 'ウォレットアプリで支払うには、このページをブラウザで開くか（⋯ メニュー）、別のスマートフォンでQRコードを読み取ってください。',
+  openInBrowser: 'ウォレットアプリで支払うには、ブラウザで開くか（⋯ メニュー）、別の端末でコードを読み取ってください。',
   linkOnly: 'QRコードを読み取るか、リンクを開いて支払ってください',
   amount: '金額',
   payee: '支払先',

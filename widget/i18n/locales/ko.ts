@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'MixPay로 결제',
   close: '닫기',
   creating: '주문을 만드는 중…',
   awaiting: '결제를 기다리는 중',

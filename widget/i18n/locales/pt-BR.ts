@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'Pagar com MixPay',
   close: 'Fechar',
   creating: 'Criando seu pedido…',
   awaiting: 'Aguardando seu pagamento',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: 'MixPay ile öde',
   close: 'Kapat',
   creating: 'Siparişiniz oluşturuluyor…',
   awaiting: 'Ödemeniz bekleniyor',

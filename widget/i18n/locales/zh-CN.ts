@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: '使用 MixPay 支付',
   close: '关闭',
   creating: '正在创建订单…',
   awaiting: '等待付款',

@@ -1,6 +1,7 @@
 import type { Strings } from '../strings.ts';
 
 export const strings: Strings = {
+  pay: '使用 MixPay 付款',
   close: '關閉',
   creating: '正在建立訂單…',
   awaiting: '等待付款',
