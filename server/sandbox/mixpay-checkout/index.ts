@@ -18,6 +18,7 @@ export interface MixPayCheckoutSandboxOptions {
   /** To show what MixPay's bot received for an order. */
   mixin?: MixinSandbox;
   fetch?: typeof fetch;
+  now?: () => number;
 }
 
 const PAGE_HEADERS = { 'content-security-policy': "default-src 'none'; form-action 'self'; base-uri 'none'", 'cache-control': 'no-store' };
@@ -30,6 +31,8 @@ interface SentOrder {
   assetId: string;
   amount: string;
   checkoutUrl: string;
+  /** Milliseconds, as sent in expired_at (seconds). */
+  expiredAt: number;
   refundedWith?: string;
 }
 
@@ -51,6 +54,7 @@ const DEFAULT_PAYEE = 'a0d77914-0877-6b47-eb1d-d3f94ed15d6a';
 
 export function createMixPayCheckoutSandbox(options: MixPayCheckoutSandboxOptions = {}): Hono {
   const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
   const brokerOf = (c: Context) => options.brokerUrl ?? `${new URL(c.req.url).origin}/mixpay`;
   const selfOf = (c: Context) => c.req.url.slice(0, c.req.url.indexOf('/mixpay-checkout') + '/mixpay-checkout'.length);
 
@@ -121,13 +125,13 @@ export function createMixPayCheckoutSandbox(options: MixPayCheckoutSandboxOption
       amount: form.amount ?? '',
       trace_id: traceId,
       memo: Buffer.from(`PM|${randomUUID()}|`).toString('base64'),
-      expired_at: String(Math.floor(Date.now() / 1000) + expiresIn),
+      expired_at: String(Math.floor(now() / 1000) + expiresIn),
       return_url: `${selfOf(c)}/done?trace_id=${traceId}`,
       opponent_id: DEV_MIXPAY_BOT_ID,
     };
     const answer = await callBroker(`${brokerOf(c)}/create_order`, { method: 'POST', body: new URLSearchParams(fields) });
     const links = answer.body.code === 0 ? (answer.body.data as { checkout_url: string; deep_link: string; universal_url: string }) : null;
-    if (links) sent.set(traceId, { wallet: fields.wallet, assetId: fields.asset_id, amount: fields.amount, checkoutUrl: links.checkout_url });
+    if (links) sent.set(traceId, { wallet: fields.wallet, assetId: fields.asset_id, amount: fields.amount, checkoutUrl: links.checkout_url, expiredAt: Number(fields.expired_at) * 1000 });
     return c.html(
       layout(html`
         <h1>create_order answered code ${answer.body.code}</h1>
@@ -151,7 +155,9 @@ export function createMixPayCheckoutSandbox(options: MixPayCheckoutSandboxOption
     const order = sent.get(traceId);
     const mixinPage = `${selfOf(c).replace(/\/mixpay-checkout$/, '/mixin')}/_sandbox/`;
     const walletLink = order ? html`<p>The customer's ${order.wallet} order: <a href="${order.checkoutUrl}">${order.checkoutUrl}</a> (shows its status).</p>` : '';
-    const waiting = !received.length && Boolean(order);
+    // A transfer may still come a little after expiry (the payment was in time); then it stops.
+    const expired = order !== undefined && now() > order.expiredAt + 30_000;
+    const waiting = !received.length && order !== undefined && !expired;
     return c.html(
       layout(
         html`
@@ -168,7 +174,9 @@ export function createMixPayCheckoutSandbox(options: MixPayCheckoutSandboxOption
                      </form>`}`
           : waiting
             ? html`<p role="status">Waiting for the broker's transfer: it is sent once the wallet confirms the payment. This page reloads every ${WAIT_RELOAD_SECONDS} s.</p>`
-            : html`<p role="status">Nothing received for this trace_id. If the customer has not paid yet, pay on the wallet's page first.</p>`}
+            : expired
+              ? html`<p role="status">Nothing received, and the order expired at ${new Date(order!.expiredAt).toISOString()}. MixPay no longer expects this payment: if the customer paid after that, the broker refunds them through ${order!.wallet} (the wallet order below shows it refunded).</p>`
+              : html`<p role="status">Nothing received for this trace_id. If the customer has not paid yet, pay on the wallet's page first.</p>`}
         ${walletLink}
         <p><a href="${selfOf(c)}/done?trace_id=${traceId}">Reload</a> · <a href="${selfOf(c)}">New payment</a> · <a href="${mixinPage}">Mixin sandbox</a> (the bot's balances and snapshots)</p>`,
         waiting ? WAIT_RELOAD_SECONDS : undefined,
