@@ -62,7 +62,16 @@ export async function applyWalletState(deps: BrokerDeps, order: BrokerOrder, sta
 /** Orders still waiting for the wallet are asked again for this long after they expire. */
 const POLL_AFTER_EXPIRY_MS = 24 * 3600_000;
 
-/** Asks the wallet about every open order, in case a notification was lost; returns how many were asked. */
+/**
+ * Marks an order still OPEN as just asked about. The poller takes the least recently touched
+ * orders first, so this moves the order to the back of the queue and every open order gets its
+ * turn, however many there are.
+ */
+async function markAsked(deps: BrokerDeps, traceId: string, now: number): Promise<void> {
+  await deps.store.db.updateTable('broker_orders').set({ updated_at: now }).where('trace_id', '=', traceId).where('status', '=', 'OPEN').execute();
+}
+
+/** Asks the wallet about open orders, least recently asked first, in case a notification was lost; returns how many were asked. */
 export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number> {
   const now = deps.now();
   const open = await deps.store.db
@@ -79,6 +88,7 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
     try {
       const status = await wallet.queryOrder(order.upstream_id, order.trace_id);
       await applyWalletState(deps, order, status.state, status.paidAt);
+      await markAsked(deps, order.trace_id, now);
     } catch (error) {
       // An expired order the wallet refuses to know is closed, so it is not asked about forever;
       // a late notification for it is still handled (CLOSED may still become PAID or LATE_PAID).
@@ -88,6 +98,7 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
         continue;
       }
       deps.log(`[broker] polling ${order.wallet} for ${order.trace_id} failed: ${(error as Error).message}`);
+      await markAsked(deps, order.trace_id, now);
     }
   }
   return open.length;

@@ -12,9 +12,9 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
 import { findOrder } from '../../server/broker/orders.ts';
-import { applyWalletState, recordWalletEvent } from '../../server/broker/payments.ts';
+import { applyWalletState, pollOpenOrders, recordWalletEvent } from '../../server/broker/payments.ts';
 import { runDueJobs } from '../../server/broker/jobs.ts';
-import { BTC, orderBody, PAYEE, testDeps, type TestDeps } from './broker-fixtures.ts';
+import { BTC, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
 
@@ -187,6 +187,31 @@ for (const backend of await backends()) {
       for (const traceId of ['a\u0000b', 'x'.repeat(100), 'constructor', '']) {
         await recordWalletEvent(deps, 'binance', { traceId, upstreamId: 'up', state: 'paid' });
         assert.ok(deps.logs.some((line) => line.includes('notification for unknown order')), JSON.stringify(traceId));
+      }
+    });
+
+    test('the poller reaches every open order in turn, not only the oldest ones', async () => {
+      // More open orders than one poll asks about; the newest is paid and its notification lost.
+      deps.fakeMixin.balances.set(USDT, '1000');
+      await syncBalances(deps);
+      const traces: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const body = orderBody(deps.now(), { amount: '0.1' });
+        assert.equal((await call(app, '/create_order', json(body))).body.code, 0);
+        traces.push(body.trace_id as string);
+        deps.clock.now += 1;
+      }
+      const paid = (await findOrder(store.db, traces[5]!))!;
+      deps.wallet.states.set(paid.upstream_id!, 'paid');
+      const openBefore = await store.db.selectFrom('broker_orders').select('trace_id').where('status', '=', 'OPEN').execute();
+      try {
+        for (let round = 0; round < Math.ceil(openBefore.length / 3) + 1; round++) {
+          deps.clock.now += 1000;
+          await pollOpenOrders(deps, 3);
+        }
+        assert.equal((await findOrder(store.db, traces[5]!))?.status, 'PAID', 'a paid order beyond the first page was never asked about');
+      } finally {
+        deps.clock.now = Date.now();
       }
     });
   });
