@@ -46,8 +46,9 @@ export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
   const { t, choice } = m;
   const links = SHOWS_LINKS.has(m.phase) && choice ? choice : null;
   // Templates are written without indentation: whitespace inside them ships to every customer.
-  return html`<header><h2 id="title">${t.pay}</h2><button class="close" aria-label=${t.close}
-@click=${on.close}>&times;</button></header>
+  // The heading row is a div: a <header> here would be a page banner landmark, one per button.
+  return html`<div class="head"><h2 id="title">${t.pay}</h2><button class="close" aria-label=${t.close}
+@click=${on.close}>&times;</button></div>
 ${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
 ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
 <p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>

@@ -4,7 +4,7 @@ import { css } from 'lit';
 export const dialogStyles = css`
 dialog{box-sizing:border-box;width:min(26rem,calc(100vw - 2rem));padding:1.25rem;border:0;border-radius:calc(var(--mixpay-radius)*1.5);background:var(--mixpay-dialog-background);color:var(--mixpay-dialog-text);text-align:center}
 dialog::backdrop{background:#0008}
-header{display:flex;justify-content:space-between;align-items:center}
+.head{display:flex;justify-content:space-between;align-items:center}
 h2{margin:0;font-size:1.1rem}
 button,input{font:inherit;color:inherit}
 .close{font-size:1.5rem;background:none;border:0;cursor:pointer}

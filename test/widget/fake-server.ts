@@ -52,6 +52,8 @@ export class FakeServer {
   offline = 0;
   /** Answer every checkout with this error instead. */
   checkoutError: { status: number; error_code: string; error: string } | null = null;
+  /** How long new orders stay payable. */
+  expiresIn = 15 * 60_000;
   /** Hold answers until release() (to test what the customer sees meanwhile). */
   hold = false;
   #held: Array<() => void> = [];
@@ -100,7 +102,7 @@ export class FakeServer {
 
   #newOrder(status: OrderStatusName): OrderStatus {
     const id = `00000000-0000-4000-8000-00000000000${this.#next++}`;
-    const expires = Date.now() + 15 * 60_000;
+    const expires = Date.now() + this.expiresIn;
     return {
       order_id: id,
       status,

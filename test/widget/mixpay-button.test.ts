@@ -105,6 +105,35 @@ describe('<mixpay-button> with a server and a product', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('canceled: fires mixpay-failed and offers a new checkout; refunds are shown as such', async () => {
+    const el = await openOnDesktop();
+    const failed = record(el, 'mixpay-failed');
+    const id = server.lastOrder.order_id;
+    FakeEventSource.last.send(server.update(id, { status: 'CANCELED' }));
+    await waitUntil(() => dialogStatus(el) === 'This checkout was canceled', 'canceled shown');
+    expect(failed[0]!.detail.order.status).to.equal('CANCELED');
+    expect(dialogButton(el, 'Start a new checkout')).to.exist;
+    await expect(el).to.be.accessible();
+
+    const other = await openOnDesktop();
+    FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'REFUND_PENDING' }));
+    await waitUntil(() => dialogStatus(other) === 'A refund is on its way', 'refund pending shown');
+    FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'REFUNDED' }));
+    await waitUntil(() => dialogStatus(other) === 'This payment was refunded', 'refunded shown');
+    await expect(other).to.be.accessible();
+  });
+
+  it('asks the server again when the countdown reaches zero', async () => {
+    server.expiresIn = 1200;
+    const el = await openOnDesktop();
+    const first = FakeEventSource.last;
+    await waitUntil(() => /Expires in 0:0[01]/.test(dialogText(el)), 'countdown shown');
+    await waitUntil(() => FakeEventSource.instances.length === 2, 'status checked again at expiry', { timeout: 4000 });
+    expect(first.closed).to.equal(true);
+    FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'EXPIRED' }));
+    await waitUntil(() => dialogStatus(el) === 'This checkout has expired', 'expired shown');
+  });
+
   it('never lets an older status overwrite a newer one', async () => {
     const el = await openOnDesktop();
     const id = server.lastOrder.order_id;
