@@ -11,6 +11,9 @@ import { callbacksAcknowledged, codeOf, createOrder, historyOf, resultFor, Scrip
 import { sameAmount } from '../../server/merchant/amounts.ts';
 import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
 import type { MixPayClient } from '../../server/mixpay/client.ts';
+import { MixPayRateLimitError, MixPayUnavailableError } from '../../server/mixpay/errors.ts';
+import { MixPayBudgetError } from '../../server/mixpay/call-budget.ts';
+import type { PaymentResult } from '../../server/mixpay/types.ts';
 
 for (const backend of await backends()) {
   describe(`MixPay callback events on ${backend.name}`, () => {
@@ -158,6 +161,33 @@ for (const backend of await backends()) {
         assert.ok(history.some((e) => e.reason === 'callback:pending:late'), 'the late pending payment is in the history');
         assert.ok(history.some((e) => e.from_status === closed && e.to_status === 'PAID' && e.reason.endsWith(':late')));
       }
+    });
+
+    test('while MixPay answers 1429, 500 or times out, callbacks ask to be called again and change nothing', async () => {
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      const failures = [
+        new MixPayRateLimitError(1429, 'Too many requests', 429),
+        new MixPayUnavailableError('MixPay GET /payments_result answered HTTP 500: Server error'),
+        new MixPayUnavailableError('MixPay GET /payments_result failed: The operation was aborted due to timeout'),
+        new MixPayBudgetError(1200),
+      ];
+      let answer: PaymentResult | Error = failures[0]!;
+      await withScript(new ScriptedMixPay(() => answer), async () => {
+        for (const failure of failures) {
+          answer = failure;
+          const response = await callback({ orderId: id });
+          assert.equal(response.status, 503, failure.message);
+          assert.notDeepEqual(await response.json(), { code: 'SUCCESS' });
+          assert.equal((await findOrder(store.db, id))?.status, 'NEW');
+        }
+        // MixPay recovers and calls again, as its retry schedule does.
+        answer = resultFor(order, { status: 'success', paymentAmount: '10.5' });
+        const response = await callback({ orderId: id });
+        assert.deepEqual(await response.json(), { code: 'SUCCESS' });
+      });
+      assert.equal((await findOrder(store.db, id))?.status, 'PAID');
     });
 
     test('a settle result for a payment that did not succeed settles nothing', async () => {
