@@ -1,7 +1,8 @@
 /**
  * Reads the bot's incoming transfers from a stored cursor (contracts §3). A MixPay refund (`RF`
- * memo) marks its order refunded by MixPay with the reason and queues the customer's refund
- * through the wallet; any other incoming transfer is recorded for the operator, never dropped.
+ * memo, from the bot the order paid, of the order's amount) marks its order refunded by MixPay
+ * with the reason and queues the customer's refund through the wallet; any other incoming
+ * transfer, a look-alike memo from someone else included, is recorded for the operator, never dropped.
  */
 import Big from 'big.js';
 import type { Transaction } from 'kysely';
@@ -66,9 +67,14 @@ export async function handleIncoming(deps: BrokerDeps, snapshot: MixinSnapshot):
     result = { outcome: 'unmatched', orderTraceId: order.trace_id, note: `refund in ${snapshot.asset_id}, but the order was in ${order.asset_id}` };
   } else if (order.status !== 'SETTLED' && order.status !== 'PAID') {
     result = { outcome: 'unmatched', orderTraceId: order.trace_id, note: `refund for an order that is ${order.status}` };
+  } else if (snapshot.opponent_id !== order.opponent_id) {
+    // Anyone can send the bot a transfer with this memo: only the bot the broker paid is MixPay.
+    result = { outcome: 'unmatched', orderTraceId: order.trace_id, note: `RF memo from ${snapshot.opponent_id ?? 'an unknown sender'}, not from ${order.opponent_id} whom the order paid` };
+  } else if (!new Big(snapshot.amount).eq(new Big(order.amount))) {
+    // The customer is refunded in full only for the full amount back; anything else is the operator's call.
+    result = { outcome: 'unmatched', orderTraceId: order.trace_id, note: `${refund.reason} (${refund.code}), but MixPay returned ${snapshot.amount} and the order was ${order.amount}` };
   } else {
-    const note = new Big(snapshot.amount).eq(new Big(order.amount)) ? `${refund.reason} (${refund.code})` : `${refund.reason} (${refund.code}); MixPay returned ${snapshot.amount}, the order was ${order.amount}`;
-    result = { outcome: 'mixpay_refund', orderTraceId: order.trace_id, note };
+    result = { outcome: 'mixpay_refund', orderTraceId: order.trace_id, note: `${refund.reason} (${refund.code})` };
   }
   const fresh = await deps.store.db.transaction().execute(async (trx) => {
     if (!(await record(trx, snapshot, result, now))) return false;

@@ -14,7 +14,10 @@ import { syncBalances } from '../../server/broker/balances.ts';
 import { findOrder } from '../../server/broker/orders.ts';
 import { applyWalletState, pollOpenOrders, recordWalletEvent } from '../../server/broker/payments.ts';
 import { runDueJobs } from '../../server/broker/jobs.ts';
-import { BTC, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
+import { handleIncoming } from '../../server/broker/refunds.ts';
+import { encodeMixPayMemo } from '../../server/broker/refund-memo.ts';
+import { randomUUID } from 'node:crypto';
+import { BTC, MIXPAY_BOT, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
 
@@ -213,6 +216,34 @@ for (const backend of await backends()) {
       } finally {
         deps.clock.now = Date.now();
       }
+    });
+
+    test('a refund memo from anyone but the bot the broker paid, or for another amount, refunds nobody', async () => {
+      deps.fakeMixin.balances.set(USDT, '1000');
+      await syncBalances(deps);
+      const body = orderBody(deps.now(), { amount: '10' });
+      assert.equal((await call(app, '/create_order', json(body))).body.code, 0);
+      const trace = body.trace_id as string;
+      await applyWalletState(deps, (await findOrder(store.db, trace))!, 'paid', deps.now());
+      await runDueJobs(deps);
+      assert.equal((await findOrder(store.db, trace))?.status, 'SETTLED');
+      const snapshot = (opponent: string, amount: string) => ({
+        snapshot_id: randomUUID(), type: 'transfer', asset_id: USDT, amount, opponent_id: opponent, trace_id: randomUUID(),
+        memo: encodeMixPayMemo('RF', trace, '40000'), created_at: new Date(deps.now()).toISOString(),
+      });
+      // The customer (or anyone) sends the bot a cent with MixPay's refund memo for their paid order.
+      const forged = await handleIncoming(deps, snapshot(randomUUID(), '0.00000001'));
+      assert.equal(forged?.outcome, 'unmatched');
+      // Even from MixPay's bot, a refund of another amount goes to the operator, not to the customer.
+      const partial = await handleIncoming(deps, snapshot(MIXPAY_BOT, '5'));
+      assert.equal(partial?.outcome, 'unmatched');
+      assert.equal((await findOrder(store.db, trace))?.status, 'SETTLED');
+      const refundJobs = await store.db.selectFrom('broker_jobs').select('id').where('trace_id', '=', trace).where('kind', '=', 'wallet_refund').execute();
+      assert.equal(refundJobs.length, 0, 'a forged refund queued a refund to the customer');
+      assert.ok(deps.alertsSent.some((a) => a.kind === 'unmatched_transfer' && a.message.includes('0.00000001')));
+      // MixPay's bot returning exactly the amount is the real thing.
+      assert.equal((await handleIncoming(deps, snapshot(MIXPAY_BOT, '10')))?.outcome, 'mixpay_refund');
+      assert.equal((await findOrder(store.db, trace))?.status, 'MIXPAY_REFUNDED');
     });
   });
 }
