@@ -14,7 +14,7 @@ export interface Environment {
   /** The scheme of the wallet app hosting the page ("mixin:", "bnc:"), or null in an ordinary browser. */
   walletScheme: string | null;
   /** The in-app browser hosting the page when it is one that blocks custom schemes, else null. */
-  inAppBrowser: 'wechat' | 'telegram' | 'facebook' | 'instagram' | 'line' | 'tiktok' | 'snapchat' | null;
+  inAppBrowser: 'wechat' | 'qq' | 'telegram' | 'facebook' | 'instagram' | 'line' | 'tiktok' | 'snapchat' | null;
 }
 
 export type LinkKind = 'checkout' | 'universal' | 'deep';

@@ -20,6 +20,7 @@ const MOBILE_OS = /^(ios|android|harmonyos|kaios|windows phone|blackberry|symbia
 // 1.x does not name all of them (Telegram, Messenger), so the tokens are checked directly.
 const IN_APP: ReadonlyArray<[NonNullable<Environment['inAppBrowser']>, RegExp]> = [
   ['wechat', /\bMicroMessenger\//i],
+  ['qq', /\bQQ\/\d/],
   ['telegram', /\bTelegram(?:-Android|Bot)?\//i],
   ['facebook', /\b(?:FBAN|FBAV|FB_IAB)\b/],
   ['instagram', /\bInstagram\s/i],
@@ -37,9 +38,9 @@ export function classifyEnvironment(signals: EnvironmentSignals, parsed: ParsedU
 }
 
 function formFactor(signals: EnvironmentSignals, { deviceType, os }: ParsedUserAgent): Environment['form'] {
-  if (deviceType === 'mobile' || deviceType === 'wearable') return 'phone';
+  if (deviceType === 'mobile') return 'phone';
   if (deviceType === 'tablet') return 'tablet';
-  if (deviceType) return 'unknown'; // TV, console, embedded: a QR code for a phone is the right thing
+  if (deviceType) return 'unknown'; // TV, console, headset, watch: a QR code for a phone is the right thing
   if (signals.mobileHint) return 'phone';
   // iPadOS 13+ Safari sends a Mac user agent; only the touch screen gives it away.
   if (os === 'Mac OS' && (signals.maxTouchPoints ?? 0) > 1) return 'tablet';

@@ -74,7 +74,16 @@ export const USER_AGENTS: UserAgentCase[] = [
   { name: 'Binance app on iPhone', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 BNC/2.80.3 (iPhone; iOS 17.4; Scale/3.00)', expect: wallet('phone', 'bnc:') },
   { name: 'Binance app on Android', ua: 'Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 BNC/2.81.2 (Android 14)', expect: wallet('phone', 'bnc:') },
 
+  { name: 'QQ on iPhone', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 QQ/9.0.1.613 V1_IPH_SQ_9.0.1_1_APP_A Pixel/1179 Core/WKWebView Device/Apple(iPhone 15 Pro) NetType/WIFI QBWebViewType/1 WKType/1', expect: inApp('phone', 'qq') },
+  { name: 'Snapchat on iPhone', ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Snapchat/13.10.0.31 (like Safari/8617.2.4.10.8, panda)', expect: inApp('phone', 'snapchat') },
+  { name: 'QQ Browser (a browser, not the QQ app)', ua: 'Mozilla/5.0 (Linux; U; Android 13; zh-cn; PGT-AN10 Build/HONORPGT-AN10) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.86 MQQBrowser/14.9 Mobile Safari/537.36 COVC/046719', expect: phone() },
+  { name: 'Samsung Internet on a Galaxy Tab', ua: 'Mozilla/5.0 (Linux; Android 12; SM-X706B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/20.0 Chrome/106.0.5249.126 Safari/537.36', expect: tablet() },
+  { name: 'Huawei MatePad (HarmonyOS)', ua: 'Mozilla/5.0 (Linux; Android 10; HarmonyOS; BAH3-W09; HMSCore 6.11.0.302) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 HuaweiBrowser/13.0.5.303 Safari/537.36', expect: tablet() },
+  { name: 'Yandex Browser on Windows', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 YaBrowser/24.4.0.0 Safari/537.36', expect: desktop() },
+
   // Anything else gets the safe default
+  { name: 'Meta Quest headset', ua: 'Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/31.0.0.6.58 SamsungBrowser/4.0 Chrome/120.0.6099.283 VR Safari/537.36', expect: unknown() },
+  { name: 'Edge on Xbox', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0', expect: unknown() },
   { name: 'Samsung smart TV', ua: 'Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36', expect: unknown() },
   { name: 'PlayStation 5', ua: 'Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 Safari/605.1.15', expect: unknown() },
   { name: 'Googlebot', ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', expect: unknown() },
