@@ -99,3 +99,18 @@ export function statusView(order: Order) {
 export function statusEtag(order: Order): string {
   return `W/"${order.id}.${order.version}"`;
 }
+
+/**
+ * The answer to creating an order or a checkout: MugglePay's `{status: 201, order, payment_url}`
+ * plus the links the element chooses from and where to follow the status.
+ */
+export function createdOrderAnswer(order: Order, publicUrl: string, view: 'merchant' | 'public') {
+  return {
+    status: 201,
+    order: view === 'merchant' ? merchantOrderView(order) : publicOrderView(order),
+    payment_url: order.checkout_url,
+    links: orderLinks(order),
+    status_url: `${publicUrl}/v1/orders/${order.id}/status`,
+    events_url: `${publicUrl}/v1/orders/${order.id}/events`,
+  };
+}

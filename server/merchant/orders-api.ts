@@ -8,7 +8,7 @@ import { createOrder, createOrderSchema } from './create-order.ts';
 import { canCancel } from './order-state.ts';
 import { findOrder, transitionOrder } from './order-store.ts';
 import { listOrders } from './order-queries.ts';
-import { invoiceView, merchantOrderView, orderLinks } from './order-view.ts';
+import { createdOrderAnswer, invoiceView, merchantOrderView, orderLinks } from './order-view.ts';
 
 export function ordersApi(merchantApiKey: string) {
   return new Hono<AppEnv>()
@@ -19,18 +19,7 @@ export function ordersApi(merchantApiKey: string) {
       const parsed = createOrderSchema.safeParse(body);
       if (!parsed.success) throw validationError(parsed.error, body);
       const { order, created } = await createOrder(deps, parsed.data);
-      const base = deps.config.PUBLIC_URL;
-      return c.json(
-        {
-          status: 201,
-          order: merchantOrderView(order),
-          payment_url: order.checkout_url,
-          links: orderLinks(order),
-          status_url: `${base}/v1/orders/${order.id}/status`,
-          events_url: `${base}/v1/orders/${order.id}/events`,
-        },
-        created ? 201 : 200,
-      );
+      return c.json(createdOrderAnswer(order, deps.config.PUBLIC_URL, 'merchant'), created ? 201 : 200);
     })
     .get('/', async (c) => {
       const query = c.req.query();

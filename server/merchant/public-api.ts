@@ -11,7 +11,7 @@ import { MerchantApiError, readJsonObject, validationError } from './api-errors.
 import { createOrder } from './create-order.ts';
 import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
-import { orderLinks, publicOrderView, statusEtag, statusView } from './order-view.ts';
+import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
@@ -49,18 +49,7 @@ export function publicApi(allowedOrigins: string) {
       cancel_url: product.cancel_url,
       callback_url: product.callback_url,
     });
-    const base = deps.config.PUBLIC_URL;
-    return c.json(
-      {
-        status: 201,
-        order: publicOrderView(order),
-        payment_url: order.checkout_url,
-        links: orderLinks(order),
-        status_url: `${base}/v1/orders/${order.id}/status`,
-        events_url: `${base}/v1/orders/${order.id}/events`,
-      },
-      201,
-    );
+    return c.json(createdOrderAnswer(order, deps.config.PUBLIC_URL, 'public'), 201);
   });
 
   app.get('/orders/:id/status', async (c) => {
