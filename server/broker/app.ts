@@ -193,6 +193,15 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   // Registered last, and mounted after the merchant's `/mixpay/callback`, so that route answers
   // first; any other path under /mixpay gets the envelope instead of the server's plain 404.
   const noRoute = (c: Context) => c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: no route ${c.req.method} ${c.req.path}`), 404);
+  // A known path with another method is a 405 that says which method to use.
+  const onlyWith = (method: 'GET' | 'POST') => (c: Context) => {
+    c.header('Allow', method === 'GET' ? 'GET, HEAD' : method);
+    return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: ${c.req.path} takes ${method}, not ${c.req.method}`), 405);
+  };
+  app.all('/assets/range', onlyWith('GET'));
+  app.all('/create_order', onlyWith('POST'));
+  app.all('/return/:trace_id', onlyWith('GET'));
+  app.all('/webhooks/:wallet', onlyWith('POST'));
   app.all('*', noRoute);
   app.notFound(noRoute);
 

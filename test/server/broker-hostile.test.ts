@@ -245,5 +245,24 @@ for (const backend of await backends()) {
       assert.equal((await handleIncoming(deps, snapshot(MIXPAY_BOT, '10')))?.outcome, 'mixpay_refund');
       assert.equal((await findOrder(store.db, trace))?.status, 'MIXPAY_REFUNDED');
     });
+
+    test('a known path with the wrong method is 405 naming the method, in the envelope', async () => {
+      for (const [path, allowed, methods] of [
+        [`/assets/range?payee_id=${PAYEE}&wallet=binance`, 'GET', ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']],
+        ['/create_order', 'POST', ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']],
+        [`/return/${randomUUID()}`, 'GET', ['POST', 'DELETE']],
+        ['/webhooks/binance', 'POST', ['GET', 'PUT']],
+      ] as const) {
+        for (const method of methods) {
+          const response = await app.request(path, { method });
+          assert.equal(response.status, 405, `${method} ${path}`);
+          assert.match(response.headers.get('allow') ?? '', new RegExp(allowed));
+          const body = await response.json();
+          assert.equal(body.code, 11000);
+          assert.match(body.message, new RegExp(`takes ${allowed}, not ${method}`));
+        }
+      }
+      assert.equal((await app.request('/nowhere', { method: 'PUT' })).status, 404);
+    });
   });
 }
