@@ -25,15 +25,47 @@ export type Verdict =
   | { kind: 'unpaid' }
   | { kind: 'mismatch'; field: MismatchField; expected: string; actual: string };
 
-/** Fiat codes are compared case-insensitively ("usd" = "USD"); asset UUIDs are lowercase anyway. */
+/**
+ * Fiat codes are compared case-insensitively ("usd" = "USD"); asset UUIDs are lowercase anyway.
+ * Nothing else is forgiven: " usd" is not our asset.
+ */
 export function sameQuoteAsset(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return a.toLowerCase() === b.toLowerCase();
 }
 
-function sameId(a: string, b: string): boolean {
-  // Mixin UUIDs appear with and without dashes (seed 002's example payeeId has none).
-  const norm = (s: string) => s.trim().toLowerCase().replace(/-/g, '');
-  return norm(a) === norm(b);
+const UUID_FORM = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+
+/**
+ * Mixin UUIDs appear with and without their dashes (seed 002's example payeeId has none), in
+ * either case. Only those two spellings of a UUID are the same id; dashes elsewhere
+ * ("a0d7…5d6a-") or any other id (a multisig id) must match exactly.
+ */
+export function samePayeeId(a: string, b: string): boolean {
+  const canonical = (s: string) => {
+    const m = UUID_FORM.exec(s);
+    if (!m) return null;
+    const dashed = s.includes('-');
+    // All four dashes in their places, or none at all.
+    if (dashed && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return null;
+    return m.slice(1).join('').toLowerCase();
+  };
+  const ca = canonical(a);
+  const cb = canonical(b);
+  if (ca !== null && cb !== null) return ca === cb;
+  return a === b;
+}
+
+/** A plain decimal as MixPay writes amounts: "19.99", "19.990", "10"; no sign, exponent, spaces or leading zeros. */
+const PLAIN_DECIMAL = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * The result's quote amount as decimal text, or null when it is not one. Amounts travel as
+ * strings (contracts §1); a JSON number is read as the decimal it prints as. Anything else
+ * (arrays, "1.999e1", "+19.99", "019.99", "0x13", " 19.99") is not an amount we can vouch for.
+ */
+export function resultAmount(value: unknown): string | null {
+  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+  return text !== null && PLAIN_DECIMAL.test(text) ? text : null;
 }
 
 /**
@@ -41,13 +73,14 @@ function sameId(a: string, b: string): boolean {
  * payee, asset or price is never ours to act on, whatever its status says (seed 003 §1).
  */
 export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentResult): Verdict {
-  if (typeof result.payeeId !== 'string' || !sameId(result.payeeId, expected.payeeId)) {
+  if (typeof result.payeeId !== 'string' || !samePayeeId(result.payeeId, expected.payeeId)) {
     return { kind: 'mismatch', field: 'payeeId', expected: expected.payeeId, actual: String(result.payeeId) };
   }
   if (typeof result.quoteAssetId !== 'string' || !sameQuoteAsset(result.quoteAssetId, expected.quoteAssetId)) {
     return { kind: 'mismatch', field: 'quoteAssetId', expected: expected.quoteAssetId, actual: String(result.quoteAssetId) };
   }
-  if (!sameAmount(String(result.quoteAmount), expected.quoteAmount)) {
+  const quoteAmount = resultAmount(result.quoteAmount);
+  if (quoteAmount === null || !sameAmount(quoteAmount, expected.quoteAmount)) {
     return { kind: 'mismatch', field: 'quoteAmount', expected: expected.quoteAmount, actual: String(result.quoteAmount) };
   }
   const paymentAmount = result.paymentAmount ?? '';

@@ -62,6 +62,20 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     ['another payee', { payeeId: '00000000-0000-0000-0000-000000000000' }, 'payeeId'],
     ['an empty payee', { payeeId: '' }, 'payeeId'],
     ['a missing payee', { payeeId: undefined as unknown as string }, 'payeeId'],
+    // Spellings a decimal parser forgives but MixPay never writes: not an amount we can vouch for.
+    ['an amount in exponent form', { quoteAmount: '1.999e1' }, 'quoteAmount'],
+    ['an amount in exponent form without a leading digit', { quoteAmount: '.1999e2' }, 'quoteAmount'],
+    ['an amount with a plus sign', { quoteAmount: '+19.99' }, 'quoteAmount'],
+    ['an amount with a leading zero', { quoteAmount: '019.99' }, 'quoteAmount'],
+    ['an amount with a trailing space', { quoteAmount: '19.99 ' }, 'quoteAmount'],
+    ['a hexadecimal amount', { quoteAmount: '0x13' }, 'quoteAmount'],
+    ['an amount inside an array', { quoteAmount: ['19.99'] as unknown as string }, 'quoteAmount'],
+    ['an amount as an object', { quoteAmount: { toString: () => '19.99' } as unknown as string }, 'quoteAmount'],
+    ['a quote asset with a space', { quoteAssetId: ' usd' }, 'quoteAssetId'],
+    ['a payee that differs only in where its dashes are', { payeeId: 'a0d7791408776b47eb1dd3f94ed15d6a-' }, 'payeeId'],
+    ['a payee with dashes out of place', { payeeId: 'a0d7-7914-0877-6b47-eb1dd3f94ed15d6a' }, 'payeeId'],
+    ['a payee with a space', { payeeId: ' a0d77914-0877-6b47-eb1d-d3f94ed15d6a' }, 'payeeId'],
+    ['a payee inside an array', { payeeId: ['a0d77914-0877-6b47-eb1d-d3f94ed15d6a'] as unknown as string }, 'payeeId'],
   ];
   for (const [name, overrides, field] of tampered) {
     test(`a success with ${name} is a mismatch, never paid`, () => {
@@ -70,6 +84,25 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
       assert.equal(verdict.kind === 'mismatch' && verdict.field, field);
     });
   }
+
+  test('the amount as a JSON number still matches; payee ids in upper case still match', () => {
+    assert.equal(verifyPaymentResult(expected, result({ quoteAmount: 19.99 as unknown as string })).kind, 'paid');
+    assert.equal(verifyPaymentResult(expected, result({ payeeId: 'A0D77914-0877-6B47-EB1D-D3F94ED15D6A' })).kind, 'paid');
+    assert.equal(verifyPaymentResult({ ...expected, payeeId: 'a0d7791408776b47eb1dd3f94ed15d6a' }, result()).kind, 'paid');
+  });
+
+  test('an id that is not a UUID (a multisig payee) must match exactly', () => {
+    const multisig = { ...expected, payeeId: 'ms-abc-def' };
+    assert.equal(verifyPaymentResult(multisig, result({ payeeId: 'ms-abc-def' })).kind, 'paid');
+    assert.equal(verifyPaymentResult(multisig, result({ payeeId: 'msabc-def' })).kind, 'mismatch');
+    assert.equal(verifyPaymentResult(multisig, result({ payeeId: 'msabcdef' })).kind, 'mismatch');
+  });
+
+  test('status words other than lowercase success are not paid', () => {
+    for (const status of ['SUCCESS', 'Success', 'success ', ' success', 'paid', '', null]) {
+      assert.equal(verifyPaymentResult(expected, result({ status: status as never })).kind, 'unpaid', String(status));
+    }
+  });
 
   test('a mismatch wins over every status', () => {
     for (const status of ['success', 'pending', 'failed', 'unpaid'] as const) {
