@@ -5,6 +5,7 @@
  * MixPay calls again on its retry schedule.
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
 import { findOrderForCallback } from './order-store.ts';
@@ -12,41 +13,64 @@ import { syncOrderWithMixPay } from './payment-sync.ts';
 
 const HANDLED = { code: 'SUCCESS' } as const;
 
+/** MixPay's callback is three ids; anything near this size is not from MixPay. */
+export const CALLBACK_BODY_LIMIT = 16 * 1024;
+
+/**
+ * The ids a callback names: seed 001 sends JSON, but a form-encoded body is read the same way
+ * (MixPay's own API takes both). Any other body names no order.
+ */
+export function callbackFields(text: string, contentType: string): Record<string, unknown> {
+  if (/application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // A body we cannot read names no order; retrying it would not help.
+  }
+  return {};
+}
+
 export function callbackApi(log: (line: string) => void) {
-  return new Hono<AppEnv>().post('/callback', async (c) => {
-    const deps = c.get('deps');
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(await c.req.text());
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-    } catch {
-      // A body we cannot read names no order; retrying it would not help.
-    }
-    // MUST 1: the order exists in our database. Anyone can post any id here.
-    const order = await findOrderForCallback(deps.store.db, body.orderId, body.traceId);
-    if (!order) {
-      log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
-      return c.json(HANDLED);
-    }
-    try {
-      // MUST 2 and 3 live in syncOrderWithMixPay: awaiting a result, then the verified result.
-      const outcome = await syncOrderWithMixPay(deps, order, 'callback');
-      if (outcome.kind === 'mismatch') {
-        log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
-      }
-      if (outcome.kind === 'changed') deps.bus.publish(order.id);
-      return c.json(HANDLED);
-    } catch (error) {
-      if (error instanceof MixPayUnavailableError || error instanceof MixPayRateLimitError) {
-        log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
-        return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
-      }
-      if (error instanceof MixPayApiError) {
-        // MixPay says it has no such payment: nothing to apply, nothing to retry.
-        log(`mixpay callback: order ${order.id}: ${error.message}`);
+  return new Hono<AppEnv>().post(
+    '/callback',
+    bodyLimit({
+      maxSize: CALLBACK_BODY_LIMIT,
+      onError: (c) => {
+        // The rest of the body is never read, so this connection cannot carry another request.
+        c.header('Connection', 'close');
+        return c.json({ code: 'BODY_TOO_LARGE', message: `a MixPay callback is a few ids; this body is over ${CALLBACK_BODY_LIMIT} bytes` }, 413);
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const body = callbackFields(await c.req.text(), c.req.header('content-type') ?? '');
+      // MUST 1: the order exists in our database. Anyone can post any id here.
+      const order = await findOrderForCallback(deps.store.db, body.orderId, body.traceId);
+      if (!order) {
+        log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
         return c.json(HANDLED);
       }
-      throw error;
-    }
-  });
+      try {
+        // MUST 2 and 3 live in syncOrderWithMixPay: awaiting a result, then the verified result.
+        const outcome = await syncOrderWithMixPay(deps, order, 'callback');
+        if (outcome.kind === 'mismatch') {
+          log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
+        }
+        if (outcome.kind === 'changed') deps.bus.publish(order.id);
+        return c.json(HANDLED);
+      } catch (error) {
+        if (error instanceof MixPayUnavailableError || error instanceof MixPayRateLimitError) {
+          log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
+          return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
+        }
+        if (error instanceof MixPayApiError) {
+          // MixPay says it has no such payment: nothing to apply, nothing to retry.
+          log(`mixpay callback: order ${order.id}: ${error.message}`);
+          return c.json(HANDLED);
+        }
+        throw error;
+      }
+    },
+  );
 }

@@ -27,7 +27,7 @@ export const createOrderSchema = z.object({
     .pipe(z.string().min(1).max(200))
     .optional(),
   price_amount: decimalString,
-  price_currency: z.string().default('USD'),
+  price_currency: z.string().trim().default('USD'),
   pay_currency: z.string().max(40).optional(),
   title: z.string().max(200).default(''),
   description: z.string().max(800).default(''),
@@ -35,9 +35,18 @@ export const createOrderSchema = z.object({
   success_url: httpUrl.optional(),
   cancel_url: httpUrl.optional(),
   token: z.string().max(200).optional(),
-  mobile: z.union([z.boolean(), z.string()]).optional(),
-  fast: z.union([z.boolean(), z.string()]).optional(),
+  mobile: z.union([z.boolean(), z.string(), z.number()]).optional(),
+  fast: z.union([z.boolean(), z.string(), z.number()]).optional(),
 });
+
+/**
+ * MugglePay clients commonly send fields they have no value for as `null` or `""` (form posts,
+ * PHP arrays); MugglePay treats them as absent, and so do we: `"callback_url": null` is no
+ * callback, `"price_currency": null` is USD, `"price_amount": null` is still missing.
+ */
+export function withoutEmptyFields(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''));
+}
 
 export type CreateOrderInput = z.infer<typeof createOrderSchema> & { product_id?: string };
 

@@ -4,7 +4,7 @@ import type { AppEnv } from '../app.ts';
 import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import { listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
-import { createOrder, createOrderSchema } from './create-order.ts';
+import { createOrder, createOrderSchema, withoutEmptyFields } from './create-order.ts';
 import { canCancel } from './order-state.ts';
 import { findOrder, transitionOrder } from './order-store.ts';
 import { listOrders } from './order-queries.ts';
@@ -15,7 +15,7 @@ export function ordersApi(merchantApiKey: string) {
     .use('*', requireToken({ header: 'token', key: merchantApiKey }))
     .post('/', async (c) => {
       const deps = c.get('deps');
-      const body = await readJsonObject(c);
+      const body = withoutEmptyFields(await readJsonObject(c));
       const parsed = createOrderSchema.safeParse(body);
       if (!parsed.success) throw validationError(parsed.error, body);
       const { order, created } = await createOrder(deps, parsed.data);

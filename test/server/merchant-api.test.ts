@@ -114,6 +114,38 @@ for (const backend of await backends()) {
       assert.equal(result.quoteAmount.replace(/\.?0+$/, ''), '10.5');
     });
 
+    test("MugglePay's documented bodies work verbatim, and null or empty optional fields count as absent", async () => {
+      // Seed 004's curl example: numbers as numbers, merchant_order_id a number, CNY.
+      const curl = await fetch(`${stack.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', token: TEST_API_KEY }, body: '{\n  "merchant_order_id": 100388,\n  "price_amount": 10,\n  "price_currency": "CNY"\n}' });
+      assert.equal(curl.status, 201, await curl.clone().text());
+      const fromCurl = (await curl.json()) as any;
+      assert.equal(fromCurl.status, 201);
+      assert.equal(fromCurl.order.merchant_order_id, '100388');
+      assert.equal(fromCurl.order.price_amount, '10');
+      assert.equal(fromCurl.order.price_currency, 'CNY');
+      assert.equal(fromCurl.order.status, 'NEW');
+      assert.match(fromCurl.payment_url, /\/code\//);
+      // Seed 004's NodeJS example, with pay_currency ALIPAY, and its POST body with "price_amount": 1.00.
+      const node = await fetch(`${stack.url}/v1/orders`, json({ merchant_order_id: '503a854998-6230-4338-adb7', title: 'Monthly Program x 1', description: 'Gaming for your family', price_amount: 1, price_currency: 'CNY', pay_currency: 'ALIPAY', callback_url: 'https://ecards.com/api/success', cancel_url: 'https://ecards.com/ecardstatus?status=cancel', success_url: 'https://ecards.com/ecardstatus?status=success' }));
+      assert.equal(node.status, 201, await node.clone().text());
+      const body = await fetch(`${stack.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', token: TEST_API_KEY }, body: '{"merchant_order_id": "503a854998-6230-4338-adb7-b", "price_amount": 1.00, "price_currency": "CNY", "title": "Monthly Program x 1", "token": "XI231SD02-SDFWE123D", "mobile": 1, "fast": 0}' });
+      assert.equal(body.status, 201, await body.clone().text());
+      assert.equal(((await body.json()) as any).order.price_amount, '1');
+      // A client that sends every field it has no value for.
+      const sparse = await fetch(`${stack.url}/v1/orders`, json({ merchant_order_id: null, price_amount: '2.5', price_currency: null, title: null, description: '', callback_url: null, success_url: '', cancel_url: null, token: null, pay_currency: null }));
+      assert.equal(sparse.status, 201, await sparse.clone().text());
+      const created = ((await sparse.json()) as any).order;
+      assert.equal(created.price_currency, 'USD');
+      assert.equal(created.callback_url, null);
+      assert.equal(created.merchant_order_id, null);
+      // Still required when null or empty.
+      for (const price_amount of [null, '']) {
+        const missing = await fetch(`${stack.url}/v1/orders`, json({ price_amount }));
+        assert.equal(missing.status, 400);
+        assert.equal(((await missing.json()) as any).error_code, 'PARAMETERS_MISSING');
+      }
+    });
+
     test('a retried create with the same merchant_order_id and price returns the same order', async () => {
       const first = await createOrder({ merchant_order_id: 'retry-1' });
       const again = await fetch(`${stack.url}/v1/orders`, json({ price_amount: '10.5', price_currency: 'usd', merchant_order_id: 'retry-1' }));
@@ -231,6 +263,24 @@ for (const backend of await backends()) {
         assert.deepEqual(await response.json(), { code: 'SUCCESS' });
       }
       assert.equal((await findOrder(store.db, id))?.status, 'NEW');
+    });
+
+    test('a form-encoded callback is read like JSON; an oversized one is refused unread; arrays name nothing', async () => {
+      const created = await createOrder();
+      const id = created.order.order_id;
+      await simulate(codeOf(created), { outcome: 'pending' });
+      // Out of the way of the sandbox's own callbacks: the result is the same either way.
+      const form = await fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ orderId: id, payeeId: TEST_PAYEE_ID }).toString() });
+      assert.equal(form.status, 200);
+      assert.deepEqual(await form.json(), { code: 'SUCCESS' });
+      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
+      const huge = await fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: id, pad: 'x'.repeat(40_000) }) });
+      assert.equal(huge.status, 413);
+      for (const body of [[{ orderId: id }], [id], null, 42, '"' + id + '"']) {
+        const response = await fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+        assert.deepEqual(await response.json(), { code: 'SUCCESS' }, JSON.stringify(body));
+      }
+      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
     });
 
     test('while MixPay cannot be reached the callback asks to be retried, changing nothing', async () => {
