@@ -87,7 +87,15 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
     if (!wallet || !order.upstream_id) continue;
     try {
       const status = await wallet.queryOrder(order.upstream_id, order.trace_id);
-      await applyWalletState(deps, order, status.state, status.paidAt);
+      if (status.state === 'pending' && Number(order.expired_at) < now) {
+        // MixPay no longer waits for it: make sure the wallet stops taking payment too, or a
+        // payment made after the poller stops asking would never be seen, let alone refunded.
+        const after = await wallet.close(order.upstream_id, order.trace_id);
+        await applyWalletState(deps, order, after, undefined);
+        if (after === 'closed') deps.log(`[broker] ${order.wallet} order for ${order.trace_id} expired unpaid; closed at the wallet`);
+      } else {
+        await applyWalletState(deps, order, status.state, status.paidAt);
+      }
       await markAsked(deps, order.trace_id, now);
     } catch (error) {
       // An expired order the wallet refuses to know is closed, so it is not asked about forever;

@@ -176,6 +176,14 @@ export class BinancePayClient implements WalletAdapter {
     await this.call('/binancepay/openapi/v3/order/refund', body);
   }
 
+  /**
+   * Binance closes the order itself at orderExpireTime, which createOrder never sets after the
+   * broker's expired_at: nothing to cancel, only the state to report.
+   */
+  async close(upstreamId: string): Promise<WalletPaymentStatus['state']> {
+    return (await this.queryOrder(upstreamId)).state;
+  }
+
   private async certificate(serial: string, refresh: boolean): Promise<KeyObject | undefined> {
     if (!refresh && this.certificates.has(serial)) return this.certificates.get(serial);
     const fresh = this.certificatesFetchedAt !== undefined && this.now() - this.certificatesFetchedAt < CERTIFICATE_REFRESH_MS;

@@ -114,6 +114,18 @@ export class MugglePayClient implements WalletAdapter {
     }
   }
 
+  /** MugglePay orders take no expiry from the broker: an expired one is cancelled (NEW only). */
+  async close(upstreamId: string): Promise<WalletPaymentStatus['state']> {
+    try {
+      await this.call('POST', `/orders/${encodeURIComponent(upstreamId)}/cancel`, {});
+      return 'closed';
+    } catch (error) {
+      // Not NEW any more: paid meanwhile, or already cancelled or expired. The order says which.
+      if (error instanceof WalletApiError) return (await this.queryOrder(upstreamId)).state;
+      throw error;
+    }
+  }
+
   async verifyWebhook(_headers: Headers, rawBody: string): Promise<WalletEvent> {
     let body: { merchant_order_id?: unknown; order_id?: unknown; status?: unknown; token?: unknown };
     try {

@@ -61,6 +61,11 @@ export interface WalletAdapter {
   queryOrder(upstreamId: string, traceId: string): Promise<WalletPaymentStatus>;
   /** Refunds in full; resolves when the wallet accepted or had already accepted the refund. */
   refund(request: WalletRefundRequest): Promise<void>;
+  /**
+   * Stops an unpaid order from being paid (the broker's expired_at passed); resolves with the
+   * order's state afterwards: 'closed', or 'paid' when the customer paid first.
+   */
+  close(upstreamId: string, traceId: string): Promise<WalletPaymentState>;
   /** Checks the notification's signature or token over the raw body; throws WebhookRejectedError. */
   verifyWebhook(headers: Headers, rawBody: string): Promise<WalletEvent>;
   /** The body the wallet expects once a notification has been handled. */

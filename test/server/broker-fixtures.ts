@@ -61,6 +61,15 @@ export class FakeWallet implements WalletAdapter {
   async refund(request: WalletRefundRequest) {
     this.refunds.push(request);
   }
+  closed: string[] = [];
+  async close(upstreamId: string) {
+    const state = this.states.get(upstreamId) ?? 'pending';
+    if (state === 'gone') throw new WalletApiError('fake', '404', 'order not found');
+    if (state === 'paid') return 'paid' as const;
+    this.closed.push(upstreamId);
+    this.states.set(upstreamId, 'closed');
+    return 'closed' as const;
+  }
   async verifyWebhook(): Promise<never> {
     throw new WebhookRejectedError('the fake wallet signs nothing');
   }

@@ -170,6 +170,16 @@ for (const backend of await backends()) {
       assert.equal(world.binance.orders.get(prepayId)?.status, 'FULL_REFUNDED');
     });
 
+    test('an unpaid MugglePay order is cancelled at the wallet once it expires, so it cannot be paid unnoticed later', async () => {
+      // MugglePay takes no expiry: left open, it could be paid days later, after the poller stopped asking.
+      const o = await order('mugglepay', '1', { expired_at: String(Math.floor(Date.now() / 1000) + 2) });
+      const upstream = (await findOrder(store.db, o.trace_id))!.upstream_id!;
+      await eventually(async () => (await findOrder(store.db, o.trace_id))?.status === 'CLOSED', 'the expired order closed', 10_000);
+      assert.equal(world.mugglepay.orders.get(upstream)?.status, 'CANCELED');
+      const page = await (await fetch(o.links.checkout_url)).text();
+      assert.doesNotMatch(page, /action="[^"]*pay"/, 'the invoice can still be paid');
+    });
+
     test('forged wallet notifications are refused with the envelope and change nothing', async () => {
       const o = await order('binance', '1');
       const row = (await findOrder(store.db, o.trace_id))!;
