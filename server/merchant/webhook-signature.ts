@@ -15,7 +15,13 @@ export const EVENT_ID_HEADER = 'Mixpay-Checkout-Event-Id';
 export const SIGNATURE_SCHEME = 'v1';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export type WebhookFailure = 'missing_header' | 'malformed_header' | 'timestamp_out_of_tolerance' | 'no_matching_signature' | 'no_secret';
+export type WebhookFailure =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'timestamp_out_of_tolerance'
+  | 'no_matching_signature'
+  | 'no_secret'
+  | 'invalid_body';
 
 /** Thrown by `verifyWebhook`; `reason` says which check failed. */
 export class WebhookVerificationError extends Error {
@@ -28,10 +34,18 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-/** Several secrets while rotating: an array, or one string with commas (`WEBHOOK_SECRET=new,old`). */
+/** Several secrets while rotating: an array, or one string with commas (`WEBHOOK_SECRET=new,old`). Anything else holds none. */
 export function secretList(secret: string | readonly string[]): string[] {
-  const list = typeof secret === 'string' ? secret.split(',') : [...secret];
-  return list.map((s) => s.trim()).filter((s) => s.length > 0);
+  const list = typeof secret === 'string' ? secret.split(',') : Array.isArray(secret) ? secret : [];
+  return list.filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** The raw body as bytes or text; null for anything else (a parsed object is the usual mistake). */
+function rawBytes(rawBody: unknown): string | Uint8Array | null {
+  if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
+  if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
+  if (ArrayBuffer.isView(rawBody)) return new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  return null;
 }
 
 /** Hex HMAC-SHA256 of `"<t>.<raw body>"`: what `openssl dgst -sha256 -hmac <secret>` prints for the same bytes. */
@@ -82,17 +96,26 @@ export interface VerifyOptions {
  * the tolerance, or no `v1=` matches any secret.
  */
 export function verifyWebhook<T = unknown>(
-  rawBody: string | Uint8Array,
+  rawBody: string | Uint8Array | ArrayBuffer,
   signatureHeader: string | null | undefined,
   secret: string | readonly string[],
-  { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, nowSeconds }: VerifyOptions = {},
+  options?: VerifyOptions | null,
 ): T {
+  const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, nowSeconds } = options ?? {};
+  // A tolerance that is not a number (say Number(process.env.UNSET)) must not switch the check off.
+  if (typeof toleranceSeconds !== 'number' || Number.isNaN(toleranceSeconds) || toleranceSeconds < 0) {
+    throw new RangeError(`verifyWebhook: toleranceSeconds must be a number of seconds >= 0 (0 turns the check off), got ${String(toleranceSeconds)}`);
+  }
   const secrets = secretList(secret);
   if (!secrets.length) throw new WebhookVerificationError('no_secret', 'verifyWebhook needs your WEBHOOK_SECRET');
+  const raw = rawBytes(rawBody);
+  if (raw === null) {
+    throw new WebhookVerificationError('invalid_body', 'pass the raw request body (a Buffer or string, before any JSON parsing), not a parsed object');
+  }
   if (!signatureHeader) {
     throw new WebhookVerificationError('missing_header', `no ${SIGNATURE_HEADER} header: is this request from your mixpay-checkout server?`);
   }
-  const parsed = parseSignatureHeader(signatureHeader);
+  const parsed = typeof signatureHeader === 'string' ? parseSignatureHeader(signatureHeader) : null;
   if (!parsed) {
     throw new WebhookVerificationError('malformed_header', `${SIGNATURE_HEADER} must look like t=<unix seconds>,v1=<64 hex digits>`);
   }
@@ -104,12 +127,16 @@ export function verifyWebhook<T = unknown>(
     );
   }
   const matched = secrets.some((s) => {
-    const expected = Buffer.from(computeSignature(rawBody, parsed.timestamp, s), 'hex');
+    const expected = Buffer.from(computeSignature(raw, parsed.timestamp, s), 'hex');
     return parsed.signatures.some((candidate) => timingSafeEqual(expected, Buffer.from(candidate, 'hex')));
   });
   if (!matched) {
     throw new WebhookVerificationError('no_matching_signature', 'no v1 signature matches: check WEBHOOK_SECRET and that you pass the raw body, not re-serialized JSON');
   }
-  const text = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody);
-  return JSON.parse(text) as T;
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new WebhookVerificationError('invalid_body', 'the signed body is not JSON: pass the raw body exactly as received');
+  }
 }

@@ -155,6 +155,36 @@ describe('webhook signatures', () => {
     assert.ok(verifyWebhook(body, `${header.toUpperCase().replace('T=', 't=').replaceAll('V1=', 'v1=')},v2=whatever`, SECRET, { nowSeconds: t }));
   });
 
+  test('odd inputs get a WebhookVerificationError (or a RangeError for a bad tolerance), never a TypeError', () => {
+    const header = signWebhook(body, SECRET, t);
+    const at = { nowSeconds: t };
+    // A parsed body (express.json() ran first) is the usual mistake.
+    for (const wrong of [JSON.parse(body), undefined, null, 42, [body]]) {
+      fails('invalid_body', () => verifyWebhook(wrong as never, header, SECRET, at));
+    }
+    for (const wrong of [[header], 42, { t }]) fails('malformed_header', () => verifyWebhook(body, wrong as never, SECRET, at));
+    for (const wrong of [undefined, null, 42, [], [''], { secret: SECRET }]) fails('no_secret', () => verifyWebhook(body, header, wrong as never, at));
+    // Signed but not JSON (never sent by the server): still a verification error, not a SyntaxError.
+    fails('invalid_body', () => verifyWebhook('', signWebhook('', SECRET, t), SECRET, at));
+    fails('invalid_body', () => verifyWebhook('not json', signWebhook('not json', SECRET, t), SECRET, at));
+    // Other byte views of the same body verify.
+    const bytes = new TextEncoder().encode(`xx${body}`);
+    assert.ok(verifyWebhook(bytes.slice(2).buffer, header, SECRET, at));
+    assert.ok(verifyWebhook(new DataView(bytes.buffer, 2), header, SECRET, at));
+    assert.ok(verifyWebhook(body, signWebhook(body, SECRET, Math.floor(Date.now() / 1000)), SECRET, null));
+    // A tolerance that is not a number of seconds must not switch the time check off.
+    for (const tolerance of [NaN, -1, '300', null]) {
+      assert.throws(() => verifyWebhook(body, header, SECRET, { nowSeconds: t + 10_000, toleranceSeconds: tolerance as never }), RangeError, String(tolerance));
+    }
+    assert.ok(verifyWebhook(body, header, SECRET, { nowSeconds: t + 10_000, toleranceSeconds: 0 }));
+    // Huge and unicode inputs.
+    fails('malformed_header', () => verifyWebhook(body, `t=${t},${'v1=x,'.repeat(100_000)}`, SECRET, at));
+    fails('no_matching_signature', () => verifyWebhook('x'.repeat(10_000_000), header, SECRET, at));
+    const emoji = JSON.stringify({ note: '😀 \u0000 \u2028' });
+    assert.deepEqual(verifyWebhook(Buffer.from(emoji), signWebhook(emoji, SECRET, t), SECRET, at), JSON.parse(emoji));
+    fails('no_matching_signature', () => verifyWebhook(Buffer.from(emoji, 'latin1'), signWebhook(emoji, SECRET, t), SECRET, at));
+  });
+
   test('defaults to the real clock with a 300 s tolerance', () => {
     const now = Math.floor(Date.now() / 1000);
     assert.ok(verifyWebhook(body, signWebhook(body, SECRET, now), SECRET));
