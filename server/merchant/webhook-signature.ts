@@ -96,7 +96,7 @@ export interface VerifyOptions {
  * the tolerance, or no `v1=` matches any secret.
  */
 export function verifyWebhook<T = unknown>(
-  rawBody: string | Uint8Array | ArrayBuffer,
+  rawBody: string | ArrayBuffer | ArrayBufferView,
   signatureHeader: string | null | undefined,
   secret: string | readonly string[],
   options?: VerifyOptions | null,
