@@ -13,8 +13,13 @@ export interface Environment {
   form: 'desktop' | 'phone' | 'tablet' | 'unknown';
   /** The scheme of the wallet app hosting the page ("mixin:", "bnc:"), or null in an ordinary browser. */
   walletScheme: string | null;
-  /** The in-app browser hosting the page when it is one that blocks custom schemes, else null. */
-  inAppBrowser: 'wechat' | 'qq' | 'telegram' | 'facebook' | 'instagram' | 'line' | 'tiktok' | 'snapchat' | null;
+  /**
+   * The in-app browser hosting the page when it is one that blocks custom schemes, else null.
+   * `webview` is an app's embedded browser that names no app (Android `; wv`, iOS without Safari).
+   */
+  inAppBrowser:
+    | 'wechat' | 'qq' | 'telegram' | 'facebook' | 'instagram' | 'line' | 'tiktok' | 'snapchat' | 'twitter'
+    | 'weibo' | 'dingtalk' | 'alipay' | 'kakaotalk' | 'webview' | null;
 }
 
 export type LinkKind = 'checkout' | 'universal' | 'deep';
@@ -50,17 +55,18 @@ export function chooseLink(env: Environment, links: PaymentLinks): LinkChoice | 
   if (!web) return null; // only a deep link, and we are not inside its wallet
   const mobileLink = web.url;
 
+  const handheld = env.form === 'phone' || env.form === 'tablet';
+  // Desktop, and the safe default for anything unknown, offer the checkout page: a mobile
+  // (universal) link is meant for a phone, where the wallet app lives.
+  const offered = handheld || !checkout ? web : { kind: 'checkout' as const, url: checkout };
   if (env.inAppBrowser) {
-    // WeChat & co. swallow custom schemes and often universal links: offer the web link,
-    // a QR code for another device, and ask the customer to switch browsers.
-    return { kind: web.kind, url: web.url, showQr: true, qrUrl: mobileLink, openInBrowserHint: true };
+    // WeChat & co. swallow custom schemes and often universal links: open nothing by itself,
+    // offer the link, a QR code for another device, and ask the customer to switch browsers.
+    return { ...offered, showQr: true, qrUrl: mobileLink, openInBrowserHint: true };
   }
-  if (env.form === 'phone' || env.form === 'tablet') return navigate(web.kind, web.url);
-
-  // Desktop, and the safe default for anything unknown: open nothing by itself, show the
-  // checkout page link plus a QR code of the mobile link for a phone to scan.
-  const desktop = checkout ? { kind: 'checkout' as const, url: checkout } : web;
-  return { kind: desktop.kind, url: desktop.url, showQr: true, qrUrl: mobileLink, openInBrowserHint: false };
+  if (handheld) return navigate(web.kind, web.url);
+  // Desktop and unknown: open nothing by itself, show a QR code of the mobile link for a phone.
+  return { ...offered, showQr: true, qrUrl: mobileLink, openInBrowserHint: false };
 }
 
 function pick(universal: string, checkout: string): { kind: LinkKind; url: string } | null {

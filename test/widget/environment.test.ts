@@ -14,7 +14,7 @@ const LINKS: PaymentLinks = {
 function expectedChoice(env: Environment) {
   if (env.walletScheme === 'mixin:') return { kind: 'deep', url: LINKS.deep_link, showQr: false };
   if (env.walletScheme) return { kind: 'universal', url: LINKS.universal_url, showQr: false }; // bnc: has no deep link here
-  if (env.inAppBrowser) return { kind: 'universal', url: LINKS.universal_url, showQr: true };
+  if (env.inAppBrowser) return env.form === 'phone' || env.form === 'tablet' ? { kind: 'universal', url: LINKS.universal_url, showQr: true } : { kind: 'checkout', url: LINKS.checkout_url, showQr: true };
   if (env.form === 'phone' || env.form === 'tablet') return { kind: 'universal', url: LINKS.universal_url, showQr: false };
   return { kind: 'checkout', url: LINKS.checkout_url, showQr: true };
 }
