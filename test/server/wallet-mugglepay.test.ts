@@ -78,12 +78,12 @@ describe('MugglePay adapter', () => {
 
   test('closing an unpaid order cancels it; closing one the customer paid first reports it paid', async () => {
     const open = await create();
-    assert.equal(await client.close(open.upstreamId, 'x'), 'closed');
+    assert.equal(await client.close(open.upstreamId), 'closed');
     assert.equal(sandbox.orders.get(open.upstreamId)!.status, 'CANCELED');
-    assert.equal(await client.close(open.upstreamId, 'x'), 'closed');
+    assert.equal(await client.close(open.upstreamId), 'closed');
     const paid = await create();
     sandbox.pay(paid.upstreamId);
-    assert.equal(await client.close(paid.upstreamId, 'x'), 'paid');
+    assert.equal(await client.close(paid.upstreamId), 'paid');
     assert.equal(sandbox.orders.get(paid.upstreamId)!.status, 'PAID');
   });
 });
