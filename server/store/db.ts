@@ -52,6 +52,14 @@ export function openStore(url: string): Store {
         oid === INT8_OID ? (v: string) => Number(v) : oid === NUMERIC_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection that PostgreSQL ends (a restart, a failover, an administrator) emits
+  // 'error' on the pool; unheard, that event would crash the process. The pool replaces the
+  // client and the next query reconnects.
+  pool.on('error', (error) => onIdleError(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
+}
+
+function onIdleError(error: Error): void {
+  console.warn(`[mixpay-checkout] database connection lost while idle (${error.message}); it will reconnect`);
 }
