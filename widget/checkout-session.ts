@@ -102,7 +102,8 @@ export class CheckoutSession implements ReactiveController {
     const t = this.host.strings;
     if (!t) return '';
     if (this.#refused) return t.unsafeLink;
-    const due = order?.amount_due ? formatAmount(order.amount_due, order.price_currency, this.#localeTag()) : '';
+    // amount_due is counted in the asset paid with (e.g. USDT), not in the price currency.
+    const due = order?.amount_due ? formatAmount(order.amount_due, order.pay_currency ?? order.price_currency, this.#localeTag()) : '';
     return statusText(t, this.#phase(), { due, reason: order?.failure_reason ?? null, error: this.#error });
   }
 
@@ -119,7 +120,7 @@ export class CheckoutSession implements ReactiveController {
       status: this.statusText(),
       product: order?.title ?? '',
       amount: this.#amountText(),
-      payee: this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
+      payee: order?.payee_name || this.host.payeeName || (this.#linkOnly ? this.host.payeeId : location.hostname),
       countdown: remaining === null ? null : formatCountdown(remaining),
       choice: this.#choice,
       qr: this.#qr,

@@ -14,7 +14,7 @@ export function formatAmount(amount: string, currency: string, locale: string): 
   const digits = (value.split('.')[1] ?? '').replace(/0+$/, '').length;
   // Intl needs a Number in its types; modern engines also take the string and keep its precision.
   const exact = value as unknown as number;
-  if (/^[A-Z]{3}$/.test(code)) {
+  if (isIsoCurrency(code)) {
     try {
       // The currency's own minimum (USD 2, JPY 0, KWD 3) stays; more digits show when the amount has them.
       const maximumFractionDigits = Math.min(Math.max(digits, 3), 20);
@@ -25,6 +25,15 @@ export function formatAmount(amount: string, currency: string, locale: string): 
   }
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: Math.min(digits, 20) }).format(exact);
   return code ? `${number} ${code}` : number;
+}
+
+// Only ISO 4217 codes get the currency style: "BTC" and "ETH" look like codes too, but should read
+// "0.5 ETH" like "2.5 USDT", not "ETH 0.5". Engines without supportedValuesOf trust the shape.
+let iso: ReadonlySet<string> | undefined;
+function isIsoCurrency(code: string): boolean {
+  const all = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
+  iso ??= new Set(all ? all('currency') : []);
+  return /^[A-Z]{3}$/.test(code) && (iso.size === 0 || iso.has(code));
 }
 
 /** "4:05" or "1:02:09" for a remaining time in milliseconds (never negative); a clock reads the same in every locale. */

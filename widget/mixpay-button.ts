@@ -85,7 +85,7 @@ export class MixpayButton extends LitElement {
   declare remark: string;
   /** Link-only mode: base of the plain pay link (default `https://mixpay.me/pay`). */
   declare payBase: string;
-  /** Payee named in the QR code's text alternative (default: the page's host name, or `payee-id`). */
+  /** Payee shown in the dialog when the server names none (`payee_name`); default: the page's host name, or `payee-id`. */
   declare payeeName: string;
   /** Extra wallet URL schemes the element may open besides `mixin:` and `bnc:` (space or comma separated). */
   declare allowedSchemes: string;

@@ -14,8 +14,10 @@ export interface OrderStatus {
   price_currency: string;
   pay_amount: string | null;
   pay_currency: string | null;
-  /** What is still owed after an underpayment (UNRESOLVED), as a decimal string. */
+  /** What is still owed after an underpayment (UNRESOLVED), a decimal string in `pay_currency`. */
   amount_due: string | null;
+  /** The merchant's name, when the server is configured with one (optional in the answer). */
+  payee_name: string | null;
   failure_reason: string | null;
   expires_at: string;
   /** Expiry in Unix milliseconds. */
@@ -53,6 +55,7 @@ export function parseOrderStatus(value: unknown): OrderStatus {
     // "" and missing both mean none; amounts stay strings
     amount_due: doc['amount_due'] ? String(doc['amount_due']) : null,
     failure_reason: doc['failure_reason'] ? String(doc['failure_reason']) : null,
+    payee_name: typeof doc['payee_name'] === 'string' && doc['payee_name'].trim() ? doc['payee_name'].trim() : null,
     expires_at_t: Number(expires) > 0 ? Number(expires) : 0,
     links: parseLinks(doc['links']),
   };

@@ -52,6 +52,8 @@ export class FakeServer {
   offline = 0;
   /** Answer every checkout with this error instead. */
   checkoutError: { status: number; error_code: string; error: string } | null = null;
+  /** The merchant's name the server sends as `payee_name` (the field is left out when null). */
+  payeeName: string | null = null;
   /** How long new orders stay payable. */
   expiresIn = 15 * 60_000;
   /** Hold answers until release() (to test what the customer sees meanwhile). */
@@ -112,6 +114,7 @@ export class FakeServer {
       pay_currency: null,
       amount_due: null,
       failure_reason: null,
+      payee_name: this.payeeName,
       expires_at: new Date(expires).toISOString(),
       expires_at_t: expires,
       updated_at: new Date().toISOString(),
@@ -134,10 +137,10 @@ export class FakeServer {
       if (this.checkoutError) return json(this.checkoutError.status, this.checkoutError);
       const order = this.#newOrder('NEW');
       this.orders.set(order.order_id, order);
-      const { links, version: _v, amount_due: _a, failure_reason: _f, ...rest } = order;
+      const { links, version: _v, amount_due: _a, failure_reason: _f, payee_name, ...rest } = order;
       return json(201, {
         status: 201,
-        order: { ...rest, merchant_order_id: null, title: 'Coffee beans', description: '250 g', created_at: rest.updated_at },
+        order: { ...rest, ...(payee_name === null ? {} : { payee_name }), merchant_order_id: null, title: 'Coffee beans', description: '250 g', created_at: rest.updated_at },
         payment_url: links.checkout_url,
         links,
         status_url: `${SERVER}/v1/orders/${order.order_id}/status`,
@@ -150,7 +153,8 @@ export class FakeServer {
       if (!order) return json(404, { status: 404, error_code: 'ORDER_NOT_FOUND', error: 'No such order.' });
       const etag = `"v${order.version}"`;
       if (headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
-      return json(200, order, { etag });
+      const { payee_name, ...rest } = order;
+      return json(200, payee_name === null ? rest : order, { etag });
     }
     return json(404, { status: 404, error_code: 'NOT_FOUND', error: `no route ${method} ${url}` });
   }

@@ -10,7 +10,8 @@ describe('formatAmount', () => {
     expect(formatAmount('1000', 'JPY', 'ja')).to.equal('￥1,000');
   });
   it('keeps every digit of a crypto amount (no float rounding)', () => {
-    expect(formatAmount('0.00593523', 'BTC', 'en')).to.equal('BTC\u00a00.00593523');
+    expect(formatAmount('0.00593523', 'BTC', 'en')).to.equal('0.00593523 BTC');
+    expect(formatAmount('0.5', 'ETH', 'de')).to.equal('0,5 ETH'); // a crypto symbol is no ISO currency code
     expect(formatAmount('12345678901234567.12345678', 'USDT', 'en')).to.equal('12,345,678,901,234,567.12345678 USDT');
   });
   it('shows anything that is not a decimal as it came', () => {
