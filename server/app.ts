@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
   });
 
   // Public routes first: the order API authenticates everything else under /v1/orders.
-  app.route('/v1', publicApi(deps.config.ALLOWED_ORIGINS));
+  app.route('/v1', publicApi(deps.config, deps.now));
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
   app.route('/mixpay', callbackApi(deps.log));
   app.route('/admin/v1', adminApi(deps.config.ADMIN_API_KEY));

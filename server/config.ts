@@ -41,6 +41,10 @@ export const configSchema = z.object({
   SANDBOX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
   /** Serves demo/ at `/`. */
   SERVE_DEMO: bool.default(false),
+  /** Checkouts (`POST /v1/checkout`, public) one caller may start a minute; 0 for no limit. */
+  CHECKOUT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(20),
+  /** Behind a reverse proxy: take the caller's address from the last `X-Forwarded-For` entry. */
+  TRUST_PROXY: bool.default(false),
   /** Origins allowed to call the public checkout endpoints from a browser; `*` for any. */
   ALLOWED_ORIGINS: z.string().default('*'),
   /**

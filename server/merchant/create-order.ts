@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from './amounts.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
@@ -169,6 +170,12 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
       deps.now(),
     );
   } catch (error) {
+    if (error instanceof MixPayBudgetError) {
+      // Nothing reached MixPay, so no link exists: keep no order behind (a flood of refused
+      // checkouts leaves no rows), and say when to try again.
+      await store.db.deleteFrom('orders').where('id', '=', id).where('mixpay_code', 'is', null).execute();
+      throw new MerchantApiError(429, 'RATE_LIMITED', 'this server is at its MixPay call budget; try again shortly', { 'retry-after': String(Math.max(1, Math.ceil(error.waitMs / 1000))) });
+    }
     const reason = error instanceof Error ? error.message : String(error);
     await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: `MixPay link not created: ${reason}`.slice(0, 400) }, { error: reason }, deps.now());
     if (error instanceof MixPayRateLimitError) {

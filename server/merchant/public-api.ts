@@ -8,6 +8,9 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
 import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
+import type { Config } from '../config.ts';
+import { BudgetedMixPay } from '../mixpay/call-budget.ts';
+import { checkoutLimit } from './checkout-limit.ts';
 import { createOrder } from './create-order.ts';
 import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
@@ -25,10 +28,14 @@ async function requireOrder(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }
   return order;
 }
 
-export function publicApi(allowedOrigins: string) {
+type PublicApiConfig = Pick<Config, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
+
+export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
+  const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const app = new Hono<AppEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
+  app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
   app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
   app.use('/orders/:id/events', cors({ origin, allowMethods: ['GET', 'OPTIONS'] }));
 
@@ -39,7 +46,9 @@ export function publicApi(allowedOrigins: string) {
     if (!parsed.success) throw validationError(parsed.error, body);
     const product = deps.catalog.get(parsed.data.product);
     if (!product) throw new MerchantApiError(404, 'PRODUCT_NOT_FOUND', `no product "${parsed.data.product}" in the catalog`);
-    const { order } = await createOrder(deps, {
+    // Anyone may call this: its links leave the budget's reserve to callbacks (call-budget.ts).
+    const mixpay = deps.mixpay instanceof BudgetedMixPay ? deps.mixpay.reserving(config.MIXPAY_RESERVED_CALLS) : deps.mixpay;
+    const { order } = await createOrder({ ...deps, mixpay }, {
       product_id: product.id,
       title: product.title,
       description: product.description,

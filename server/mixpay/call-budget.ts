@@ -150,6 +150,14 @@ export class BudgetedMixPay implements MixPayApi {
     private readonly policy: { reserve?: number; maxWaitMs?: number } = {},
   ) {}
 
+  /**
+   * The same client and budget for a caller that must leave `calls` in the bucket: the public
+   * checkout, which anyone can call, never takes the last calls callbacks need.
+   */
+  reserving(calls: number): BudgetedMixPay {
+    return new BudgetedMixPay(this.client, this.budget, { ...this.policy, reserve: Math.max(this.policy.reserve ?? 0, calls) });
+  }
+
   createOneTimePayment(request: OneTimePaymentRequest): Promise<OneTimePaymentResult> {
     return this.spend(() => this.client.createOneTimePayment(request));
   }
