@@ -18,6 +18,9 @@ import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
+/** Closed without a payment: their customers belong on the cancel page. */
+const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
+
 /** How often an open stream re-reads its order, so changes made by another process still arrive. */
 const STREAM_RECHECK_MS = 5_000;
 const STREAM_HEARTBEAT_MS = 15_000;
@@ -112,7 +115,9 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   /** MixPay's returnTo / failedReturnTo land here; we only ever redirect to URLs stored with the order. */
   app.get('/orders/:id/return', async (c) => {
     const order = await requireOrder(c, c.req.param('id'));
-    const failed = c.req.query('outcome') === 'failed';
+    // The query is MixPay's hint (returnTo vs failedReturnTo) and anyone can edit it; an order we
+    // know failed, expired or was canceled never lands on the success page, whatever it says.
+    const failed = UNPAID_FINAL.has(order.status) || c.req.query('outcome') === 'failed';
     // A failed payment never lands on the success page: without a cancel_url it gets the plain page.
     const target = failed ? order.cancel_url : order.success_url;
     if (target) return c.redirect(target, 302);

@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSqliteStore, type TestStore } from '../support/stores.ts';
-import { startStack, TEST_PAYEE_ID, type Stack } from '../support/stack.ts';
+import { eventually, startStack, TEST_PAYEE_ID, type Stack } from '../support/stack.ts';
+import { findOrder } from '../../server/merchant/order-store.ts';
 import { codeOf, createOrder, simulate } from '../support/merchant.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 
@@ -60,6 +61,24 @@ describe('return pages', () => {
     assert.equal(failed.status, 200);
     assert.equal(failed.headers.get('location'), null);
     assert.match(await failed.text(), /did not complete/);
+  });
+
+  test('an order that failed, expired or was canceled goes to cancel_url even when the query says success', async () => {
+    const urls = { success_url: 'https://merchant.example/thanks', cancel_url: 'https://merchant.example/cart' };
+    const failed = await createOrder(stack, urls);
+    await simulate(stack, codeOf(failed), { outcome: 'fail' });
+    const canceled = await createOrder(stack, urls);
+    const cancel = await fetch(`${stack.url}/v1/orders/${canceled.order.order_id}/cancel`, { method: 'POST', headers: { token: stack.deps.config.MERCHANT_API_KEY } });
+    assert.equal(cancel.status, 200);
+    for (const created of [failed, canceled]) {
+      const id = created.order.order_id;
+      await eventually(async () => ((await findOrder(stack.deps.store.db, id))?.status !== 'NEW' ? true : undefined), 5000, `order ${id} closed`);
+      for (const query of ['?outcome=success', '', '?outcome=SUCCESS']) {
+        const answer = await visit(`/v1/orders/${id}/return${query}`);
+        assert.equal(answer.status, 302);
+        assert.equal(answer.headers.get('location'), 'https://merchant.example/cart', `${id}${query}`);
+      }
+    }
   });
 
   test('unknown and malformed ids are 404 in the API\'s error shape', async () => {
