@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { isUaParserSource, trimUaParser } from './scripts/trim-ua-parser.mjs';
 
 // Builds the element twice from widget/index.ts:
 // - dist/mixpay-button.js: an ES module; qrcode, ua-parser-js and each non-English string table
@@ -36,9 +37,19 @@ export function qrcodeByteSegments(): Plugin {
   };
 }
 
+// ua-parser-js without the browser, CPU and engine tables the element never reads (scripts/trim-ua-parser.mjs).
+function uaParserOsAndDeviceOnly(): Plugin {
+  return {
+    name: 'ua-parser-os-and-device-only',
+    transform(code, id) {
+      return isUaParserSource(id) ? { code: trimUaParser(code), map: null } : null;
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: false,
-  plugins: [cleanWidgetOutputs(), qrcodeByteSegments()],
+  plugins: [cleanWidgetOutputs(), qrcodeByteSegments(), uaParserOsAndDeviceOnly()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

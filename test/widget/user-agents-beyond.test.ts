@@ -9,6 +9,7 @@
  * navigator, then chooseLink().
  */
 import { expect } from '@open-wc/testing';
+import UAParser from 'ua-parser-js';
 import { chooseLink, type LinkChoice, type PaymentLinks } from '../../widget/choose-link.ts';
 import { detectEnvironment } from '../../widget/environment.ts';
 import { USER_AGENTS } from './user-agents.ts';
@@ -142,6 +143,13 @@ describe('link choice over user agents beyond user-agents.ts', () => {
     expect(ROWS.length).to.be.at.least(40);
     const known = new Set(USER_AGENTS.map((c) => c.ua));
     expect(ROWS.filter((r) => known.has(r.ua)).map((r) => r.name)).to.deep.equal([]);
+  });
+
+  it('runs on the parser the build ships: operating systems and devices only', () => {
+    const result = new UAParser(ROWS[0]!.ua).getResult();
+    expect(result.browser.name, 'browser table trimmed').to.equal(undefined);
+    expect(result.engine.name, 'engine table trimmed').to.equal(undefined);
+    expect([result.os.name, result.device.type]).to.deep.equal(['iOS', 'mobile']);
   });
 
   for (const row of ROWS) {
