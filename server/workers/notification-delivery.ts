@@ -43,7 +43,9 @@ export class NotificationDelivery {
     let attempted = 0;
     for (const id of due) {
       if (this.inFlight.signal.aborted) break;
-      const claimed = await this.claim(id, now);
+      // Leased from the time of the claim, not of the round: a slow merchant earlier in the round
+      // must not leave this event with a lease that has already run out.
+      const claimed = await this.claim(id, this.deps.now());
       if (!claimed) continue;
       await this.attempt(claimed);
       attempted += 1;

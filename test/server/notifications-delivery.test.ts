@@ -203,6 +203,36 @@ for (const backend of await backends()) {
       assert.equal(new Set(ids).size, orders.length);
     });
 
+    test('a slow round leases each event from the time it claims it, so a second sender never sends it too', async () => {
+      const orders = await Promise.all(Array.from({ length: 2 }, () => paidOrder()));
+      const eventIds = new Set((await Promise.all(orders.map((o) => notificationsOf(store.db, o.id)))).flat().map((n) => n.id));
+      let other: NotificationDelivery | undefined;
+      const sends: string[] = [];
+      const slow = new NotificationDelivery({
+        db: store.db,
+        secrets: [SECRET],
+        now: clock.now,
+        log: (l) => logs.push(l),
+        fetch: async (url, init) => {
+          const eventId = new Headers(init?.headers).get('mixpay-checkout-event-id') ?? '';
+          sends.push(eventId);
+          if (sends.length === 1) {
+            // The first merchant answer takes two minutes: past the lease of a claim stamped at the round's start.
+            clock.advance(120_000);
+          } else if (!other) {
+            // While the slow sender holds the second event, another process runs a round.
+            other = sender();
+            await other.runOnce();
+          }
+          return fetch(url, init);
+        },
+      });
+      await slow.runOnce();
+      const ours = received.filter((r) => eventIds.has(r.eventId)).map((r) => r.eventId);
+      assert.equal(ours.length, 2, `deliveries: ${ours.join(', ')}`);
+      assert.equal(new Set(ours).size, 2);
+    });
+
     test('rotating secrets: every active secret signs', async () => {
       await paidOrder();
       await sender(['new-secret-0123456789', SECRET]).runOnce();
