@@ -53,10 +53,14 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (!awaitsResult(order)) return { kind: 'not_awaiting', order };
   // Ask by our own orderId and payee: the callback's traceId is untrusted input.
   const result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
-  const verdict = verifyPaymentResult(
-    { payeeId: order.payee_id, quoteAmount: order.price_amount, quoteAssetId: order.quote_asset_id },
+  let verdict = verifyPaymentResult(
+    { payeeId: order.payee_id, quoteAmount: order.price_amount, quoteAssetId: order.quote_asset_id, orderId: order.mixpay_order_id, traceId: order.mixpay_trace_id },
     result,
   );
+  if (verdict.kind !== 'mismatch' && typeof result.traceId === 'string' && result.traceId !== '' && (await tracedElsewhere(deps, order, result.traceId))) {
+    // Another of our orders already holds this payment: one payment never pays two orders.
+    verdict = { kind: 'mismatch', field: 'traceId', expected: order.mixpay_trace_id ?? '(none yet)', actual: result.traceId };
+  }
   if (verdict.kind === 'mismatch') {
     await recordEvent(deps.store.db, order.id, order.status, order.status, `mismatch:${verdict.field}`, { trigger, ...verdict, status: result.status }, deps.now());
     return { kind: 'mismatch', order, verdict };
@@ -103,6 +107,17 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (applied.changed) return { kind: 'changed', order: applied.order, verdict };
   // Someone else moved the order first; settlement data may still be new to it.
   return applySettlement(deps, applied.order, result, verdict);
+}
+
+/** True when another order is known by this payment traceId (its stored trace or its link code). */
+async function tracedElsewhere(deps: SyncDeps, order: Order, traceId: string): Promise<boolean> {
+  const other = await deps.store.db
+    .selectFrom('orders')
+    .select('id')
+    .where('id', '!=', order.id)
+    .where((eb) => eb.or([eb('mixpay_trace_id', '=', traceId), eb('mixpay_code', '=', traceId)]))
+    .executeTakeFirst();
+  return other !== undefined;
 }
 
 /** Stores settlement data that arrived without a status change (the `settle` event on a PAID order). */

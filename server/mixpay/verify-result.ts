@@ -10,12 +10,16 @@ export interface ExpectedPayment {
   payeeId: string;
   quoteAmount: string;
   quoteAssetId: string;
+  /** Our orderId at MixPay: a result that names another order is not ours. */
+  orderId?: string;
+  /** The payment's traceId once a verified result told us; a one-time link is paid once. */
+  traceId?: string | null;
 }
 
 /** payments_result `failureCode` of a link that lapsed (contracts §1 refund reasons: 40000 "payment overtime"). */
 export const OVERTIME_FAILURE_CODE = '40000';
 
-export type MismatchField = 'payeeId' | 'quoteAmount' | 'quoteAssetId';
+export type MismatchField = 'payeeId' | 'quoteAmount' | 'quoteAssetId' | 'orderId' | 'traceId';
 
 export type Verdict =
   | { kind: 'paid'; paymentAmount: string; paymentSymbol: string }
@@ -40,7 +44,7 @@ const UUID_FORM = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?
  * either case. Only those two spellings of a UUID are the same id; dashes elsewhere
  * ("a0d7…5d6a-") or any other id (a multisig id) must match exactly.
  */
-export function samePayeeId(a: string, b: string): boolean {
+export function sameMixinId(a: string, b: string): boolean {
   const canonical = (s: string) => {
     const m = UUID_FORM.exec(s);
     if (!m) return null;
@@ -73,11 +77,19 @@ export function resultAmount(value: unknown): string | null {
  * payee, asset or price is never ours to act on, whatever its status says (seed 003 §1).
  */
 export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentResult): Verdict {
-  if (typeof result.payeeId !== 'string' || !samePayeeId(result.payeeId, expected.payeeId)) {
+  if (typeof result.payeeId !== 'string' || !sameMixinId(result.payeeId, expected.payeeId)) {
     return { kind: 'mismatch', field: 'payeeId', expected: expected.payeeId, actual: String(result.payeeId) };
   }
   if (typeof result.quoteAssetId !== 'string' || !sameQuoteAsset(result.quoteAssetId, expected.quoteAssetId)) {
     return { kind: 'mismatch', field: 'quoteAssetId', expected: expected.quoteAssetId, actual: String(result.quoteAssetId) };
+  }
+  // MixPay's documented result names no orderId; when one is there it must be ours.
+  const resultOrderId: unknown = (result as { orderId?: unknown }).orderId;
+  if (expected.orderId !== undefined && resultOrderId !== undefined && resultOrderId !== null && resultOrderId !== '' && resultOrderId !== expected.orderId) {
+    return { kind: 'mismatch', field: 'orderId', expected: expected.orderId, actual: String(resultOrderId) };
+  }
+  if (expected.traceId && typeof result.traceId === 'string' && result.traceId !== '' && !sameMixinId(result.traceId, expected.traceId)) {
+    return { kind: 'mismatch', field: 'traceId', expected: expected.traceId, actual: result.traceId };
   }
   const quoteAmount = resultAmount(result.quoteAmount);
   if (quoteAmount === null || !sameAmount(quoteAmount, expected.quoteAmount)) {

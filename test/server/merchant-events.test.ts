@@ -190,6 +190,48 @@ for (const backend of await backends()) {
       assert.equal((await findOrder(store.db, id))?.status, 'PAID');
     });
 
+    test("a result carrying another order's payment, or naming another orderId, never marks this order paid", async () => {
+      const paid = await createOrder(stack);
+      const paidOrder = (await findOrder(store.db, paid.order.order_id))!;
+      await withScript(new ScriptedMixPay(() => resultFor(paidOrder, { status: 'success', paymentAmount: '10.5' })), async () => {
+        await callback({ orderId: paidOrder.id });
+      });
+      const first = (await findOrder(store.db, paidOrder.id))!;
+      assert.equal(first.status, 'PAID');
+      assert.ok(first.mixpay_trace_id);
+
+      const victim = await createOrder(stack);
+      const id = victim.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      const answers: PaymentResult[] = [
+        // The same price, payee and asset, but the payment that already paid the first order.
+        { ...resultFor(order, { status: 'success', paymentAmount: '10.5' }), traceId: first.mixpay_trace_id! },
+        // The link code of the first order as the traceId.
+        { ...resultFor(order, { status: 'success', paymentAmount: '10.5' }), traceId: first.mixpay_code! },
+        // A result that says it is about another order.
+        { ...resultFor(order, { status: 'success', paymentAmount: '10.5' }), orderId: paidOrder.mixpay_order_id } as PaymentResult,
+      ];
+      for (const answer of answers) {
+        await withScript(new ScriptedMixPay(() => answer), async () => {
+          const response = await callback({ orderId: id, traceId: answer.traceId });
+          assert.deepEqual(await response.json(), { code: 'SUCCESS' });
+        });
+        assert.equal((await findOrder(store.db, id))?.status, 'NEW', JSON.stringify({ traceId: answer.traceId }));
+      }
+      const mismatches = (await historyOf(store, id)).filter((e) => e.reason.startsWith('mismatch:'));
+      assert.deepEqual(mismatches.map((e) => e.reason), ['mismatch:traceId', 'mismatch:traceId', 'mismatch:orderId']);
+
+      // Once a verified result told us this order's payment, a different payment is not it.
+      await withScript(new ScriptedMixPay(() => resultFor(order, { status: 'pending', paymentAmount: '10.5' })), async () => {
+        await callback({ orderId: id });
+      });
+      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
+      await withScript(new ScriptedMixPay(() => ({ ...resultFor(order, { status: 'success', paymentAmount: '10.5' }), traceId: 'another-payment' })), async () => {
+        await callback({ orderId: id });
+      });
+      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
+    });
+
     test('a settle result for a payment that did not succeed settles nothing', async () => {
       const created = await createOrder(stack);
       const id = created.order.order_id;
