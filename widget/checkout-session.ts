@@ -265,8 +265,14 @@ export class CheckoutSession implements ReactiveController {
     }
   }
 
-  #onStatus(order: OrderStatus): void {
-    const before = this.order?.status;
+  #onStatus(next: OrderStatus): void {
+    const known = this.order;
+    // The status answers and events carry no title (and may carry no payee_name): keep what the
+    // checkout answer said about the same order instead of blanking the dialog's lines.
+    const order: OrderStatus = known?.order_id === next.order_id
+      ? { ...next, title: next.title ?? known.title ?? '', payee_name: next.payee_name ?? known.payee_name }
+      : next;
+    const before = known?.status;
     this.#set(() => {
       this.order = order;
       this.#unreachable = false;

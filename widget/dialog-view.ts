@@ -70,7 +70,7 @@ ${choice.openInBrowserHint ? html`<p class="muted">${t.openInBrowser}</p>` : not
 @click=${on.openLink}>${label}</a>
 ${qrUrl
     ? html`<dl><dt>${t.amount}</dt><dd>${m.amount}</dd><dt>${t.payee}</dt><dd>${m.payee}</dd></dl>
-<div class="copy"><label for="link">${t.paymentLink}</label><div><input id="link" readonly .value=${qrUrl}
+<div class="copy"><label for="link">${t.paymentLink}</label><div><input id="link" dir="ltr" readonly .value=${qrUrl}
 @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}><button @click=${on.copyLink}>${m.copied ? t.copied : t.copyLink}</button></div></div>`
     : nothing}`;
 }

@@ -4,7 +4,7 @@ import type { CheckoutSession } from './checkout-session.ts';
 import type { Environment } from './choose-link.ts';
 import { emit } from './events.ts';
 import { loadStrings } from './i18n/load-strings.ts';
-import { resolveLocale, type Locale } from './i18n/locale.ts';
+import { directionOf, resolveLocale, type Locale } from './i18n/locale.ts';
 import type { Strings } from './i18n/strings.ts';
 import type { OrderStatus } from './order-status.ts';
 import { DEFAULT_PAY_BASE } from './pay-link.ts';
@@ -133,6 +133,11 @@ export class MixpayButton extends LitElement {
     void this._load().then((session) => session?.open());
   }
 
+  /** Moves focus to the pay button (the host itself is not focusable). */
+  override focus(options?: FocusOptions): void {
+    this.renderRoot.querySelector<HTMLButtonElement>('.pay')?.focus(options);
+  }
+
   /** Closes the dialog; the status is still followed. */
   close(): void {
     this._session?.close();
@@ -160,9 +165,11 @@ export class MixpayButton extends LitElement {
 
   protected override render() {
     const session = this._session;
-    return html`<button class="pay" part="button" aria-haspopup="dialog" aria-busy=${session?.busy ? 'true' : 'false'}
+    // The label and status follow the element's language, whatever the direction of the page.
+    const dir = directionOf(this.locale ?? 'en');
+    return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.busy ? 'true' : 'false'}
 @click=${this.open} @pointerenter=${this._load} @focus=${this._load}><slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot></button>
-<span class="outer-status" part="status" role="status">${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
+<span class="outer-status" part="status" role="status" dir=${dir}>${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
   }
 
   // The rest of the element arrives on first interest (hover, focus, click or open()).

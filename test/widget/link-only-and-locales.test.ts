@@ -90,6 +90,11 @@ describe('languages', () => {
     await waitUntil(() => button(el).textContent?.trim() === 'ادفع عبر MixPay', 'Arabic label');
     await clickAndWait(el, () => dialogStatus(el) === 'في انتظار دفعتك', 'Arabic status');
     expect(dialog(el)!.getAttribute('dir')).to.equal('rtl');
+    // In a left-to-right page, the Arabic label and status still read right to left; the link stays a URL.
+    const direction = (node: Element) => getComputedStyle(node).direction;
+    expect(direction(button(el))).to.equal('rtl');
+    expect(direction(shadow(el).querySelector('.outer-status')!)).to.equal('rtl');
+    expect(direction(shadow(el).querySelector('input#link')!)).to.equal('ltr');
     await expect(el).to.be.accessible();
   });
 

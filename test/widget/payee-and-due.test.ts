@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { MixpayButton } from '../../widget/mixpay-button.ts';
 import { FakeEventSource, FakeServer } from './fake-server.ts';
-import { clickAndWait, dialogStatus, outerStatus, productButton, shadow } from './element-helpers.ts';
+import { clickAndWait, dialogStatus, dialogText, outerStatus, productButton, shadow } from './element-helpers.ts';
 
 /** The value the customer reads next to a label in the dialog's details ("Payee", "Amount"). */
 function detail(el: MixpayButton, label: string): string {
@@ -48,6 +48,21 @@ describe('<mixpay-button>: who is paid, and what is still due', () => {
     el.orderId = order.order_id;
     await clickAndWait(el, () => Boolean(shadow(el).querySelector('svg[part~=qr]')), 'QR code shown');
     expect(detail(el, 'Payee')).to.equal('Blue Bottle Roasters');
+  });
+
+  it('keeps the product title and payee name when status updates (which carry neither) arrive', async () => {
+    server.payeeName = 'Blue Bottle Roasters';
+    const el = await open();
+    server.payeeName = null;
+    const id = server.lastOrder.order_id;
+    FakeEventSource.last.send(server.update(id, { status: 'PENDING', payee_name: null }));
+    await waitUntil(() => dialogStatus(el).startsWith('Payment received'), 'pending shown');
+    expect(dialogText(el)).to.contain('Coffee beans');
+    FakeEventSource.last.send(server.update(id, { status: 'UNRESOLVED', pay_currency: 'USDT', amount_due: '1' }));
+    await waitUntil(() => dialogStatus(el).startsWith('Paid less'), 'paid less shown');
+    expect(dialogText(el)).to.contain('Coffee beans');
+    expect(detail(el, 'Payee')).to.equal('Blue Bottle Roasters');
+    expect(el.order?.title).to.equal('Coffee beans');
   });
 
   it('paid less: the amount still due is shown in the asset paid with (pay_currency), not the price currency', async () => {
