@@ -75,8 +75,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`mixpay-checkout: ${error.message}\n${USAGE}`);
+    // node:util parseArgs says what was wrong with an option (unknown, missing its value, ...).
+    const badOption = typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
+    if (error instanceof UsageError || badOption) {
+      io.err(`mixpay-checkout: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
     if (error instanceof ConfigError) {

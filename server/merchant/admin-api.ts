@@ -8,6 +8,7 @@ import type { AppEnv } from '../app.ts';
 import { MerchantApiError, validationError } from './api-errors.ts';
 import { adminNotificationsQuerySchema, listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
+import { withoutEmptyFields } from './create-order.ts';
 import { findNotification, NotificationNotFoundError, notificationsOf, resendNotification, type Notification } from './notifications.ts';
 import { historyOf, listOrders } from './order-queries.ts';
 import { findOrder, type Order } from './order-store.ts';
@@ -74,7 +75,7 @@ export function adminApi(adminApiKey: string | undefined) {
   return app
     .use('*', requireToken({ header: ADMIN_KEY_HEADER, key: adminApiKey }))
     .get('/orders', async (c) => {
-      const query = c.req.query();
+      const query = withoutEmptyFields(c.req.query());
       const parsed = listOrdersQuerySchema.safeParse(query);
       if (!parsed.success) throw validationError(parsed.error, query);
       const { orders, total } = await listOrders(c.get('deps').store.db, parsed.data);
@@ -92,7 +93,7 @@ export function adminApi(adminApiKey: string | undefined) {
       return c.json({ status: 200, order: adminOrderView(order), history, notifications: notifications.map(adminNotificationView), income });
     })
     .get('/notifications', async (c) => {
-      const query = c.req.query();
+      const query = withoutEmptyFields(c.req.query());
       const parsed = adminNotificationsQuerySchema.safeParse(query);
       if (!parsed.success) throw validationError(parsed.error, query);
       let select = c.get('deps').store.db.selectFrom('notifications').selectAll();

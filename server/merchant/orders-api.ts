@@ -22,7 +22,7 @@ export function ordersApi(merchantApiKey: string) {
       return c.json(createdOrderAnswer(order, deps.config.PUBLIC_URL, 'merchant'), created ? 201 : 200);
     })
     .get('/', async (c) => {
-      const query = c.req.query();
+      const query = withoutEmptyFields(c.req.query());
       const parsed = listOrdersQuerySchema.safeParse(query);
       if (!parsed.success) throw validationError(parsed.error, query);
       const { orders, total } = await listOrders(c.get('deps').store.db, parsed.data);

@@ -207,4 +207,14 @@ describe('usage errors', () => {
     assert.equal(await runCli(['frobnicate'], io), 2);
     assert.match(io.stderr.join('\n'), /unknown command "frobnicate"[\s\S]*orders list/);
   });
+
+  test('a bad option is a usage error (exit 2), not a crash with a stack trace', async () => {
+    for (const args of [['orders', 'list', '--limit', '-5'], ['orders', 'list', '--bogus'], ['orders', 'show', '--json=1']]) {
+      const io = capture({ DATABASE_URL: 'sqlite::memory:' });
+      assert.equal(await runCli(args, io), 2, args.join(' '));
+      const text = io.stderr.join('\n');
+      assert.doesNotMatch(text, /\n\s+at /, 'no stack trace');
+      assert.match(text, /usage:/);
+    }
+  });
 });

@@ -74,6 +74,9 @@ for (const backend of await backends()) {
       const everything = orderListSchema.parse(await (await get('/v1/orders')).json());
       assert.equal(everything.limit, 20);
       assert.equal(everything.offset, 0);
+      // Empty parameters (a form left blank) are absent, as on MugglePay, not "missing".
+      const blank = orderListSchema.parse(await (await get('/v1/orders?status=&limit=&offset=&merchant_order_id=')).json());
+      assert.deepEqual([blank.limit, blank.offset, blank.total], [20, 0, everything.total]);
 
       for (const bad of ['status=SHIPPED', 'limit=0', 'limit=101', 'offset=-1', 'limit=ten']) {
         const body = await expectError(await get(`/v1/orders?${bad}`), 400, 'INVALID_PARAMETERS');
