@@ -99,6 +99,8 @@ export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentRe
   const paymentSymbol = result.paymentSymbol ?? '';
   switch (result.status) {
     case 'success':
+      // A success whose own payment details say it is not fully paid is not proof of payment.
+      if (result.payment?.isFullyPaid === false) return { kind: 'pending', paymentAmount, paymentSymbol };
       return { kind: 'paid', paymentAmount, paymentSymbol };
     case 'failed':
       return {

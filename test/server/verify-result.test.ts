@@ -112,6 +112,12 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     assert.equal(verifyPaymentResult({ ...ours, traceId: null }, result({ traceId: 'anything' })).kind, 'paid');
   });
 
+  test('a success whose payment says it is not fully paid is not paid', () => {
+    const partial = verifyPaymentResult(expected, result({ payment: { isMultiPay: true, isFullyPaid: false, totalTransactionsAmount: '5' } }));
+    assert.equal(partial.kind, 'pending');
+    assert.equal(verifyPaymentResult(expected, result({ payment: { isMultiPay: true, isFullyPaid: true, totalTransactionsAmount: '19.99' } })).kind, 'paid');
+  });
+
   test('status words other than lowercase success are not paid', () => {
     for (const status of ['SUCCESS', 'Success', 'success ', ' success', 'paid', '', null]) {
       assert.equal(verifyPaymentResult(expected, result({ status: status as never })).kind, 'unpaid', String(status));
