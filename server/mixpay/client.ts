@@ -28,7 +28,11 @@ export class MixPayClient {
     for (const [key, value] of Object.entries(request)) {
       if (value !== undefined && value !== '') body[key] = value;
     }
-    return this.call<OneTimePaymentResult>('POST', '/one_time_payment', body);
+    const result = await this.call<OneTimePaymentResult>('POST', '/one_time_payment', body);
+    if (typeof result.code !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(result.code)) {
+      throw new MixPayUnavailableError(`MixPay POST /one_time_payment answered success without a link code: ${JSON.stringify(result).slice(0, 200)}`);
+    }
+    return result;
   }
 
   /** The only trustworthy source of a payment's state (seed 003). */
@@ -67,6 +71,10 @@ export class MixPayClient {
         throw new MixPayUnavailableError(`MixPay ${method} ${path} answered HTTP ${response.status}: ${envelope.message}`);
       }
       throw new MixPayApiError(envelope.code, envelope.message, response.status);
+    }
+    // Both calls answer an object; a success without one (null, [], a string) is not an answer.
+    if (!envelope.data || typeof envelope.data !== 'object' || Array.isArray(envelope.data)) {
+      throw new MixPayUnavailableError(`MixPay ${method} ${path} answered success without its data object`);
     }
     return envelope.data;
   }

@@ -192,6 +192,9 @@ describe('MixPayClient typed errors', () => {
     ['a 502 with an empty body', () => new Response(null, { status: 502 })],
     ['JSON outside the envelope', () => Response.json({ error: 'Bad Gateway' }, { status: 200 })],
     ['an error envelope with HTTP 503', () => Response.json({ code: -1, success: false, message: 'Server error, please try again later.', data: [] }, { status: 503 })],
+    ['a success envelope whose data is null', () => Response.json({ code: 0, success: true, message: '', data: null })],
+    ['a success envelope whose data is an empty array', () => Response.json({ code: 0, success: true, message: '', data: [] })],
+    ['a success envelope whose data is a string', () => Response.json({ code: 0, success: true, message: '', data: 'ok' })],
   ];
   for (const [name, respond] of broken) {
     test(`${name} becomes MixPayUnavailableError`, async () => {
@@ -201,6 +204,17 @@ describe('MixPayClient typed errors', () => {
       });
     });
   }
+
+  test('a minted link without a usable code is not a link', async () => {
+    for (const data of [{}, { code: null }, { code: '' }, { code: '../../evil' }, { code: 42 }]) {
+      await withServer(
+        () => Response.json({ code: 0, success: true, message: '', data }),
+        async (client) => {
+          assert.ok((await rejection(client.createOneTimePayment(request()))) instanceof MixPayUnavailableError, JSON.stringify(data));
+        },
+      );
+    }
+  });
 
   test('a server that does not answer in time becomes MixPayUnavailableError', async () => {
     await withServer(
