@@ -39,6 +39,8 @@ export class CheckoutSession implements ReactiveController {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #expiryChecked = false;
+  /** The checkout's creation (or its retry) was cut short by leaving the DOM: resume on return. */
+  #interrupted = false;
   #environment: Promise<Environment> | null = null;
   #now = Date.now();
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -74,11 +76,19 @@ export class CheckoutSession implements ReactiveController {
 
   hostConnected(): void {
     this.host.requestUpdate(); // restarts the countdown if it was running
+    if (this.#interrupted) {
+      // Moved in the DOM (a framework re-parenting it) while creating or retrying: start again
+      // rather than stay on "Creating…" forever.
+      this.#interrupted = false;
+      void this.#start();
+    }
   }
 
   hostDisconnected(): void {
+    this.#interrupted = this.busy || this.#retryTimer !== undefined;
     this.#abort?.abort();
     clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#stopTicking();
   }
 
@@ -171,6 +181,7 @@ export class CheckoutSession implements ReactiveController {
   #reset(): number {
     this.#abort?.abort();
     clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#status.stop();
     this.order = null;
     this.#choice = null;
@@ -209,7 +220,7 @@ export class CheckoutSession implements ReactiveController {
         order = answer.order;
       }
       const env = await environment;
-      if (run !== this.#run) return;
+      if (run !== this.#run || abort.signal.aborted) return;
       this.#failures = 0;
       this.busy = false;
       await this.#present(run, env, order, endpoints);
@@ -229,7 +240,8 @@ export class CheckoutSession implements ReactiveController {
     if (refused !== undefined) return this.#refuse(refused);
     this.#set(() => (this.#choice = choice));
     this.#status.follow(endpoints, order);
-    await this.#follow(run, choice);
+    // An order="..." may already be paid, pending, expired...: show its state, open nothing.
+    if (order.status === 'NEW' || order.status === 'UNRESOLVED') await this.#follow(run, choice);
   }
 
   async #startLinkOnly(run: number): Promise<void> {
@@ -333,7 +345,10 @@ export class CheckoutSession implements ReactiveController {
     this.#failures++;
     this.#set(() => (this.#unreachable = true));
     emit(this.host, 'mixpay-error', { code: 'network', message: error.message, serverCode: error.code });
-    this.#retryTimer = setTimeout(() => void this.#start(), nextRetryDelay(this.#failures));
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#start();
+    }, nextRetryDelay(this.#failures));
   }
 
   #retry(): void {

@@ -56,6 +56,10 @@ export class FakeServer {
   payeeName: string | null = null;
   /** How long new orders stay payable. */
   expiresIn = 15 * 60_000;
+  /** Where the server's routes live (a `server` attribute may carry a path prefix). */
+  base = SERVER;
+  /** Answers a request in place of the server when it returns a Response (HTML, 500s, garbage). */
+  answer: ((method: string, url: string) => Response | null) | null = null;
   /** Hold answers until release() (to test what the customer sees meanwhile). */
   hold = false;
   #held: Array<() => void> = [];
@@ -133,7 +137,9 @@ export class FakeServer {
       this.offline--;
       throw new TypeError('Failed to fetch');
     }
-    if (method === 'POST' && url === `${SERVER}/v1/checkout`) {
+    const replaced = this.answer?.(method, url);
+    if (replaced) return replaced;
+    if (method === 'POST' && url === `${this.base}/v1/checkout`) {
       if (this.checkoutError) return json(this.checkoutError.status, this.checkoutError);
       const order = this.#newOrder('NEW');
       this.orders.set(order.order_id, order);
@@ -143,11 +149,11 @@ export class FakeServer {
         order: { ...rest, ...(payee_name === null ? {} : { payee_name }), merchant_order_id: null, title: 'Coffee beans', description: '250 g', created_at: rest.updated_at },
         payment_url: links.checkout_url,
         links,
-        status_url: `${SERVER}/v1/orders/${order.order_id}/status`,
-        events_url: `${SERVER}/v1/orders/${order.order_id}/events`,
+        status_url: `${this.base}/v1/orders/${order.order_id}/status`,
+        events_url: `${this.base}/v1/orders/${order.order_id}/events`,
       });
     }
-    const match = /\/v1\/orders\/([^/]+)\/status$/.exec(url);
+    const match = url.startsWith(`${this.base}/v1/orders/`) ? /\/v1\/orders\/([^/]+)\/status$/.exec(url) : null;
     if (method === 'GET' && match) {
       const order = this.orders.get(decodeURIComponent(match[1]!));
       if (!order) return json(404, { status: 404, error_code: 'ORDER_NOT_FOUND', error: 'No such order.' });
