@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
   // Public routes first: the order API authenticates everything else under /v1/orders.
   app.route('/v1', publicApi(deps.config, deps.now));
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
-  app.route('/mixpay', callbackApi(deps.log));
+  app.route('/mixpay', callbackApi(deps.log, { allowedIps: deps.config.MIXPAY_CALLBACK_IPS, trustProxy: deps.config.TRUST_PROXY }));
   app.route('/admin/v1', adminApi(deps.config.ADMIN_API_KEY));
   let openapi: ReturnType<typeof openApiDocument> | undefined;
   app.get('/openapi.json', (c) => c.json((openapi ??= openApiDocument(deps.config.PUBLIC_URL))));

@@ -45,6 +45,15 @@ export const configSchema = z.object({
   CHECKOUT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(20),
   /** Behind a reverse proxy: take the caller's address from the last `X-Forwarded-For` entry. */
   TRUST_PROXY: bool.default(false),
+  /**
+   * Optional: the only addresses `/mixpay/callback` accepts (MixPay publishes 52.198.117.57;
+   * contracts §1), comma-separated; unset accepts any caller. Every accepted callback is still
+   * checked against /payments_result: this only keeps strangers from spending the MixPay budget.
+   */
+  MIXPAY_CALLBACK_IPS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   /** Origins allowed to call the public checkout endpoints from a browser; `*` for any. */
   ALLOWED_ORIGINS: z.string().default('*'),
   /**

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { callerOf, plainAddress } from './caller.ts';
 import { findOrderForCallback } from './order-store.ts';
 import { syncOrderWithMixPay } from './payment-sync.ts';
 
@@ -31,9 +32,24 @@ export function callbackFields(text: string, contentType: string): Record<string
   return {};
 }
 
-export function callbackApi(log: (line: string) => void) {
+export interface CallbackApiOptions {
+  /** When not empty, the only caller addresses whose callbacks are looked at (MIXPAY_CALLBACK_IPS). */
+  allowedIps?: readonly string[];
+  trustProxy?: boolean;
+}
+
+export function callbackApi(log: (line: string) => void, { allowedIps = [], trustProxy = false }: CallbackApiOptions = {}) {
+  const allowed = new Set(allowedIps.map(plainAddress));
   return new Hono<AppEnv>().post(
     '/callback',
+    async (c, next) => {
+      if (allowed.size === 0) return next();
+      const caller = plainAddress(callerOf(c, trustProxy));
+      if (allowed.has(caller)) return next();
+      // Not MixPay: no lookup, no MixPay call, nothing changes.
+      log(`mixpay callback from ${caller}, not in MIXPAY_CALLBACK_IPS; ignored`);
+      return c.json({ code: 'FORBIDDEN', message: 'callbacks are accepted from MixPay only' }, 403);
+    },
     bodyLimit({
       maxSize: CALLBACK_BODY_LIMIT,
       onError: (c) => {

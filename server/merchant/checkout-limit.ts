@@ -5,8 +5,8 @@
  * database or crowd out real customers. The caller is the socket's address, or with
  * `TRUST_PROXY` the last `X-Forwarded-For` entry (the one our own proxy appended).
  */
-import type { Context, MiddlewareHandler } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import { callerOf } from './caller.ts';
 import { errorBody } from './api-errors.ts';
 
 const WINDOW_MS = 60_000;
@@ -43,17 +43,4 @@ export function checkoutLimit({ perMinute, trustProxy, now }: CheckoutLimitOptio
     }
     await next();
   };
-}
-
-export function callerOf(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean).at(-1);
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // Not served by @hono/node-server (app.request in tests): one shared window.
-    return 'unknown';
-  }
 }
