@@ -39,6 +39,7 @@ export class CheckoutSession implements ReactiveController {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #expiryChecked = false;
+  #focusInDialog = false;
   /** The checkout's creation (or its retry) was cut short by leaving the DOM: resume on return. */
   #interrupted = false;
   #environment: Promise<Environment> | null = null;
@@ -57,6 +58,7 @@ export class CheckoutSession implements ReactiveController {
   }
 
   hostUpdate(): void {
+    this.#focusInDialog = this.#dialog()?.contains(this.#focused()) ?? false;
     // The countdown ticks once a second while the order awaits payment, and only then.
     const awaiting = this.#phase() === 'awaiting' && this.order !== null && this.host.isConnected;
     if (awaiting && !this.#ticker) {
@@ -72,6 +74,23 @@ export class CheckoutSession implements ReactiveController {
       this.#expiryChecked = true; // the server decides when it is expired: ask it once, now
       this.#status.checkNow();
     }
+  }
+
+  hostUpdated(): void {
+    // A new state can remove the focused control (the links go once paid): keep the keyboard
+    // user inside the dialog, on its main action, instead of losing focus to the page.
+    const dialog = this.#dialog();
+    if (this.#focusInDialog && dialog?.open && !dialog.contains(this.#focused())) {
+      (dialog.querySelector<HTMLElement>('.primary') ?? dialog.querySelector<HTMLElement>('.close'))?.focus();
+    }
+  }
+
+  #dialog(): HTMLDialogElement | null {
+    return this.host.renderRoot.querySelector('dialog');
+  }
+
+  #focused(): Element | null {
+    return (this.host.renderRoot as ShadowRoot).activeElement;
   }
 
   hostConnected(): void {

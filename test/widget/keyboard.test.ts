@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { MixpayButton } from '../../widget/mixpay-button.ts';
-import { FakeServer, SERVER } from './fake-server.ts';
+import { FakeEventSource, FakeServer, SERVER } from './fake-server.ts';
 import { button, DESKTOP, dialog, record, shadow } from './element-helpers.ts';
 
 /** What has the keyboard focus, as a short name ("pay", "close", "link", "copy-field", "copy", "before", "after", "page"). */
@@ -80,5 +80,41 @@ describe('<mixpay-button> with the keyboard alone', () => {
     await sendKeys({ press: 'Enter' }); // on the focused close button
     await waitUntil(() => !dialog(el)!.open, 'closed');
     expect(focused(el)).to.equal('pay');
+  });
+});
+
+describe('<mixpay-button> keeps the keyboard focus when the state changes', () => {
+  let server: FakeServer;
+  beforeEach(() => (server = new FakeServer().install()));
+  afterEach(() => server.restore());
+
+  it('focus on "Copy link" when the payment completes moves to the dialog\'s Close action, not to the page', async () => {
+    const el = await fixture<MixpayButton>(html`<mixpay-button server=${SERVER} product="coffee"></mixpay-button>`);
+    el.environment = DESKTOP;
+    el.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => shadow(el).querySelector('svg[part~=qr]'), 'dialog with QR code', { timeout: 3000 });
+    shadow(el).querySelector<HTMLButtonElement>('.copy button')!.focus();
+    FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'PAID' }));
+    await waitUntil(() => dialog(el)!.querySelector('[part~=status]')?.textContent === 'Paid. Thank you!', 'paid shown');
+    await el.updateComplete;
+    expect(shadow(el).activeElement?.textContent?.trim()).to.equal('Close');
+    expect(dialog(el)!.contains(shadow(el).activeElement)).to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !dialog(el)!.open, 'closed with Enter');
+    expect(focused(el)).to.equal('pay');
+  });
+
+  it('does not pull focus into the dialog while the customer is elsewhere (each countdown tick re-renders)', async () => {
+    const el = await fixture<MixpayButton>(html`<mixpay-button server=${SERVER} product="coffee"></mixpay-button>`);
+    el.environment = DESKTOP;
+    button(el).click();
+    await waitUntil(() => shadow(el).querySelector('svg[part~=qr]'), 'dialog with QR code', { timeout: 3000 });
+    el.close();
+    await waitUntil(() => !dialog(el)!.open, 'closed');
+    (document.activeElement as HTMLElement | null)?.blur();
+    FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'PENDING' }));
+    await el.updateComplete;
+    expect(shadow(el).activeElement).to.equal(null);
   });
 });
