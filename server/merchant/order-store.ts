@@ -85,11 +85,17 @@ export async function transitionOrder(
   patch: OrderPatch,
   detail: unknown,
   now: number,
+  /**
+   * Only from this status: for decisions drawn from the absence of news (expiry), which must not
+   * apply once anything else has moved the order.
+   */
+  options: { onlyFrom?: OrderStatus } = {},
 ): Promise<TransitionResult> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await findOrder(db, id);
     if (!current) throw new Error(`order ${id} not found`);
     if (current.status === to || !canTransition(current.status, to)) return { changed: false, order: current };
+    if (options.onlyFrom !== undefined && current.status !== options.onlyFrom) return { changed: false, order: current };
     const updated = await db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('orders')

@@ -146,7 +146,9 @@ export class Reconciler {
     }
     const before = current.status;
     if (verdict && pastGrace(current, now, this.deps.graceMs) && expiresAfterCheck(current.status, verdict)) {
-      const expired = await transitionOrder(store.db, current.id, 'EXPIRED', 'reconcile:expired', {}, { verdict: verdict.kind, expires_at: current.expires_at }, now);
+      // Only from the status MixPay's answer was judged against: a callback that moved the order
+      // meanwhile (a payment starting to confirm) wins over this stale "nothing happened".
+      const expired = await transitionOrder(store.db, current.id, 'EXPIRED', 'reconcile:expired', {}, { verdict: verdict.kind, expires_at: current.expires_at }, now, { onlyFrom: current.status });
       if (expired.changed) {
         current = expired.order;
         changed = true;

@@ -9,8 +9,8 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { listen, type Listening } from '../support/http.ts';
 import { TestClock } from '../support/orders.ts';
-import { codeOf, createOrder, historyOf, simulate } from '../support/merchant.ts';
-import { findOrder } from '../../server/merchant/order-store.ts';
+import { codeOf, createOrder, historyOf, resultFor, simulate } from '../support/merchant.ts';
+import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
 import { nextCheckAt, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } from '../../server/merchant/reconcile-schedule.ts';
 import { BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter } from '../../server/mixpay/call-budget.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
@@ -146,6 +146,32 @@ for (const backend of await backends()) {
       assert.equal(await statusOf(confirming.order.order_id), 'PENDING', 'a payment still confirming is not expired');
       const history = await historyOf(store, unpaid.order.order_id);
       assert.ok(history.some((e) => e.reason === 'reconcile:expired' && e.from_status === 'NEW'));
+    });
+
+    test('a payment that starts confirming while the last check is on its way is not expired', async () => {
+      clock.ms = Date.now();
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      let calls = 0;
+      const racing = {
+        async getPaymentResult() {
+          calls += 1;
+          // MixPay answers "unpaid"; meanwhile a callback moved the order on (the customer paid).
+          await transitionOrder(store.db, id, 'PENDING', 'callback:pending', {}, null, clock.ms);
+          return resultFor(order, { status: 'unpaid' });
+        },
+        async createOneTimePayment(): Promise<{ code: string }> {
+          throw new Error('not used');
+        },
+      };
+      const worker = new Reconciler({ store, mixpay: racing, now: clock.now, log: () => {}, graceMs: GRACE });
+      clock.ms = order.expires_at + GRACE + MINUTE;
+      for (let i = 0; i < 3 && calls === 0; i++) await worker.runOnce();
+      assert.equal(calls, 1);
+      assert.equal(await statusOf(id), 'PENDING', 'the stale "unpaid" answer must not expire an order that moved on');
+      const history = await historyOf(store, id);
+      assert.equal(history.some((e) => e.to_status === 'EXPIRED'), false);
     });
 
     test('MixPay answering 1429, 500 or timing out: nothing marked wrongly, all settled once it recovers', async () => {
