@@ -73,6 +73,14 @@ const ROWS: Row[] = [
   { name: 'Firefox on an Android tablet', ua: 'Mozilla/5.0 (Android 13; Tablet; rv:127.0) Gecko/127.0 Firefox/127.0', expect: 'go' },
   { name: 'stock browser on a Galaxy Tab 4 (Android 4.4)', ua: 'Mozilla/5.0 (Linux; U; Android 4.4.2; en-us; SM-T530 Build/KOT49H) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Safari/534.30', expect: 'go' },
   { name: 'stock browser on Android 2.3', ua: 'Mozilla/5.0 (Linux; U; Android 2.3.6; en-us; GT-S5830 Build/GINGERBREAD) AppleWebKit/533.1 (KHTML, like Gecko) Version/4.0 Mobile Safari/533.1', expect: 'go' },
+  { name: 'Chrome 131 on Android (reduced UA)', ua: 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', page: { mobile: true, maxTouchPoints: 5 }, expect: 'go' },
+  { name: 'Chrome 131 on an Android tablet (reduced UA, no "Mobile")', ua: 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', page: { mobile: false, maxTouchPoints: 5 }, expect: 'go' },
+  { name: 'Firefox 131 on an Android phone', ua: 'Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0', expect: 'go' },
+  { name: 'Edge on a Galaxy S23', ua: 'Mozilla/5.0 (Linux; Android 14; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36 EdgA/130.0.2849.80', expect: 'go' },
+  { name: 'Opera on a Redmi phone', ua: 'Mozilla/5.0 (Linux; Android 13; 22101316G Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.6668.100 Mobile Safari/537.36 OPR/85.4.4490.82140', expect: 'go' },
+  { name: 'Samsung Internet in DeX desktop mode', ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Safari/537.36', expect: 'desktop' },
+  { name: 'Safari 18 on macOS Sequoia', ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15', page: { maxTouchPoints: 0 }, expect: 'desktop' },
+  { name: 'Chrome 131 on Windows 10', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', page: { mobile: false }, expect: 'desktop' },
   { name: 'a Cubot phone (its brand is no crawler)', ua: 'Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36', expect: 'go' },
 
   // Desktops
