@@ -3,6 +3,7 @@
  * with the HTTP status equal to `status`.
  */
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 
@@ -45,10 +46,26 @@ export function validationError(error: ZodError, input: Record<string, unknown>)
   return new MerchantApiError(400, 'INVALID_PARAMETERS', describeZodError(error));
 }
 
+/** The largest request body the merchant API reads. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Refuses a body over MAX_BODY_BYTES while it streams in (by Content-Length or as it arrives),
+ * instead of buffering all of it first: the public checkout is open to anyone.
+ */
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => {
+    // The rest of the body is never read, so this connection cannot carry another request.
+    c.header('Connection', 'close');
+    return c.json(errorBody(413, 'BODY_TOO_LARGE', 'request body is larger than 64 KiB'), 413);
+  },
+});
+
 /** Reads a JSON object body, or throws a 400 that says what was wrong with it. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
-  if (text.length > 64 * 1024) throw new MerchantApiError(413, 'BODY_TOO_LARGE', 'request body is larger than 64 KiB');
+  if (text.length > MAX_BODY_BYTES) throw new MerchantApiError(413, 'BODY_TOO_LARGE', 'request body is larger than 64 KiB');
   const type = c.req.header('content-type') ?? '';
   if (type.includes('application/x-www-form-urlencoded')) {
     return Object.fromEntries(new URLSearchParams(text));

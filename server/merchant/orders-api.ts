@@ -1,7 +1,7 @@
 /** The authenticated, MugglePay-compatible order API for the merchant's backend (`token` header). */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
-import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
+import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import { listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
 import { createOrder, createOrderSchema, withoutEmptyFields } from './create-order.ts';
@@ -13,6 +13,7 @@ import { createdOrderAnswer, invoiceView, merchantOrderView, orderLinks } from '
 export function ordersApi(merchantApiKey: string) {
   return new Hono<AppEnv>()
     .use('*', requireToken({ header: 'token', key: merchantApiKey }))
+    .use('*', limitBody)
     .post('/', async (c) => {
       const deps = c.get('deps');
       const body = withoutEmptyFields(await readJsonObject(c));

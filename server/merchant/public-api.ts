@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
-import { MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
+import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import type { Config } from '../config.ts';
 import { BudgetedMixPay } from '../mixpay/call-budget.ts';
 import { checkoutLimit } from './checkout-limit.ts';
@@ -38,6 +38,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const app = new Hono<AppEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
+  app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
   app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
   app.use('/orders/:id/events', cors({ origin, allowMethods: ['GET', 'OPTIONS'] }));

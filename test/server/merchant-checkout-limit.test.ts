@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, TEST_API_KEY, type Stack } from '../support/stack.ts';
 import { BudgetedMixPay, CallBudget } from '../../server/mixpay/call-budget.ts';
@@ -45,6 +46,31 @@ for (const backend of await backends()) {
       assert.equal((await checkout(stack.url, { 'x-forwarded-for': '203.0.113.8' })).status, 201);
       const merchant = await fetch(`${stack.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', token: TEST_API_KEY }, body: '{"price_amount":"1"}' });
       assert.equal(merchant.status, 201);
+    });
+
+    test('a body over 64 KiB is refused while it streams in, not buffered to its end', async () => {
+      for (const [path, headers] of [['/v1/checkout', {}], ['/v1/orders', { token: TEST_API_KEY }]] as const) {
+        const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const request = http.request(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.200', ...headers } }, (response) => {
+            let body = '';
+            response.on('data', (chunk) => (body += chunk));
+            response.on('end', () => {
+              request.destroy();
+              resolve({ status: response.statusCode!, body });
+            });
+          });
+          request.on('error', reject);
+          // 80 KB of a body that never ends: only a limit applied while reading can answer.
+          request.write('{"product":"tee","pad":"');
+          for (let i = 0; i < 8; i++) request.write('x'.repeat(10_000));
+          setTimeout(() => {
+            request.destroy();
+            reject(new Error(`${path}: no answer while the body was still arriving`));
+          }, 3000).unref();
+        });
+        assert.equal(answer.status, 413, path);
+        assert.equal(JSON.parse(answer.body).error_code, 'BODY_TOO_LARGE');
+      }
     });
 
     test('checkouts leave the budget reserve to callbacks; one refused for budget leaves no order', async () => {
