@@ -42,8 +42,8 @@ export const createOrderSchema = z.object({
 
 /**
  * MugglePay clients commonly send fields they have no value for as `null` or `""` (form posts,
- * PHP arrays); MugglePay treats them as absent, and so do we: `"callback_url": null` is no
- * callback, `"price_currency": null` is USD, `"price_amount": null` is still missing.
+ * PHP arrays, SDKs that serialize every field). We read them as absent: `"callback_url": null` is
+ * no callback, `"price_currency": null` is USD, `"price_amount": null` is still missing.
  */
 export function withoutEmptyFields(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''));
