@@ -12,8 +12,6 @@ export interface ExpectedPayment {
   quoteAssetId: string;
   /** Our orderId at MixPay: a result that names another order is not ours. */
   orderId?: string;
-  /** The payment's traceId once a verified result told us; a one-time link is paid once. */
-  traceId?: string | null;
 }
 
 /** payments_result `failureCode` of a link that lapsed (contracts §1 refund reasons: 40000 "payment overtime"). */
@@ -87,9 +85,6 @@ export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentRe
   const resultOrderId: unknown = (result as { orderId?: unknown }).orderId;
   if (expected.orderId !== undefined && resultOrderId !== undefined && resultOrderId !== null && resultOrderId !== '' && resultOrderId !== expected.orderId) {
     return { kind: 'mismatch', field: 'orderId', expected: expected.orderId, actual: String(resultOrderId) };
-  }
-  if (expected.traceId && typeof result.traceId === 'string' && result.traceId !== '' && !sameMixinId(result.traceId, expected.traceId)) {
-    return { kind: 'mismatch', field: 'traceId', expected: expected.traceId, actual: result.traceId };
   }
   const quoteAmount = resultAmount(result.quoteAmount);
   if (quoteAmount === null || !sameAmount(quoteAmount, expected.quoteAmount)) {
