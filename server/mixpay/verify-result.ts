@@ -94,8 +94,9 @@ export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentRe
   const paymentSymbol = result.paymentSymbol ?? '';
   switch (result.status) {
     case 'success':
-      // A success whose own payment details say it is not fully paid is not proof of payment.
-      if (result.payment?.isFullyPaid === false) return { kind: 'pending', paymentAmount, paymentSymbol };
+      // A multi-pay success whose own details say it is not fully paid is not proof of payment
+      // (contracts §1 reads underpayment from these two flags; alone, isFullyPaid is not documented).
+      if (result.payment?.isMultiPay === true && result.payment.isFullyPaid === false) return { kind: 'pending', paymentAmount, paymentSymbol };
       return { kind: 'paid', paymentAmount, paymentSymbol };
     case 'failed':
       return {

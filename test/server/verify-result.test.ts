@@ -110,6 +110,7 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     const partial = verifyPaymentResult(expected, result({ payment: { isMultiPay: true, isFullyPaid: false, totalTransactionsAmount: '5' } }));
     assert.equal(partial.kind, 'pending');
     assert.equal(verifyPaymentResult(expected, result({ payment: { isMultiPay: true, isFullyPaid: true, totalTransactionsAmount: '19.99' } })).kind, 'paid');
+    assert.equal(verifyPaymentResult(expected, result({ payment: { isMultiPay: false, isFullyPaid: false, totalTransactionsAmount: '19.99' } })).kind, 'paid');
   });
 
   test('status words other than lowercase success are not paid', () => {
