@@ -23,6 +23,8 @@ export const configSchema = z.object({
   MERCHANT_API_KEY: z.string().min(8),
   /** Mixin UUID (user, bot or multisig) that MixPay pays out to. */
   MIXPAY_PAYEE_ID: z.string().min(32).max(36),
+  /** The shop's name, shown to customers as the payee in the checkout dialog. */
+  MERCHANT_NAME: z.string().trim().min(1).max(100).optional(),
   /** Asset the merchant is settled in; defaults to USDT (ERC-20) on Mixin. */
   MIXPAY_SETTLEMENT_ASSET_ID: z.string().default('4d8c508b-91c5-375b-92b0-ee702ed2dac5'),
   MIXPAY_API_BASE: z.string().url().default('https://api.mixpay.me/v1'),
@@ -101,6 +103,7 @@ export function developmentDefaults(port: number): Record<string, string> {
     PUBLIC_URL: `http://localhost:${port}`,
     MERCHANT_API_KEY: 'dev-merchant-key',
     MIXPAY_PAYEE_ID: 'a0d7791408776b47eb1dd3f94ed15d6a',
+    MERCHANT_NAME: 'Demo shop',
     MIXPAY_SANDBOX: '1',
     SERVE_DEMO: '1',
     MIXPAY_API_BASE: `http://localhost:${port}/sandbox/mixpay/v1`,

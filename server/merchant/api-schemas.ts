@@ -60,7 +60,7 @@ export const linksSchema = z.object({ checkout_url: z.string(), universal_url: z
 
 export const createdOrderSchema = z.object({
   status: z.literal(201),
-  order: orderViewSchema,
+  order: orderViewSchema.extend({ payee_name: z.string().nullable().describe('MERCHANT_NAME, shown to customers as the payee.') }),
   payment_url: z.string().nullable(),
   links: linksSchema,
   status_url: z.string(),

@@ -177,7 +177,8 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
       throw new MerchantApiError(429, 'RATE_LIMITED', 'this server is at its MixPay call budget; try again shortly', { 'retry-after': String(Math.max(1, Math.ceil(error.waitMs / 1000))) });
     }
     const reason = error instanceof Error ? error.message : String(error);
-    await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: `MixPay link not created: ${reason}`.slice(0, 400) }, { error: reason }, deps.now());
+    // Customers see failure_reason; the technical cause stays in the order history for the operator.
+    await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: 'The payment link could not be created' }, { error: reason }, deps.now());
     if (error instanceof MixPayRateLimitError) {
       throw new MerchantApiError(429, 'RATE_LIMITED', 'MixPay is rate limiting this server; try again in a minute', { 'retry-after': '60' });
     }

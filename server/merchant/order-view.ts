@@ -77,11 +77,16 @@ export function publicOrderView(order: Order) {
   return rest;
 }
 
-/** The minimal status document behind `/status` and each SSE message. */
-export function statusView(order: Order) {
+/**
+ * The minimal status document behind `/status` and each SSE message. It carries the title and the
+ * merchant's name too, so an element given only `order="<id>"` can show what is being paid, to whom.
+ */
+export function statusView(order: Order, payeeName: string | null) {
   return {
     order_id: order.id,
     status: order.status,
+    title: order.title,
+    payee_name: payeeName,
     price_amount: order.price_amount,
     price_currency: order.price_currency,
     pay_amount: order.pay_amount,
@@ -104,10 +109,11 @@ export function statusEtag(order: Order): string {
  * The answer to creating an order or a checkout: MugglePay's `{status: 201, order, payment_url}`
  * plus the links the element chooses from and where to follow the status.
  */
-export function createdOrderAnswer(order: Order, publicUrl: string, view: 'merchant' | 'public') {
+export function createdOrderAnswer(order: Order, site: { publicUrl: string; payeeName: string | null }, view: 'merchant' | 'public') {
+  const { publicUrl, payeeName } = site;
   return {
     status: 201,
-    order: view === 'merchant' ? merchantOrderView(order) : publicOrderView(order),
+    order: { ...(view === 'merchant' ? merchantOrderView(order) : publicOrderView(order)), payee_name: payeeName },
     payment_url: order.checkout_url,
     links: orderLinks(order),
     status_url: `${publicUrl}/v1/orders/${order.id}/status`,

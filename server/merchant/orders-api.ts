@@ -20,7 +20,7 @@ export function ordersApi(merchantApiKey: string) {
       const parsed = createOrderSchema.safeParse(body);
       if (!parsed.success) throw validationError(parsed.error, body);
       const { order, created } = await createOrder(deps, parsed.data);
-      return c.json(createdOrderAnswer(order, deps.config.PUBLIC_URL, 'merchant'), created ? 201 : 200);
+      return c.json(createdOrderAnswer(order, { publicUrl: deps.config.PUBLIC_URL, payeeName: deps.config.MERCHANT_NAME ?? null }, 'merchant'), created ? 201 : 200);
     })
     .get('/', async (c) => {
       const query = withoutEmptyFields(c.req.query());

@@ -62,7 +62,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
       cancel_url: product.cancel_url,
       callback_url: product.callback_url,
     });
-    return c.json(createdOrderAnswer(order, deps.config.PUBLIC_URL, 'public'), 201);
+    return c.json(createdOrderAnswer(order, { publicUrl: deps.config.PUBLIC_URL, payeeName: deps.config.MERCHANT_NAME ?? null }, 'public'), 201);
   });
 
   app.get('/orders/:id/status', async (c) => {
@@ -71,7 +71,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     c.header('etag', etag);
     c.header('cache-control', 'no-cache');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    return c.json(statusView(order));
+    return c.json(statusView(order, c.get('deps').config.MERCHANT_NAME ?? null));
   });
 
   app.get('/orders/:id/events', async (c) => {
@@ -85,7 +85,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
       const send = async (order: Order) => {
         if (order.version <= lastVersion) return;
         lastVersion = order.version;
-        await stream.writeSSE({ event: 'status', id: String(order.version), data: JSON.stringify(statusView(order)) });
+        await stream.writeSSE({ event: 'status', id: String(order.version), data: JSON.stringify(statusView(order, deps.config.MERCHANT_NAME ?? null)) });
       };
       const unsubscribe = deps.bus.subscribe(first.id, () => wake?.());
       stream.onAbort(() => wake?.());

@@ -311,6 +311,12 @@ for (const backend of await backends()) {
       const rows = await store.db.selectFrom('orders').selectAll().where('merchant_order_id', '=', 'down-1').execute();
       assert.equal(rows.length, 1);
       assert.equal(rows[0]?.status, 'FAILED');
+      // The customer sees a plain reason; the technical cause is kept for the operator.
+      const publicStatus = (await (await fetch(`${stack.url}/v1/orders/${rows[0]!.id}/status`)).json()) as any;
+      assert.equal(publicStatus.failure_reason, 'The payment link could not be created');
+      assert.doesNotMatch(JSON.stringify(publicStatus), /127\.0\.0\.1|fetch failed|ECONNREFUSED/);
+      const history = await historyOf(rows[0]!.id);
+      assert.ok(history.some((e) => e.reason === 'link_not_created' && /127\.0\.0\.1|fetch failed|ECONNREFUSED/.test(e.detail ?? '')));
     });
 
     test('the event stream sends the current status, then the change, then ends', async () => {
@@ -343,6 +349,23 @@ for (const backend of await backends()) {
       assert.equal(ok.headers.get('location'), 'https://merchant.example/thanks');
       const failed = await fetch(`${base}?outcome=failed`, { redirect: 'manual' });
       assert.equal(failed.headers.get('location'), 'https://merchant.example/cart');
+    });
+
+    test('checkout and status name the merchant and the title, so the dialog can show them', async () => {
+      const config = stack.deps.config;
+      const before = config.MERCHANT_NAME;
+      config.MERCHANT_NAME = 'Test shop';
+      try {
+        const checkout = (await (await fetch(`${stack.url}/v1/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"product":"stickers"}' })).json()) as any;
+        assert.equal(checkout.order.payee_name, 'Test shop');
+        const status = (await (await fetch(checkout.status_url)).json()) as any;
+        assert.equal(status.payee_name, 'Test shop');
+        assert.equal(status.title, 'Sticker pack');
+      } finally {
+        config.MERCHANT_NAME = before;
+      }
+      const unnamed = await createOrder({ title: 'No name' });
+      assert.equal(unnamed.order.payee_name, null, 'without MERCHANT_NAME the element falls back to its own attribute or the host');
     });
 
     test('healthz answers 200 when ready', async () => {

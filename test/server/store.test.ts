@@ -41,6 +41,21 @@ for (const backend of await backends()) {
       }
     });
 
+    test('callback lookups by traceId and link code are indexed', async () => {
+      const store = await backend.create();
+      try {
+        const indexes =
+          backend.name === 'sqlite'
+            ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'orders'`.execute(store.db)).rows
+            : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'orders'`.execute(store.db)).rows;
+        const names = indexes.map((row) => row.name);
+        assert.ok(names.includes('orders_mixpay_trace_id_idx'), names.join(', '));
+        assert.ok(names.includes('orders_mixpay_code_idx'), names.join(', '));
+      } finally {
+        await store.dispose();
+      }
+    });
+
     if (backend.name === 'postgres') {
       test('a connection PostgreSQL ends while idle does not crash the process; the next query reconnects', async () => {
         const store = await backend.create();
