@@ -9,6 +9,7 @@ import type { Store } from './store/db.ts';
 import type { MixPayApi } from './mixpay/call-budget.ts';
 import type { StatusBus } from './merchant/status-bus.ts';
 import type { Catalog } from './merchant/catalog.ts';
+import { errorEnvelope, PARAMETER_ERROR } from './broker/errors.ts';
 import { errorBody, MerchantApiError, respondError } from './merchant/api-errors.ts';
 import { callbackApi } from './merchant/callback-api.ts';
 import { ordersApi } from './merchant/orders-api.ts';
@@ -71,7 +72,10 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
   for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
 
   app.notFound((c) => {
-    if (c.req.path.startsWith('/v1/') || c.req.path.startsWith('/admin/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
+    // Paths like `//mixpay/x` miss every mounted app; answer them in their protocol's own format.
+    const path = c.req.path.replace(/\/{2,}/g, '/');
+    if (path.startsWith('/v1/') || path.startsWith('/admin/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
+    if (path === '/mixpay' || path.startsWith('/mixpay/')) return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: no route ${c.req.method} ${c.req.path}`), 404);
     return c.text('Not found', 404);
   });
 

@@ -368,6 +368,18 @@ for (const backend of await backends()) {
       assert.equal(unnamed.order.payee_name, null, 'without MERCHANT_NAME the element falls back to its own attribute or the host');
     });
 
+    test('unknown paths answer in their protocol\'s format, doubled slashes included', async () => {
+      const merchant = await fetch(`${stack.url}//v1/nope`);
+      assert.equal(merchant.status, 404);
+      assert.equal(((await merchant.json()) as any).error_code, 'NOT_FOUND');
+      for (const path of ['//mixpay/create_order', '/mixpay/nope', '//mixpay']) {
+        const response = await fetch(`${stack.url}${path}`, { method: 'POST' });
+        assert.equal(response.status, 404, path);
+        const body = (await response.json()) as any;
+        assert.deepEqual([body.code, body.success, body.data], [11000, false, []], path);
+      }
+    });
+
     test('healthz answers 200 when ready', async () => {
       const response = await fetch(`${stack.url}/healthz`);
       assert.equal(response.status, 200);
