@@ -1,8 +1,8 @@
 /** Syncs the broker bot's Mixin balances into the store (seed 000: every 10 s). */
 import { syncBalances } from '../broker/balances.ts';
 import type { BrokerDeps } from '../broker/deps.ts';
-import { startLoop, type Loop } from './broker-loop.ts';
+import { runWorker, type Running } from './interval.ts';
 
-export function startBalanceWorker(deps: BrokerDeps): Loop {
-  return startLoop('broker-balances', deps.config.intervals.balances_ms, () => syncBalances(deps), deps.log);
+export function startBalanceWorker(deps: BrokerDeps): Running {
+  return runWorker('broker-balances', deps.config.intervals.balances_ms, () => syncBalances(deps), deps.log);
 }

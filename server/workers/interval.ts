@@ -9,7 +9,9 @@ export function runEvery(intervalMs: number, task: () => Promise<unknown>, onErr
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = task()
+    // Through a promise, so a task that throws before its first await is caught like any other.
+    running = Promise.resolve()
+      .then(task)
       .catch((error: Error) => onError(error))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
@@ -24,4 +26,9 @@ export function runEvery(intervalMs: number, task: () => Promise<unknown>, onErr
       clearTimeout(timer);
     },
   };
+}
+
+/** `runEvery` for a named worker whose failures go to the log as `[name] message`. */
+export function runWorker(name: string, intervalMs: number, task: () => Promise<unknown>, log: (line: string) => void): Running {
+  return runEvery(intervalMs, task, (error) => log(`[${name}] ${error.message}`));
 }
