@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { backends, type TestStore } from '../support/stores.ts';
 import { eventually, startStack, TEST_API_KEY, TEST_PAYEE_ID, type Stack } from '../support/stack.ts';
 import { findOrder } from '../../server/merchant/order-store.ts';
+import { callbacksAcknowledged, codeOf, createOrder as createOrderVia, historyOf as historyIn, jsonPost, simulate as simulateVia } from '../support/merchant.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', token: TEST_API_KEY }, body: JSON.stringify(body) });
+const json = (body: unknown) => jsonPost(body);
 
 for (const backend of await backends()) {
   describe(`merchant API on ${backend.name}`, () => {
@@ -26,38 +27,10 @@ for (const backend of await backends()) {
       await store.dispose();
     });
 
-    async function createOrder(body: Record<string, unknown> = {}) {
-      const response = await fetch(`${stack.url}/v1/orders`, json({ price_amount: '10.50', price_currency: 'USD', title: 'Test', ...body }));
-      assert.equal(response.status, 201, await response.clone().text());
-      return (await response.json()) as any;
-    }
-
-    function codeOf(created: any): string {
-      return created.links.checkout_url.split('/code/')[1];
-    }
-
-    async function simulate(code: string, body: Record<string, unknown>) {
-      const response = await fetch(`${stack.url}/sandbox/mixpay/payments/${code}/simulate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      assert.equal(response.status, 200, await response.clone().text());
-    }
-
-    async function historyOf(id: string) {
-      return store.db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('created_at').execute();
-    }
-
-    /** Waits until the sandbox has delivered a callback for `code` that our server answered SUCCESS. */
-    async function callbackHandled(code: string, count = 1) {
-      await eventually(async () => {
-        const response = await fetch(`${stack.url}/sandbox/mixpay/payments/${code}/callbacks`);
-        const body = (await response.json()) as any;
-        const deliveries: any[] = body.data.deliveries;
-        return deliveries.filter((d) => d.status === 'acknowledged').length >= count;
-      }, 5000, `callback for ${code}`);
-    }
+    const createOrder = (body: Record<string, unknown> = {}) => createOrderVia(stack, body);
+    const simulate = (code: string, body: Record<string, unknown>) => simulateVia(stack, code, body);
+    const historyOf = (id: string) => historyIn(store, id);
+    const callbackHandled = (code: string) => callbacksAcknowledged(stack, code);
 
     test('rejects requests without the right token, in MugglePay error shape', async () => {
       for (const headers of [{}, { token: 'wrong-token-value' }] as Array<Record<string, string>>) {
