@@ -1,5 +1,5 @@
 /**
- * Serves the demo shop (demo/) and the built element (dist/) for `npm start`. Pages carry a strict
+ * Serves the demo shop (demo/) for `npm start`; the element itself comes from widget-assets.ts. Pages carry a strict
  * Content-Security-Policy, the same one the end-to-end suite checks the element under.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,6 @@ export function demoApp(config: Config) {
     });
   app.get('/', page('index.html'));
   app.get('/iife.html', page('iife.html'));
-  app.use('/widget/*', serveStatic({ root: './dist', rewriteRequestPath: (path) => path.replace(/^\/widget/, '') }));
   app.use('/demo/*', serveStatic({ root: './demo', rewriteRequestPath: (path) => path.replace(/^\/demo/, '') }));
   return app;
 }

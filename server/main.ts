@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import { developmentDefaults, incomeCheckKeys, loadConfig, type Config } from './config.ts';
 import { demoApp } from './demo.ts';
+import { widgetAssets } from './widget-assets.ts';
 import { Catalog } from './merchant/catalog.ts';
 import { StatusBus } from './merchant/status-bus.ts';
 import { MixPayClient } from './mixpay/client.ts';
@@ -83,6 +84,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     mounts.push({ path: '/mixpay', app: createBrokerApp(brokerDeps) });
     say(`broker mode: wallets ${Object.keys(brokerConfig.wallets).join(', ')}${config.MIXPAY_SANDBOX ? `; try it at ${config.PUBLIC_URL}/sandbox/mixpay-checkout` : ''}`);
   }
+  mounts.push({ path: '/widget', app: widgetAssets() });
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
   const app = createApp(deps, { mounts });
 

@@ -7,6 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -61,12 +63,14 @@ describe('checkout end to end in Chromium', () => {
     return problems;
   }
 
-  async function latestOrder(product: string) {
+  /** The newest order for `product` created at or after `since` (ms), once its link exists. */
+  async function latestOrder(product: string, since = 0) {
     return eventually(async () => {
       const row = await server.deps.store.db
         .selectFrom('orders')
         .selectAll()
         .where('product_id', '=', product)
+        .where('created_at', '>=', since)
         .where('mixpay_code', 'is not', null)
         .orderBy('created_at', 'desc')
         .executeTakeFirst();
@@ -124,6 +128,40 @@ describe('checkout end to end in Chromium', () => {
       await context.close();
     });
   }
+
+  test('a merchant page on another origin embeds the element with one script tag and pays', async () => {
+    // The merchant's own site: another origin, whose CSP allows scripts and calls only from itself
+    // and the companion server.
+    const server2 = createServer((request, response) => {
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'self'; script-src 'self' ${server.url}; connect-src ${server.url}; style-src 'self' 'unsafe-inline'; img-src 'self' data:`,
+      });
+      response.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Merchant</title>
+<script type="module" src="${server.url}/widget/mixpay-button.js"></script>
+<h1>Somewhere else</h1><mixpay-button server="${server.url}" product="stickers"></mixpay-button>`);
+    });
+    await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
+    const merchantUrl = `http://127.0.0.1:${(server2.address() as AddressInfo).port}/`;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const problems = await watch(page);
+      await page.goto(merchantUrl);
+      const clickedAt = Date.now();
+      await page.locator('mixpay-button button').first().click();
+      await page.locator('mixpay-button dialog[open] svg').first().waitFor({ state: 'visible', timeout: 5000 });
+      const order = await latestOrder('stickers', clickedAt);
+      await simulate(order.mixpay_code!, 'success');
+      await page.waitForFunction(() => (window as any).__paidAt, undefined, { timeout: 2000 });
+      assert.equal((await orderThroughApi(order.id)).status, 'PAID');
+      const violations = await page.evaluate(() => (window as any).__cspViolations ?? []);
+      assert.deepEqual([...problems, ...violations], []);
+    } finally {
+      await context.close();
+      await new Promise((resolve) => server2.close(resolve));
+    }
+  });
 
   test('phone: the button goes to the hosted pay page, paying there marks the order PAID', async () => {
     const context = await browser.newContext({
