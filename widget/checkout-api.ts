@@ -55,7 +55,6 @@ export function fetchOrderStatus(
 }
 
 // The body is whatever JSON the server sent; `read` checks it (parseOrderStatus) before use.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function request<T>(url: string, init: RequestInit, read: (body: any, response: Response) => T): Promise<T | null> {
   let response: Response;
   try {
