@@ -14,10 +14,8 @@ import { errorBody, MerchantApiError, respondError } from './merchant/api-errors
 import { callbackApi } from './merchant/callback-api.ts';
 import { ordersApi } from './merchant/orders-api.ts';
 import { publicApi } from './merchant/public-api.ts';
-import { installNotificationOutbox } from './merchant/notifications.ts';
 import { adminApi } from './merchant/admin-api.ts';
 import { openApiDocument } from './merchant/openapi.ts';
-import { installReconcileScheduling } from './workers/reconciler.ts';
 
 export interface AppDeps {
   config: Config;
@@ -43,9 +41,6 @@ export interface AppParts {
 }
 
 export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
-  // Work that commits with every status change: the merchant's notification and the next check.
-  installNotificationOutbox();
-  installReconcileScheduling();
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('deps', deps);

@@ -1,6 +1,6 @@
 /**
  * The notification outbox. Every status change of an order with a `callback_url` writes one row,
- * inside the same transaction as the change (an `onTransition` hook), so a change is never lost
+ * inside the same transaction as the change (transitionOrder queues it), so a change is never lost
  * between the database and the merchant, and never announced without having happened. The row
  * holds the exact body; the delivery worker signs and sends it until the merchant answers 2xx.
  */
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NotificationsTable, OrderStatus } from '../store/schema.ts';
 import type { MerchantNotification } from './notification-types.ts';
-import { onTransition, type Order } from './order-store.ts';
+import type { Order } from './order-store.ts';
 
 /**
  * MugglePay's callback body (contracts §5), so a MugglePay integration reads it unchanged. Amounts
@@ -69,14 +69,8 @@ export async function queueNotification(trx: Transaction<Database> | Kysely<Data
   return id;
 }
 
-let installed = false;
 
 /** Registers the outbox hook once per process; every app and worker shares it. */
-export function installNotificationOutbox(): void {
-  if (installed) return;
-  installed = true;
-  onTransition((trx, order, from) => queueNotification(trx, order, from).then(() => undefined));
-}
 
 export type Notification = { [K in keyof NotificationsTable]: K extends 'attempts' ? number : NotificationsTable[K] };
 

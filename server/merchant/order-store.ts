@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
+import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
+import { RESCHEDULE } from './reconcile-schedule.ts';
 
 export type Order = Selectable<OrdersTable>;
 
@@ -62,20 +64,11 @@ export interface TransitionResult {
   order: Order;
 }
 
-/** Hook run inside the transaction of every applied transition (e.g. to queue notifications). */
-export type TransitionHook = (trx: Transaction<Database>, order: Order, from: OrderStatus) => Promise<void>;
-
-const transitionHooks: TransitionHook[] = [];
-
-/** Registers work that must commit or roll back together with each status change. */
-export function onTransition(hook: TransitionHook): () => void {
-  transitionHooks.push(hook);
-  return () => transitionHooks.splice(transitionHooks.indexOf(hook), 1);
-}
-
 /**
  * Moves an order to `to` when the state machine allows it. Concurrent writers race on `version`;
- * the loser re-reads and decides again, so duplicate news changes nothing.
+ * the loser re-reads and decides again, so duplicate news changes nothing. In the same transaction
+ * the change is written to the history, queued for the merchant (the outbox), and marked for the
+ * reconciler to pick its next check: none of the three can happen without the others.
  */
 export async function transitionOrder(
   db: Kysely<Database>,
@@ -99,14 +92,14 @@ export async function transitionOrder(
     const updated = await db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('orders')
-        .set({ ...patch, status: to, version: current.version + 1, updated_at: now })
+        .set({ ...patch, status: to, version: current.version + 1, updated_at: now, next_check_at: now, check_count: RESCHEDULE })
         .where('id', '=', id)
         .where('version', '=', current.version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
       await recordEvent(trx, id, current.status, to, reason, detail, now);
       const order = (await trx.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as Order;
-      for (const hook of transitionHooks) await hook(trx, order, current.status);
+      await queueNotification(trx, order, current.status);
       return order;
     });
     if (updated) return { changed: true, order: updated };

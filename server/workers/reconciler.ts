@@ -14,9 +14,8 @@ import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '..
 import { MixPayBudgetError, type MixPayApi } from '../mixpay/call-budget.ts';
 import type { Verdict } from '../mixpay/verify-result.ts';
 import { expiresAfterCheck } from '../merchant/order-state.ts';
-import { findOrder, onTransition, transitionOrder, type Order } from '../merchant/order-store.ts';
+import { findOrder, transitionOrder, type Order } from '../merchant/order-store.ts';
 import { syncOrderWithMixPay } from '../merchant/payment-sync.ts';
-import { installNotificationOutbox } from '../merchant/notifications.ts';
 import { nextCheckAt, pastGrace, RESCHEDULE } from '../merchant/reconcile-schedule.ts';
 import { runEvery, type Running } from './interval.ts';
 
@@ -37,30 +36,12 @@ export interface ReconcilerDeps {
 /** A lease long enough for one check, so two processes never check the same order at once. */
 const LEASE_MS = 120_000;
 
-let installed = false;
-
-/**
- * Every status change marks the order for rescheduling (inside the change's transaction). The
- * reconciler then picks its next check from the schedule; no MixPay call is spent on it.
- */
-export function installReconcileScheduling(): void {
-  if (installed) return;
-  installed = true;
-  onTransition(async (trx, order) => {
-    await trx.updateTable('orders').set({ next_check_at: order.updated_at, check_count: RESCHEDULE }).where('id', '=', order.id).execute();
-  });
-}
-
 export type RoundResult = { checked: number; changed: number; stoppedBy?: string };
 
 export class Reconciler {
   private loop: Running | undefined;
 
-  constructor(private readonly deps: ReconcilerDeps) {
-    // Its transitions must queue notifications and reschedule like any other, app or not.
-    installNotificationOutbox();
-    installReconcileScheduling();
-  }
+  constructor(private readonly deps: ReconcilerDeps) {}
 
   /** One round over the orders due now. */
   async runOnce(): Promise<RoundResult> {

@@ -105,9 +105,6 @@ for (const backend of await backends()) {
     test('orders list, orders show and notifications resend', async () => {
       const a = await insertOrder(store, { merchant_order_id: 'cli-a', callback_url: 'https://merchant.example/hook' });
       await insertOrder(store, { merchant_order_id: 'cli-b' });
-      // The notification hook is installed by createApp; insert the event directly here.
-      const { installNotificationOutbox } = await import('../../server/merchant/notifications.ts');
-      installNotificationOutbox();
       await transitionOrder(store.db, a.id, 'PAID', 'test:paid', { pay_amount: '10.5' }, null, Date.now());
 
       const list = capture({ DATABASE_URL: store.url });
