@@ -15,5 +15,5 @@ export {
   WebhookVerificationError,
   type VerifyOptions,
   type WebhookFailure,
-} from './merchant/webhook-signature.ts';
+} from './core/signature.ts';
 export type { MerchantNotification } from './merchant/notification-types.ts';

@@ -3,7 +3,7 @@
  * signed exactly like the merchant notifications (`Mixpay-Checkout-Signature: t=<unix s>,v1=<hex
  * HMAC-SHA256(secret, "t.body")>`), so the operator verifies it with the exported `verifyWebhook`.
  */
-import { SIGNATURE_HEADER, signWebhook } from '../merchant/webhook-signature.ts';
+import { SIGNATURE_HEADER, signWebhook } from '../core/signature.ts';
 
 export interface Alert {
   /** Stable key; the same key is not re-sent within `repeatSeconds`. */

@@ -6,7 +6,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { canonicalUuid } from './config.ts';
+import { canonicalUuid } from '../core/ids.ts';
 import type { BrokerDeps } from './deps.ts';
 import { BrokerError, errorEnvelope, HTTP_STATUS, NoPermissionError, okEnvelope, ParameterError, PARAMETER_ERROR, PAYMENT_UNAVAILABLE } from './errors.ts';
 import { createBrokerOrder, findOrder } from './orders.ts';

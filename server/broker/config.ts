@@ -5,17 +5,9 @@
 import { readFileSync } from 'node:fs';
 import Big from 'big.js';
 import { z } from 'zod';
-import { isDecimal } from '../merchant/amounts.ts';
+import { isDecimal } from '../core/amounts.ts';
+import { canonicalUuid } from '../core/ids.ts';
 import { DEV_MIXPAY_BOT_ID, DEV_BROKER_BOT } from '../sandbox/mixin/dev-bot.ts';
-
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-/** A Mixin UUID, accepted with or without dashes and stored lowercase with dashes. */
-export function canonicalUuid(value: string): string | null {
-  if (!UUID.test(value)) return null;
-  const hex = value.replace(/-/g, '').toLowerCase();
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 const uuid = z.string().refine((v) => canonicalUuid(v) !== null, 'must be a UUID').transform((v) => canonicalUuid(v)!);
 const decimal = z.string().refine(isDecimal, 'must be a decimal string with at most 8 places, e.g. "0.10000000"');

@@ -4,7 +4,7 @@
  */
 import Big from 'big.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { sameAmount } from '../merchant/amounts.ts';
+import { sameAmount } from '../core/amounts.ts';
 import type { Database, BrokerOrdersTable, BrokerOrderStatus } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './errors.ts';

@@ -10,7 +10,7 @@ import { WalletApiError, type WalletEvent } from '../wallets/types.ts';
 import type { BrokerDeps } from './deps.ts';
 import { findOrder, moveOrder, type BrokerOrder } from './orders.ts';
 import { afterPayment } from './order-state.ts';
-import { canonicalUuid } from './config.ts';
+import { canonicalUuid } from '../core/ids.ts';
 
 /** Queues a job once per (kind, order): the unique constraint absorbs a second request. */
 export async function enqueueJob(trx: Transaction<Database>, kind: BrokerJobKind, traceId: string, reason: string, now: number): Promise<void> {

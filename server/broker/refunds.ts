@@ -9,7 +9,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { MixinSnapshot } from '../mixin/client.ts';
 import type { BrokerDeps } from './deps.ts';
-import { decodeRefundMemo } from './refund-memo.ts';
+import { decodeRefundMemo } from '../core/mixpay-memo.ts';
 import { findOrder, moveOrder } from './orders.ts';
 import { enqueueJob } from './payments.ts';
 

@@ -4,8 +4,8 @@
  */
 import Big from 'big.js';
 import { z } from 'zod';
-import { isDecimal, isPositive } from '../merchant/amounts.ts';
-import { canonicalUuid } from './config.ts';
+import { isDecimal, isPositive } from '../core/amounts.ts';
+import { canonicalUuid } from '../core/ids.ts';
 import { ParameterError } from './errors.ts';
 
 /** A value above this is milliseconds, below it seconds (the unit MixPay sends is unconfirmed). */

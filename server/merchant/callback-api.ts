@@ -7,7 +7,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
-import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
+import { isRetryLater } from '../core/upstream-errors.ts';
+import { MixPayApiError } from '../mixpay/errors.ts';
 import { callerOf, plainAddress } from './caller.ts';
 import { findOrderForCallback } from './order-store.ts';
 import { syncOrderWithMixPay } from './payment-sync.ts';
@@ -76,7 +77,7 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
         if (outcome.kind === 'changed') deps.bus.publish(order.id);
         return c.json(HANDLED);
       } catch (error) {
-        if (error instanceof MixPayUnavailableError || error instanceof MixPayRateLimitError) {
+        if (isRetryLater(error)) {
           log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
           return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
         }

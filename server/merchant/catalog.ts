@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { decimalString } from './amounts.ts';
+import { decimalString } from '../core/amounts.ts';
 
 export const productSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'product id: 1-100 of A-Z a-z 0-9 _ -'),

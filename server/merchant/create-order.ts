@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
 import { MixPayBudgetError } from '../mixpay/call-budget.ts';
-import { decimalString, sameAmount } from './amounts.ts';
+import { decimalString, sameAmount } from '../core/amounts.ts';
+import { canonicalUuid } from '../core/ids.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
@@ -51,8 +52,6 @@ export function withoutEmptyFields(body: Record<string, unknown>): Record<string
 
 export type CreateOrderInput = z.infer<typeof createOrderSchema> & { product_id?: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * MixPay quotes in a lowercase fiat code (`usd`) or a Mixin asset UUID (contracts §1). MugglePay
  * merchants send `USD`, `CNY`, ...: three letters become the lowercase code.
@@ -60,7 +59,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function quoteAssetFor(priceCurrency: string): string {
   const value = priceCurrency.trim();
   if (/^[A-Za-z]{3}$/.test(value)) return value.toLowerCase();
-  if (UUID.test(value)) return value.toLowerCase();
+  const asset = canonicalUuid(value);
+  if (asset) return asset;
   throw new MerchantApiError(400, 'INVALID_PARAMETERS', 'price_currency: must be a fiat code such as USD or a Mixin asset UUID');
 }
 

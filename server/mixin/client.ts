@@ -5,6 +5,7 @@
  * `MixinTransfers`, nothing else changes.
  */
 import { MixinApi, ResponseError } from '@mixin.dev/mixin-node-sdk';
+import { UpstreamRejectedError, UpstreamUnavailableError } from '../core/upstream-errors.ts';
 
 export interface MixinAsset {
   asset_id: string;
@@ -51,19 +52,23 @@ export interface MixinBotOptions {
 }
 
 /** Mixin answered with an error object (`{error: {code, description}}`). */
-export class MixinApiError extends Error {
+export class MixinApiError extends UpstreamRejectedError {
   override name = 'MixinApiError';
+  declare readonly code: number;
   constructor(
-    readonly code: number,
+    code: number,
     readonly description: string,
   ) {
-    super(`Mixin error ${code}: ${description}`);
+    super('mixin', code, `Mixin error ${code}: ${description}`);
   }
 }
 
 /** Mixin was not reached or did not answer in time: the transfer may or may not have happened. */
-export class MixinUnavailableError extends Error {
+export class MixinUnavailableError extends UpstreamUnavailableError {
   override name = 'MixinUnavailableError';
+  constructor(message: string) {
+    super('mixin', message);
+  }
 }
 
 function translate(error: unknown): Error {

@@ -13,6 +13,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { UpstreamRateLimitedError } from '../core/upstream-errors.ts';
 import { MIXPAY_RATE_LIMIT_CODE, MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from './errors.ts';
 import type { MixPayClient } from './client.ts';
 import type { OneTimePaymentRequest, OneTimePaymentResult, PaymentResult, PaymentResultQuery } from './types.ts';
@@ -23,10 +24,10 @@ const UNIT = 60_000;
 export type MixPayApi = Pick<MixPayClient, 'createOneTimePayment' | 'getPaymentResult'>;
 
 /** Our own budget is spent (or the installation is backing off): nothing was sent to MixPay. */
-export class MixPayBudgetError extends MixPayRateLimitError {
+export class MixPayBudgetError extends UpstreamRateLimitedError {
   override name = 'MixPayBudgetError';
   constructor(readonly waitMs: number) {
-    super(MIXPAY_RATE_LIMIT_CODE, `local MixPay budget exhausted; next call possible in ${Math.ceil(waitMs / 1000)} s`, 0);
+    super('mixpay', `local MixPay budget exhausted; next call possible in ${Math.ceil(waitMs / 1000)} s`, waitMs);
   }
 }
 

@@ -3,7 +3,8 @@
  * caller has already found the order in its database and fetched the result from
  * `/payments_result`, never trusting the callback's body.
  */
-import { sameAmount, subtractAmounts } from '../merchant/amounts.ts';
+import { sameAmount, subtractAmounts } from '../core/amounts.ts';
+import { isUuid, sameId } from '../core/ids.ts';
 import type { PaymentResult } from './types.ts';
 
 export interface ExpectedPayment {
@@ -28,33 +29,13 @@ export type Verdict =
   | { kind: 'mismatch'; field: MismatchField; expected: string; actual: string };
 
 /**
- * Fiat codes are compared case-insensitively ("usd" = "USD"); asset UUIDs are lowercase anyway.
- * Nothing else is forgiven: " usd" is not our asset.
+ * A quote asset is a fiat code, compared case-insensitively ("usd" = "USD"), or a Mixin asset
+ * UUID, compared by the one id rule (case, all dashes or none). Nothing else is forgiven: " usd"
+ * is not our asset.
  */
 export function sameQuoteAsset(a: string, b: string): boolean {
+  if (isUuid(a) || isUuid(b)) return sameId(a, b);
   return a.toLowerCase() === b.toLowerCase();
-}
-
-const UUID_FORM = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
-
-/**
- * Mixin UUIDs appear with and without their dashes (seed 002's example payeeId has none), in
- * either case. Only those two spellings of a UUID are the same id; dashes elsewhere
- * ("a0d7…5d6a-") or any other id (a multisig id) must match exactly.
- */
-export function sameMixinId(a: string, b: string): boolean {
-  const canonical = (s: string) => {
-    const m = UUID_FORM.exec(s);
-    if (!m) return null;
-    const dashed = s.includes('-');
-    // All four dashes in their places, or none at all.
-    if (dashed && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return null;
-    return m.slice(1).join('').toLowerCase();
-  };
-  const ca = canonical(a);
-  const cb = canonical(b);
-  if (ca !== null && cb !== null) return ca === cb;
-  return a === b;
 }
 
 /** A plain decimal as MixPay writes amounts: "19.99", "19.990", "10"; no sign, exponent, spaces or leading zeros. */
@@ -75,7 +56,7 @@ export function resultAmount(value: unknown): string | null {
  * payee, asset or price is never ours to act on, whatever its status says (seed 003 §1).
  */
 export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentResult): Verdict {
-  if (typeof result.payeeId !== 'string' || !sameMixinId(result.payeeId, expected.payeeId)) {
+  if (typeof result.payeeId !== 'string' || !sameId(result.payeeId, expected.payeeId)) {
     return { kind: 'mismatch', field: 'payeeId', expected: expected.payeeId, actual: String(result.payeeId) };
   }
   if (typeof result.quoteAssetId !== 'string' || !sameQuoteAsset(result.quoteAssetId, expected.quoteAssetId)) {

@@ -124,10 +124,10 @@ export class BinancePayClient implements WalletAdapter {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new WalletUnavailableError(`binance answered HTTP ${status} without JSON`);
+      throw new WalletUnavailableError('binance', `binance answered HTTP ${status} without JSON`);
     }
     if (parsed.status !== 'SUCCESS') {
-      if (!parsed.code) throw new WalletUnavailableError(`binance answered HTTP ${status} outside its envelope`);
+      if (!parsed.code) throw new WalletUnavailableError('binance', `binance answered HTTP ${status} outside its envelope`);
       throw new WalletApiError('binance', parsed.code, parsed.errorMessage ?? 'failed');
     }
     return parsed.data as T;
@@ -153,7 +153,7 @@ export class BinancePayClient implements WalletAdapter {
       '/binancepay/openapi/v3/order',
       body,
     );
-    if (!data?.prepayId || !data.checkoutUrl) throw new WalletUnavailableError('binance order answer lacks prepayId or checkoutUrl');
+    if (!data?.prepayId || !data.checkoutUrl) throw new WalletUnavailableError('binance', 'binance order answer lacks prepayId or checkoutUrl');
     return { upstreamId: data.prepayId, checkoutUrl: data.checkoutUrl, deepLink: data.deeplink ?? '', universalUrl: data.universalUrl ?? '' };
   }
 
@@ -163,7 +163,7 @@ export class BinancePayClient implements WalletAdapter {
       JSON.stringify({ prepayId: upstreamId }),
     );
     const state = STATE_BY_STATUS[data?.status ?? ''];
-    if (!state) throw new WalletUnavailableError(`binance order status ${JSON.stringify(data?.status)} is unknown`);
+    if (!state) throw new WalletUnavailableError('binance', `binance order status ${JSON.stringify(data?.status)} is unknown`);
     return typeof data.transactTime === 'number' ? { state, paidAt: data.transactTime } : { state };
   }
 

@@ -72,9 +72,9 @@ export class MugglePayClient implements WalletAdapter {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new WalletUnavailableError(`mugglepay answered HTTP ${status} without JSON`);
+      throw new WalletUnavailableError('mugglepay', `mugglepay answered HTTP ${status} without JSON`);
     }
-    if (status >= 500) throw new WalletUnavailableError(`mugglepay answered HTTP ${status}`);
+    if (status >= 500) throw new WalletUnavailableError('mugglepay', `mugglepay answered HTTP ${status}`);
     if (parsed.error_code || (typeof parsed.status === 'number' && parsed.status >= 400)) {
       throw new WalletApiError('mugglepay', parsed.error_code ?? String(parsed.status), parsed.error ?? 'failed');
     }
@@ -93,14 +93,14 @@ export class MugglePayClient implements WalletAdapter {
       success_url: request.returnUrl,
       token: mugglePayCallbackToken(this.options.callbackSecret, request.traceId),
     });
-    if (!answer.order?.order_id || !answer.payment_url) throw new WalletUnavailableError('mugglepay order answer lacks order_id or payment_url');
+    if (!answer.order?.order_id || !answer.payment_url) throw new WalletUnavailableError('mugglepay', 'mugglepay order answer lacks order_id or payment_url');
     return { upstreamId: answer.order.order_id, checkoutUrl: answer.payment_url, deepLink: '', universalUrl: '' };
   }
 
   async queryOrder(upstreamId: string): Promise<WalletPaymentStatus> {
     const answer = await this.call<{ order?: MugglePayOrder }>('GET', `/orders/${encodeURIComponent(upstreamId)}`);
     const state = STATE_BY_STATUS[answer.order?.status ?? ''];
-    if (!state) throw new WalletUnavailableError(`mugglepay order status ${JSON.stringify(answer.order?.status)} is unknown`);
+    if (!state) throw new WalletUnavailableError('mugglepay', `mugglepay order status ${JSON.stringify(answer.order?.status)} is unknown`);
     return { state };
   }
 

@@ -2,6 +2,7 @@
  * One interface for every upstream wallet the broker sells on MixPay's checkout page. Each
  * adapter is the only module that speaks its wallet's API (contracts §4, §5).
  */
+import { UpstreamRejectedError, UpstreamUnavailableError } from '../core/upstream-errors.ts';
 
 export interface WalletOrderRequest {
   /** The broker's id for the order (MixPay's trace_id); wallets that limit ids get a derived form. */
@@ -73,20 +74,27 @@ export interface WalletAdapter {
 }
 
 /** The wallet answered with an error of its own (its code and message). */
-export class WalletApiError extends Error {
+export class WalletApiError extends UpstreamRejectedError {
   override name = 'WalletApiError';
+  declare readonly code: string;
   constructor(
     readonly wallet: string,
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(`${wallet} error ${code}: ${message}`);
+    super(wallet, code, `${wallet} error ${code}: ${message}`);
   }
 }
 
 /** The wallet could not be reached or answered something that is not its envelope. */
-export class WalletUnavailableError extends Error {
+export class WalletUnavailableError extends UpstreamUnavailableError {
   override name = 'WalletUnavailableError';
+  constructor(
+    readonly wallet: string,
+    message: string,
+  ) {
+    super(wallet, message);
+  }
 }
 
 /** A webhook whose signature, token or timestamp did not check out. */
@@ -106,6 +114,6 @@ export async function fetchWithTimeout(
     const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     return { status: response.status, text: await response.text() };
   } catch (error) {
-    throw new WalletUnavailableError(`${wallet} unreachable at ${url}: ${(error as Error).message}`);
+    throw new WalletUnavailableError(wallet, `${wallet} unreachable at ${url}: ${(error as Error).message}`);
   }
 }

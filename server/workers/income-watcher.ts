@@ -10,11 +10,11 @@
  */
 import Big from 'big.js';
 import type { AppDeps } from '../app.ts';
-import { decodeMixPayMemo } from '../broker/refund-memo.ts';
+import { decodeMixPayMemo } from '../core/mixpay-memo.ts';
 import { MixinUnavailableError, type MixinSnapshot, type MixinTransfers } from '../mixin/client.ts';
 import { findOrder } from '../merchant/order-store.ts';
 import { syncOrderWithMixPay, type SyncDeps } from '../merchant/payment-sync.ts';
-import { runEvery, type Running } from './interval.ts';
+import { runEvery, type Running } from '../core/worker-loop.ts';
 
 const CURSOR = 'income_snapshots';
 

@@ -9,8 +9,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { nextNotificationDelay } from '../merchant/notification-schedule.ts';
 import type { Notification } from '../merchant/notifications.ts';
-import { runEvery, type Running } from './interval.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../merchant/webhook-signature.ts';
+import { runEvery, type Running } from '../core/worker-loop.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../core/signature.ts';
 
 export interface NotificationDeliveryDeps {
   db: Kysely<Database>;

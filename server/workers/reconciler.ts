@@ -17,7 +17,7 @@ import { expiresAfterCheck } from '../merchant/order-state.ts';
 import { findOrder, transitionOrder, type Order } from '../merchant/order-store.ts';
 import { syncOrderWithMixPay } from '../merchant/payment-sync.ts';
 import { nextCheckAt, pastGrace, RESCHEDULE } from '../merchant/reconcile-schedule.ts';
-import { runEvery, type Running } from './interval.ts';
+import { runEvery, type Running } from '../core/worker-loop.ts';
 
 export interface ReconcilerDeps {
   store: AppDeps['store'];

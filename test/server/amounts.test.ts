@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimalString, isDecimal, sameAmount, subtractAmounts } from '../../server/merchant/amounts.ts';
+import { decimalString, isDecimal, sameAmount, subtractAmounts } from '../../server/core/amounts.ts';
 
 describe('decimal amounts', () => {
   test('equal amounts written differently are the same', () => {

@@ -15,7 +15,7 @@ import { findOrder } from '../../server/broker/orders.ts';
 import { applyWalletState, pollOpenOrders, recordWalletEvent } from '../../server/broker/payments.ts';
 import { runDueJobs } from '../../server/broker/jobs.ts';
 import { handleIncoming } from '../../server/broker/refunds.ts';
-import { encodeMixPayMemo } from '../../server/broker/refund-memo.ts';
+import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { randomUUID } from 'node:crypto';
 import { BTC, MIXPAY_BOT, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeMixPayMemo, decodeRefundMemo, encodeMixPayMemo } from '../../server/broker/refund-memo.ts';
+import { decodeMixPayMemo, decodeRefundMemo, encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { afterPayment, canMove, holdsBalance, retryDelayMs } from '../../server/broker/order-state.ts';
 import { customerTotal, parseCreateOrder } from '../../server/broker/validation.ts';
 import { brokerDevelopmentConfig, BrokerConfigError, loadBrokerConfig } from '../../server/broker/config.ts';

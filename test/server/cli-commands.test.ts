@@ -18,7 +18,7 @@ import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/main.ts';
 import { transitionOrder } from '../../server/merchant/order-store.ts';
 import { notificationsOf } from '../../server/merchant/notifications.ts';
-import { verifyWebhook } from '../../server/merchant/webhook-signature.ts';
+import { verifyWebhook } from '../../server/core/signature.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/mixpay-checkout.js');
 const PAYEE = 'a0d7791408776b47eb1dd3f94ed15d6a';

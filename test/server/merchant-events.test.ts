@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { callbacksAcknowledged, codeOf, createOrder, historyOf, resultFor, ScriptedMixPay, simulate, waitForStatus } from '../support/merchant.ts';
-import { sameAmount } from '../../server/merchant/amounts.ts';
+import { sameAmount } from '../../server/core/amounts.ts';
 import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
 import type { MixPayClient } from '../../server/mixpay/client.ts';
 import { MixPayRateLimitError, MixPayUnavailableError } from '../../server/mixpay/errors.ts';

@@ -10,7 +10,7 @@ import { startStack, type Stack } from '../support/stack.ts';
 import { codeOf, createOrder, historyOf, jsonPost, simulate, waitForStatus } from '../support/merchant.ts';
 import { findOrder } from '../../server/merchant/order-store.ts';
 import { createMixinClient } from '../../server/mixin/client.ts';
-import { encodeMixPayMemo } from '../../server/broker/refund-memo.ts';
+import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { DEV_BROKER_BOT, DEV_MIXPAY_BOT_ID } from '../../server/sandbox/mixin/dev-bot.ts';
 import { IncomeWatcher, paymentTraceOf } from '../../server/workers/income-watcher.ts';
 import { incomeCheckKeys, loadConfig } from '../../server/config.ts';

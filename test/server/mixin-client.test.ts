@@ -7,7 +7,7 @@ import { listen, type Listening } from '../support/http.ts';
 import { createMixinClient, MixinApiError, MixinUnavailableError, type MixinBotOptions } from '../../server/mixin/client.ts';
 import { createMixinSandbox, type MixinSandbox } from '../../server/sandbox/mixin/index.ts';
 import { DEV_BROKER_BOT, DEV_MIXPAY_BOT_ID } from '../../server/sandbox/mixin/dev-bot.ts';
-import { decodeRefundMemo } from '../../server/broker/refund-memo.ts';
+import { decodeRefundMemo } from '../../server/core/mixpay-memo.ts';
 
 const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../../server/mixpay/errors.ts';
+import { isRetryLater, UpstreamRateLimitedError } from '../../server/core/upstream-errors.ts';
 import type { OneTimePaymentRequest } from '../../server/mixpay/types.ts';
 import { createSandbox, type SandboxApp, type SandboxOptions } from '../../server/sandbox/index.ts';
 import { listen, type Listening } from '../support/http.ts';
@@ -153,7 +154,9 @@ describe('MixPayClient typed errors', () => {
       await s.client.getPaymentResult({ traceId });
       const error = await rejection(s.client.getPaymentResult({ traceId }));
       assert.ok(error instanceof MixPayRateLimitError);
-      assert.ok(error instanceof MixPayApiError, 'a rate-limit error is still an API error');
+      // The shared upstream root (issue 8 §3): rate-limited is its own kind, retried later, not a rejection.
+      assert.ok(error instanceof UpstreamRateLimitedError && isRetryLater(error), 'a rate-limit error is a retry-later upstream error');
+      assert.ok(!(error instanceof MixPayApiError), 'a rate limit is not MixPay rejecting the call');
       assert.equal(error.code, 1429);
       assert.equal(error.httpStatus, 429);
     } finally {

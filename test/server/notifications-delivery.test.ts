@@ -13,7 +13,7 @@ import { insertOrder, TestClock } from '../support/orders.ts';
 import { transitionOrder } from '../../server/merchant/order-store.ts';
 import { notificationsOf, resendNotification } from '../../server/merchant/notifications.ts';
 import { MAX_ATTEMPTS, nextNotificationDelay, notificationScheduleOffsets } from '../../server/merchant/notification-schedule.ts';
-import { verifyWebhook } from '../../server/merchant/webhook-signature.ts';
+import { verifyWebhook } from '../../server/core/signature.ts';
 import { NotificationDelivery } from '../../server/workers/notification-delivery.ts';
 import type { MerchantNotification } from '../../server/merchant/notification-types.ts';
 

@@ -16,7 +16,7 @@ import {
   verifyWebhook,
   WebhookVerificationError,
   type WebhookFailure,
-} from '../../server/merchant/webhook-signature.ts';
+} from '../../server/core/signature.ts';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 const OLD_SECRET = 'whsec-old-fedcba9876543210';
@@ -39,7 +39,7 @@ function opensslSignature(timestamp: number, raw: string, secret: string): strin
 /** Builds the `mixpay-checkout/server` entry when it is missing or older than its sources (the test line builds after the server suites). */
 function ensureServerEntry() {
   const built = existsSync('dist/server/index.js') ? statSync('dist/server/index.js').mtimeMs : 0;
-  const sources = ['server/index.ts', 'server/merchant/webhook-signature.ts', 'server/merchant/notification-types.ts'];
+  const sources = ['server/index.ts', 'server/core/signature.ts', 'server/merchant/notification-types.ts'];
   if (sources.some((file) => statSync(file).mtimeMs > built)) execFileSync('npx', ['tsc', '-p', 'tsconfig.server-build.json'], { stdio: 'inherit' });
 }
 

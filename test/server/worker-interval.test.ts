@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEvery, runWorker } from '../../server/workers/interval.ts';
+import { runEvery, runWorker } from '../../server/core/worker-loop.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

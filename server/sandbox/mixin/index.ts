@@ -10,7 +10,8 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { decryptPin, verifyMixinRequest, type RegisteredSession } from './auth.ts';
 import { DEV_BROKER_BOT, DEV_MIXPAY_BOT_ID, DEV_SERVER_PRIVATE_SEED } from './dev-bot.ts';
-import { encodeMixPayMemo } from '../../broker/refund-memo.ts';
+import { isUuid } from '../../core/ids.ts';
+import { encodeMixPayMemo } from '../../core/mixpay-memo.ts';
 
 export interface SandboxBot extends RegisteredSession {
   /** Hex PIN the bot must send (encrypted); unset accepts any non-empty PIN. */
@@ -51,7 +52,6 @@ export const SANDBOX_ASSETS: Record<string, { symbol: string; name: string; pric
   'c94ac88f-4671-3976-b60a-09064f1811e8': { symbol: 'XIN', name: 'Mixin', price_usd: '100' },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AMOUNT = /^(?:0|[1-9]\d{0,17})(?:\.\d{1,8})?$/;
 
 /** Mixin answers errors inside a 2xx with `{error}` (status 202 on the real API; unconfirmed). */
@@ -170,9 +170,9 @@ export function createMixinSandbox(options: MixinSandboxOptions = {}): MixinSand
     }
     const { asset_id, opponent_id, amount, trace_id, memo = '', pin } = request;
     if (typeof asset_id !== 'string' || !SANDBOX_ASSETS[asset_id]) return mixinError(c, 400, 10002, 'asset_id is invalid');
-    if (typeof opponent_id !== 'string' || !UUID.test(opponent_id)) return mixinError(c, 400, 10002, 'opponent_id is invalid');
+    if (typeof opponent_id !== 'string' || !isUuid(opponent_id)) return mixinError(c, 400, 10002, 'opponent_id is invalid');
     if (typeof amount !== 'string' || !AMOUNT.test(amount) || new Big(amount).lte(0)) return mixinError(c, 400, 10002, 'amount is invalid');
-    if (typeof trace_id !== 'string' || !UUID.test(trace_id)) return mixinError(c, 400, 10002, 'trace_id is invalid');
+    if (typeof trace_id !== 'string' || !isUuid(trace_id)) return mixinError(c, 400, 10002, 'trace_id is invalid');
     // Counted in UTF-8 bytes, the strictest reading of Mixin's 200 (the broker checks the same).
     if (typeof memo !== 'string' || Buffer.byteLength(memo, 'utf8') > 200) return mixinError(c, 400, 10002, 'memo is too long');
     const session = sessions.get(bot)!;

@@ -3,7 +3,8 @@
  * or form bodies, so every field may arrive as text; numbers and booleans are accepted from JSON.
  */
 import { z } from 'zod';
-import { isDecimal, isPositive } from '../../merchant/amounts.ts';
+import { isDecimal, isPositive } from '../../core/amounts.ts';
+import { isUuid } from '../../core/ids.ts';
 import type { CallbackEvent } from '../../mixpay/types.ts';
 import { SandboxError } from './envelope.ts';
 
@@ -79,7 +80,7 @@ const schema = z
     quoteAssetId: id('quoteAssetId'),
     settlementAssetId: id('settlementAssetId'),
     orderId: z.preprocess(absentIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{6,36}$/, 'must be 6-36 letters, digits, dashes or underscores').optional()),
-    traceId: z.preprocess(absentIfEmpty, z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID').optional()),
+    traceId: z.preprocess(absentIfEmpty, z.string().refine(isUuid, 'must be a UUID').optional()),
     paymentAssetId: z.preprocess(absentIfEmpty, id('paymentAssetId').optional()),
     remark: optionalText(50),
     settlementMemo: optionalText(200),

@@ -3,6 +3,7 @@
  * (`RF`) names the trace_id the broker used and a reason code. Codes outside the known list are
  * kept as they are: a refund is never dropped for an unfamiliar reason.
  */
+import { canonicalUuid } from './ids.ts';
 
 export type MemoSource = 'PM' | 'WD' | 'SE' | 'RF' | 'CF';
 
@@ -20,7 +21,6 @@ export interface RefundMemo {
 }
 
 const SOURCES = new Set<MemoSource>(['PM', 'WD', 'SE', 'RF', 'CF']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reasons MixPay documents by name; the other listed codes are known only by number. */
 export const REFUND_REASONS: Record<string, string> = {
@@ -37,8 +37,9 @@ export function decodeMixPayMemo(memo: string | null | undefined): MixPayMemo | 
   const parts = text.split('|');
   if (parts.length < 2) return null;
   const [source, traceId, ...rest] = parts;
-  if (!SOURCES.has(source as MemoSource) || !traceId || !UUID.test(traceId)) return null;
-  return { source: source as MemoSource, traceId: traceId.toLowerCase(), expand: rest.join('|') };
+  const trace = canonicalUuid(traceId);
+  if (!SOURCES.has(source as MemoSource) || !trace) return null;
+  return { source: source as MemoSource, traceId: trace, expand: rest.join('|') };
 }
 
 /** Decodes an `RF|trace_id|code` memo, or null when the memo is not a MixPay refund. */
