@@ -1,12 +1,12 @@
-import { html, nothing, type ReactiveController } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { createCheckout, fetchOrderStatus, orderEndpoints, ServerError, type OrderEndpoints } from './checkout-api.ts';
 import { chooseLink, type Environment, type LinkChoice, type LinkKind } from './choose-link.ts';
 import { dialogBody, statusText } from './dialog-view.ts';
 import { detectEnvironment } from './environment.ts';
 import { emit, type MixpayErrorCode } from './events.ts';
 import { formatAmount, formatCountdown } from './format.ts';
-import { directionOf } from './i18n/locale.ts';
-import type { MixpayButton } from './mixpay-button.ts';
+import { directionOf, type Locale } from './i18n/locale.ts';
+import type { Strings } from './i18n/strings.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
 import { buildPayLink, randomTraceId } from './pay-link.ts';
 import { phaseOf, startsOver, type Phase } from './phase.ts';
@@ -16,6 +16,35 @@ import { isSafeUrl, walletSchemes } from './safe-url.ts';
 import { OrderStatusController } from './status-controller.ts';
 
 export { dialogStyles } from './dialog.styles.ts';
+
+/** What the session reads and calls on the element that hosts it; nothing else of the element. */
+export interface SessionHost extends ReactiveControllerHost, EventTarget {
+  readonly isConnected: boolean;
+  readonly server: string;
+  readonly product: string;
+  readonly orderId: string;
+  readonly payeeId: string;
+  readonly quoteAmount: string;
+  readonly quoteAssetId: string;
+  readonly settlementAssetId: string;
+  readonly remark: string;
+  readonly payBase: string;
+  readonly allowedSchemes: string;
+  /** Payee shown when the server names none. */
+  readonly payeeName: string;
+  /** Overrides environment detection. */
+  readonly environment: Environment | null;
+  readonly locale: Locale | null;
+  /** The string table of `locale`, null until its chunk has loaded; `stringsLoaded` settles then. */
+  readonly strings: Strings | null;
+  readonly stringsLoaded: Promise<unknown>;
+  /** The dialog this session renders, once it is in the host's shadow root. */
+  dialog(): HTMLDialogElement | null;
+  /** Moves focus to the pay button. */
+  focus(): void;
+  /** Leaves the page for a link that passed the URL policy and the `mixpay-open` event. */
+  navigate(url: string): void;
+}
 
 /**
  * Everything behind the button, loaded on first interest: creating the checkout, choosing and
@@ -47,7 +76,7 @@ export class CheckoutSession implements ReactiveController {
   #ticker: ReturnType<typeof setInterval> | undefined;
   readonly #status: OrderStatusController;
 
-  constructor(private readonly host: MixpayButton) {
+  constructor(private readonly host: SessionHost) {
     host.addController(this);
     this.#status = new OrderStatusController(host, {
       onStatus: (order) => this.#onStatus(order),
@@ -58,7 +87,8 @@ export class CheckoutSession implements ReactiveController {
   }
 
   hostUpdate(): void {
-    this.#focusInDialog = this.#dialog()?.contains(this.#focused()) ?? false;
+    const dialog = this.host.dialog();
+    this.#focusInDialog = dialog?.contains(activeIn(dialog)) ?? false;
     // The countdown ticks once a second while the order awaits payment, and only then.
     const awaiting = this.#phase() === 'awaiting' && this.order !== null && this.host.isConnected;
     if (awaiting && !this.#ticker) {
@@ -79,18 +109,10 @@ export class CheckoutSession implements ReactiveController {
   hostUpdated(): void {
     // A new state can remove the focused control (the links go once paid): keep the keyboard
     // user inside the dialog, on its main action, instead of losing focus to the page.
-    const dialog = this.#dialog();
-    if (this.#focusInDialog && dialog?.open && !dialog.contains(this.#focused())) {
+    const dialog = this.host.dialog();
+    if (this.#focusInDialog && dialog?.open && !dialog.contains(activeIn(dialog))) {
       (dialog.querySelector<HTMLElement>('.primary') ?? dialog.querySelector<HTMLElement>('.close'))?.focus();
     }
-  }
-
-  #dialog(): HTMLDialogElement | null {
-    return this.host.renderRoot.querySelector('dialog');
-  }
-
-  #focused(): Element | null {
-    return (this.host.renderRoot as ShadowRoot).activeElement;
   }
 
   hostConnected(): void {
@@ -122,7 +144,7 @@ export class CheckoutSession implements ReactiveController {
   }
 
   close(): void {
-    this.host.renderRoot.querySelector('dialog')?.close();
+    this.host.dialog()?.close();
   }
 
   /** The status line under the button (a live region). */
@@ -377,12 +399,12 @@ export class CheckoutSession implements ReactiveController {
 
   async #showDialog(): Promise<void> {
     await this.host.updateComplete; // the dialog is rendered by the host
-    const dialog = this.host.renderRoot.querySelector('dialog');
+    const dialog = this.host.dialog();
     if (dialog && !dialog.open && this.host.isConnected) dialog.showModal();
   }
 
   #onDialogClose = (): void => {
-    this.host.renderRoot.querySelector<HTMLButtonElement>('.pay')?.focus();
+    this.host.focus();
     emit(this.host, 'mixpay-close', {});
   };
 
@@ -394,7 +416,12 @@ export class CheckoutSession implements ReactiveController {
       this.#set(() => (this.#copied = true));
     } catch {
       // Clipboard refused (no permission, insecure page): select the text for the customer to copy.
-      this.host.renderRoot.querySelector<HTMLInputElement>('#link')?.select();
+      this.host.dialog()?.querySelector<HTMLInputElement>('#link')?.select();
     }
   }
+}
+
+/** The focused element in the tree (the host's shadow root) that holds `node`. */
+function activeIn(node: Node): Element | null {
+  return (node.getRootNode() as ShadowRoot | Document).activeElement;
 }
