@@ -9,7 +9,7 @@ import { directionOf, type Locale } from './i18n/locale.ts';
 import type { Strings } from './i18n/strings.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
 import { buildPayLink, randomTraceId } from './pay-link.ts';
-import { phaseOf, startsOver, type Phase } from './phase.ts';
+import { orderPhase, startsOver, type Phase } from './phase.ts';
 import type { QrMatrix } from './qr-matrix.ts';
 import { nextRetryDelay } from './retry.ts';
 import { isSafeUrl, walletSchemes } from './safe-url.ts';
@@ -192,7 +192,7 @@ export class CheckoutSession implements ReactiveController {
     if (this.#error !== null) return 'error';
     if (this.#unreachable) return 'unreachable';
     if (this.busy) return 'creating';
-    if (this.order) return phaseOf(this.order.status);
+    if (this.order) return orderPhase(this.order.status);
     return this.#linkOnly ? 'linkOnly' : 'idle';
   }
 
