@@ -175,7 +175,7 @@ export class MixpayButton extends LitElement implements SessionHost {
     const session = this._session;
     // The label and status follow the element's language, whatever the direction of the page.
     const dir = directionOf(this.locale ?? 'en');
-    return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.busy ? 'true' : 'false'}
+    return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.phase === 'creating' ? 'true' : 'false'}
 @click=${this.open} @pointerenter=${this._load} @focus=${this._load}><slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot></button>
 <span class="outer-status" part="status" role="status" dir=${dir}>${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
   }
