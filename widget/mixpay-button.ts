@@ -1,6 +1,6 @@
 import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { buttonStyles } from './button.styles.ts';
-import type { CheckoutSession } from './checkout-session.ts';
+import type { CheckoutSession, SessionHost } from './checkout-session.ts';
 import type { Environment } from './choose-link.ts';
 import { emit } from './events.ts';
 import { loadStrings } from './i18n/load-strings.ts';
@@ -47,7 +47,7 @@ import { DEFAULT_PAY_BASE } from './pay-link.ts';
  * @cssproperty [--mixpay-danger=light-dark(#cf222e, #ff7b72)] - Colour of failures and errors.
  * @cssproperty [--mixpay-qr-size=220px] - Width and height of the QR code.
  */
-export class MixpayButton extends LitElement {
+export class MixpayButton extends LitElement implements SessionHost {
   static override styles = buttonStyles;
 
   static override properties = {
@@ -151,6 +151,14 @@ export class MixpayButton extends LitElement {
     window.location.assign(url);
   }
 
+  /**
+   * The checkout dialog, which the session renders into this element's shadow root.
+   * @internal
+   */
+  dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     const locale = resolveLocale(this, this.lang);
     if ((changed.has('lang') || !this.hasUpdated) && locale !== this.locale) {
@@ -167,7 +175,7 @@ export class MixpayButton extends LitElement {
     const session = this._session;
     // The label and status follow the element's language, whatever the direction of the page.
     const dir = directionOf(this.locale ?? 'en');
-    return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.busy ? 'true' : 'false'}
+    return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.phase === 'creating' ? 'true' : 'false'}
 @click=${this.open} @pointerenter=${this._load} @focus=${this._load}><slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot></button>
 <span class="outer-status" part="status" role="status" dir=${dir}>${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
   }

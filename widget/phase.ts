@@ -16,7 +16,7 @@ const RENAMED: Partial<Record<OrderStatusName, Phase>> = {
 };
 
 /** The phase shown for an order status (the other statuses keep their name, in lower case). */
-export function phaseOf(status: OrderStatusName): Phase {
+export function orderPhase(status: OrderStatusName): Phase {
   return RENAMED[status] ?? (status.toLowerCase() as Phase);
 }
 

@@ -1,0 +1,61 @@
+/**
+ * What the session shows in a state: the status line and the dialog's model, formatted for the
+ * host's locale (dialog-view.ts draws the dialog). Pure but for the page's host name, the payee of
+ * last resort.
+ */
+import { statusText, type DialogModel } from './dialog-view.ts';
+import { formatAmount, formatCountdown } from './format.ts';
+import type { Locale } from './i18n/locale.ts';
+import type { Strings } from './i18n/strings.ts';
+import { isLinkOnly, offerOf, orderOf, phaseOf, type SessionState, type Setup } from './session-state.ts';
+
+/** What the view reads of the host element. */
+export interface ViewHost extends Pick<Setup, 'product' | 'payeeId' | 'quoteAmount' | 'quoteAssetId'> {
+  /** Payee shown when the server names none. */
+  readonly payeeName: string;
+  readonly locale: Locale | null;
+}
+
+/** The status line, under the button and in the dialog (both are live regions). */
+export function statusLine(state: SessionState, t: Strings, host: ViewHost): string {
+  if (state.step === 'refused') return t.unsafeLink;
+  const order = orderOf(state);
+  // amount_due is counted in the asset paid with (e.g. USDT), not in the price currency.
+  const due = order?.amount_due ? formatAmount(order.amount_due, order.pay_currency ?? order.price_currency, localeOf(host)) : '';
+  return statusText(t, phaseOf(state), { due, reason: order?.failure_reason ?? null, error: state.step === 'error' ? state.message : null });
+}
+
+/** Everything the dialog shows in `state`. */
+export function dialogModel(state: SessionState, t: Strings, host: ViewHost): DialogModel {
+  const phase = phaseOf(state);
+  const order = orderOf(state);
+  const offer = offerOf(state);
+  const linkOnly = isLinkOnly(state);
+  const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - state.now : null;
+  return {
+    phase,
+    t,
+    status: statusLine(state, t, host),
+    product: order?.title ?? '',
+    amount: amountText(state, host),
+    payee: order?.payee_name || host.payeeName || (linkOnly ? host.payeeId : location.hostname),
+    countdown: remaining === null ? null : formatCountdown(remaining),
+    choice: offer?.choice ?? null,
+    qr: offer?.qr ?? null,
+    copied: offer?.copied ?? false,
+    canStartOver: Boolean(host.product || linkOnly),
+  };
+}
+
+/** The locale tag of the host (English until its locale is resolved). */
+export function localeOf(host: ViewHost): string {
+  return host.locale ?? 'en';
+}
+
+function amountText(state: SessionState, host: ViewHost): string {
+  const order = orderOf(state);
+  if (order) return formatAmount(order.price_amount, order.price_currency, localeOf(host));
+  const { quoteAmount, quoteAssetId } = host;
+  if (!isLinkOnly(state) || !quoteAmount) return '';
+  return formatAmount(quoteAmount, /^[a-z]{3}$/i.test(quoteAssetId) ? quoteAssetId : '', localeOf(host));
+}
