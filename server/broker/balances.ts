@@ -4,7 +4,7 @@
  */
 import Big from 'big.js';
 import type { BrokerDeps } from './deps.ts';
-import { availableBalance } from './orders.ts';
+import { availableBalance } from './order-store.ts';
 
 /** Copies every asset balance Mixin reports into broker_balances; returns how many. */
 export async function syncBalances(deps: BrokerDeps): Promise<number> {

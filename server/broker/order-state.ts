@@ -1,8 +1,21 @@
 /**
  * The broker order's state machine, with no I/O. Every status change in the store goes through
- * `canMove`, and a wallet's word about payment is turned into the next step by `afterPayment`.
+ * `transitionBrokerOrder` (order-store.ts), which refuses any move `canMove` does not allow; a
+ * wallet's word about payment is turned into the next step by `afterPayment`.
+ *
+ *   CREATING ──► OPEN ──wallet paid by expired_at──► PAID ──transfer──► SETTLED
+ *     │  ▲        │  ╲                                 │                  │
+ *     ▼  │        │   ╲─wallet paid late─► LATE_PAID   └──RF memo──► MIXPAY_REFUNDED ◄─┘
+ *    FAILED       ▼                           │                          │
+ *   (retry)     CLOSED ──paid──► PAID | LATE_PAID                        │
+ *                                             └──wallet refund──► REFUNDED ◄┘
+ *
+ * A retry that takes over a reservation whose request died is not a move: the order stays
+ * CREATING and only its version is bumped (`takeOverCreation`).
  */
 import type { BrokerOrderStatus } from '../store/schema.ts';
+
+export const BROKER_ORDER_STATUSES: readonly BrokerOrderStatus[] = ['CREATING', 'FAILED', 'OPEN', 'CLOSED', 'PAID', 'SETTLED', 'LATE_PAID', 'MIXPAY_REFUNDED', 'REFUNDED'];
 
 const MOVES: Record<BrokerOrderStatus, readonly BrokerOrderStatus[]> = {
   CREATING: ['OPEN', 'FAILED'],

@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import type { BrokerJobKind, Database } from '../store/schema.ts';
 import { WalletApiError, type WalletEvent } from '../wallets/types.ts';
 import type { BrokerDeps } from './deps.ts';
-import { findOrder, moveOrder, type BrokerOrder } from './orders.ts';
+import { findOrder, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
 import { afterPayment } from './order-state.ts';
 import { canonicalUuid } from '../core/ids.ts';
 
@@ -43,7 +43,7 @@ export async function recordWalletEvent(deps: BrokerDeps, walletName: string, ev
 export async function applyWalletState(deps: BrokerDeps, order: BrokerOrder, state: string, paidAt: number | undefined): Promise<void> {
   const now = deps.now();
   if (state === 'closed' && order.status === 'OPEN') {
-    await moveOrder(deps.store.db, order.trace_id, 'OPEN', { status: 'CLOSED' }, now);
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'CLOSED', 'wallet:closed', {}, now);
     return;
   }
   if (state !== 'paid') return;
@@ -51,8 +51,8 @@ export async function applyWalletState(deps: BrokerDeps, order: BrokerOrder, sta
   const outcome = afterPayment(order.status, Number(order.expired_at), at);
   if (outcome.kind === 'ignore') return;
   await deps.store.db.transaction().execute(async (trx) => {
-    const moved = await moveOrder(trx, order.trace_id, ['OPEN', 'CLOSED'], { status: outcome.to, paid_at: at }, now);
-    if (!moved) return;
+    const moved = await transitionBrokerOrder(trx, order.trace_id, outcome.to, outcome.kind === 'settle' ? 'wallet:paid' : 'wallet:paid_late', { paid_at: at }, now);
+    if (!moved.changed) return;
     if (outcome.kind === 'settle') await enqueueJob(trx, 'transfer', order.trace_id, 'wallet paid', now);
     else await enqueueJob(trx, 'wallet_refund', order.trace_id, outcome.reason, now);
   });
@@ -101,7 +101,7 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
       // An expired order the wallet refuses to know is closed, so it is not asked about forever;
       // a late notification for it is still handled (CLOSED may still become PAID or LATE_PAID).
       if (error instanceof WalletApiError && Number(order.expired_at) < now) {
-        await moveOrder(deps.store.db, order.trace_id, 'OPEN', { status: 'CLOSED' }, now);
+        await transitionBrokerOrder(deps.store.db, order.trace_id, 'CLOSED', 'poll:unknown_at_wallet', {}, now, { error: error.message.slice(0, 200) });
         deps.log(`[broker] ${order.wallet} no longer knows expired order ${order.trace_id} (${error.message}); closed`);
         continue;
       }

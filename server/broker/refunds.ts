@@ -10,7 +10,7 @@ import type { Database } from '../store/schema.ts';
 import type { MixinSnapshot } from '../mixin/client.ts';
 import type { BrokerDeps } from './deps.ts';
 import { decodeRefundMemo } from '../core/mixpay-memo.ts';
-import { findOrder, moveOrder } from './orders.ts';
+import { findOrder, transitionBrokerOrder } from './order-store.ts';
 import { enqueueJob } from './payments.ts';
 
 export const SNAPSHOT_CURSOR = 'mixin_snapshots';
@@ -79,7 +79,7 @@ export async function handleIncoming(deps: BrokerDeps, snapshot: MixinSnapshot):
   const fresh = await deps.store.db.transaction().execute(async (trx) => {
     if (!(await record(trx, snapshot, result, now))) return false;
     if (result.outcome === 'mixpay_refund' && refund) {
-      await moveOrder(trx, refund.traceId, ['SETTLED', 'PAID'], { status: 'MIXPAY_REFUNDED', refund_code: refund.code, refund_reason: refund.reason }, now);
+      await transitionBrokerOrder(trx, refund.traceId, 'MIXPAY_REFUNDED', 'mixpay:refunded', { refund_code: refund.code, refund_reason: refund.reason }, now, { snapshot_id: snapshot.snapshot_id });
       await enqueueJob(trx, 'wallet_refund', refund.traceId, `MixPay refunded: ${refund.reason} (${refund.code})`, now);
     }
     return true;

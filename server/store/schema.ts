@@ -139,6 +139,7 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
   broker_orders: BrokerOrdersTable;
+  broker_order_events: BrokerOrderEventsTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
   broker_cursors: BrokerCursorsTable;
@@ -183,6 +184,21 @@ export interface BrokerOrdersTable {
   refunded_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Bumped by every status change and take-over, under a compare-and-set (101_broker_order_history). */
+  version: Generated<number>;
+}
+
+/** One row per status change of a broker order, and per take-over (101_broker_order_history). */
+export interface BrokerOrderEventsTable {
+  id: string;
+  trace_id: string;
+  from_status: BrokerOrderStatus | null;
+  to_status: BrokerOrderStatus;
+  /** The order's version after the change. */
+  version: number;
+  reason: string;
+  detail: string | null;
+  created_at: number;
 }
 
 export type BrokerJobKind = 'transfer' | 'wallet_refund';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
-import { findOrder } from '../../server/broker/orders.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
 import { pollOpenOrders } from '../../server/broker/payments.ts';
 import { BTC, DENIED_PAYEE, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 

@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startBrokerWorkers } from '../../server/broker/index.ts';
-import { findOrder } from '../../server/broker/orders.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
 import { DEV_ASSETS, DEV_MIXPAY_BOT_ID } from '../../server/broker/config.ts';
 import { DEV_BROKER_BOT } from '../../server/sandbox/mixin/dev-bot.ts';
 import { eventually, startBrokerWorld, type BrokerWorld } from './broker-world.ts';

@@ -11,7 +11,7 @@ import { listen } from '../support/http.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/balances.ts';
-import { findOrder } from '../../server/broker/orders.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
 import { applyWalletState, pollOpenOrders, recordWalletEvent } from '../../server/broker/payments.ts';
 import { runDueJobs } from '../../server/broker/jobs.ts';
 import { handleIncoming } from '../../server/broker/refunds.ts';
