@@ -8,9 +8,9 @@ import { sql, type Insertable, type Transaction } from 'kysely';
 import { sameAmount } from '../core/amounts.ts';
 import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
-import { ParameterError, PaymentUnavailableError } from './errors.ts';
+import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, promisedAmount, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
-import { customerTotal, type CreateOrderRequest } from './validation.ts';
+import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
 
 type NewBrokerOrder = Insertable<BrokerOrdersTable> & BrokerOrderFields;

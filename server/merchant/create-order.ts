@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { MerchantDeps } from './deps.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
 import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
@@ -74,7 +74,7 @@ function remarkFor(input: CreateOrderInput): string | undefined {
  * A merchant that retries a timed-out create with the same `merchant_order_id` and price gets
  * the order it already has, not a second link.
  */
-async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise<Order | undefined> {
+async function findRetriedOrder(deps: MerchantDeps, input: CreateOrderInput): Promise<Order | undefined> {
   if (!input.merchant_order_id) return undefined;
   const rows = await deps.store.db
     .selectFrom('orders')
@@ -93,7 +93,7 @@ async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise
   );
 }
 
-export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
   const { config, store, mixpay } = deps;
   const quoteAssetId = quoteAssetFor(input.price_currency);
   const retried = await findRetriedOrder(deps, input);

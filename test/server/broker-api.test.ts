@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
-import { syncBalances } from '../../server/broker/balances.ts';
+import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
 import { findOrder } from '../../server/broker/order-store.ts';
-import { pollOpenOrders } from '../../server/broker/payments.ts';
+import { pollOpenOrders } from '../../server/broker/workers/reconciler.ts';
 import { BTC, DENIED_PAYEE, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: any } };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMixPayMemo, decodeRefundMemo, encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { afterPayment, canMove, holdsBalance, retryDelayMs } from '../../server/broker/order-state.ts';
-import { customerTotal, parseCreateOrder } from '../../server/broker/validation.ts';
+import { customerTotal, parseCreateOrder } from '../../server/broker/api-schemas.ts';
 import { brokerDevelopmentConfig, BrokerConfigError, loadBrokerConfig } from '../../server/broker/config.ts';
 import { signAlertBody } from '../../server/broker/alerts.ts';
 import { orderBody } from './broker-fixtures.ts';

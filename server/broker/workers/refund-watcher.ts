@@ -6,12 +6,12 @@
  */
 import Big from 'big.js';
 import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.ts';
-import type { MixinSnapshot } from '../mixin/client.ts';
-import type { BrokerDeps } from './deps.ts';
-import { decodeRefundMemo } from '../core/mixpay-memo.ts';
-import { findOrder, transitionBrokerOrder } from './order-store.ts';
-import { enqueueJob } from './payments.ts';
+import type { Database } from '../../store/schema.ts';
+import type { MixinSnapshot } from '../../mixin/client.ts';
+import type { BrokerDeps } from '../deps.ts';
+import { decodeRefundMemo } from '../../core/mixpay-memo.ts';
+import { findOrder, transitionBrokerOrder } from '../order-store.ts';
+import { enqueueJob } from '../job-queue.ts';
 
 export const SNAPSHOT_CURSOR = 'mixin_snapshots';
 const PAGE = 500;

@@ -9,12 +9,12 @@
  * if MixPay names the payment differently, and require the order's settlement asset.
  */
 import Big from 'big.js';
-import type { AppDeps } from '../app.ts';
-import { decodeMixPayMemo } from '../core/mixpay-memo.ts';
-import { MixinUnavailableError, type MixinSnapshot, type MixinTransfers } from '../mixin/client.ts';
-import { findOrder } from '../merchant/order-store.ts';
-import { syncOrderWithMixPay, type SyncDeps } from '../merchant/payment-sync.ts';
-import { runEvery, type Running } from '../core/worker-loop.ts';
+import type { MerchantDeps } from '../deps.ts';
+import { decodeMixPayMemo } from '../../core/mixpay-memo.ts';
+import { MixinUnavailableError, type MixinSnapshot, type MixinTransfers } from '../../mixin/client.ts';
+import { findOrder } from '../order-store.ts';
+import { syncOrderWithMixPay, type SyncDeps } from '../payment-sync.ts';
+import { runEvery, type Running } from '../../core/worker-loop.ts';
 
 const CURSOR = 'income_snapshots';
 
@@ -28,7 +28,7 @@ export interface IncomeWatcherDeps {
   sync: SyncDeps;
   mixin: Pick<MixinTransfers, 'snapshots'>;
   log: (line: string) => void;
-  bus?: AppDeps['bus'];
+  bus?: MerchantDeps['bus'];
   batchSize?: number;
 }
 

@@ -6,10 +6,10 @@
  */
 import Big from 'big.js';
 import type { Selectable } from 'kysely';
-import type { BrokerJobsTable } from '../store/schema.ts';
-import type { BrokerDeps } from './deps.ts';
-import { findOrder, transitionBrokerOrder } from './order-store.ts';
-import { retryDelayMs } from './order-state.ts';
+import type { BrokerJobsTable } from '../../store/schema.ts';
+import type { BrokerDeps } from '../deps.ts';
+import { findOrder, transitionBrokerOrder } from '../order-store.ts';
+import { retryDelayMs } from '../order-state.ts';
 
 /** How long a claimed job stays with its worker; longer than the slowest Mixin call. */
 export const JOB_LEASE_MS = 30_000;
