@@ -149,7 +149,7 @@ async function openWalletOrder(deps: BrokerDeps, order: BrokerOrderFields): Prom
       expiresAt: Number(order.expired_at),
     });
     const links = { checkout_url: made.checkoutUrl, deep_link: made.deepLink, universal_url: made.universalUrl };
-    await transitionBrokerOrder(deps.store.db, order.trace_id, 'OPEN', 'create:opened', { upstream_id: made.upstreamId, ...links }, deps.now());
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'NEW', 'create:opened', { upstream_id: made.upstreamId, ...links }, deps.now());
     return links;
   } catch (error) {
     deps.log(`[broker] ${order.wallet} order for ${order.trace_id} failed: ${(error as Error).message}`);

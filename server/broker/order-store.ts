@@ -138,7 +138,7 @@ export async function promisedAmount(db: Kysely<Database>, assetId: string, now:
     .selectFrom('broker_orders')
     .select(['amount', 'status', 'expired_at', 'settled_at'])
     .where('asset_id', '=', assetId)
-    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'OPEN', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
+    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'NEW', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
     .execute();
   let left = new Big(synced.balance);
   for (const order of open) {

@@ -24,16 +24,16 @@ export async function recordWalletEvent(deps: BrokerDeps, walletName: string, ev
     deps.log(`[broker] ${walletName} notification for unknown order ${JSON.stringify(event.traceId.slice(0, 80))}`);
     return;
   }
-  if (order.status !== 'OPEN' && order.status !== 'CLOSED') return;
+  if (order.status !== 'NEW' && order.status !== 'CLOSED') return;
   const wallet = deps.wallets[walletName]!;
   const status = await wallet.queryOrder(order.upstream_id ?? event.upstreamId, order.trace_id);
   await applyWalletState(deps, order, status.state, status.paidAt ?? event.paidAt);
 }
 
-/** Moves an OPEN (or CLOSED) order by what the wallet reports; used by webhooks and the poller. */
+/** Moves a NEW (or CLOSED) order by what the wallet reports; used by webhooks and the poller. */
 export async function applyWalletState(deps: BrokerDeps, order: BrokerOrder, state: string, paidAt: number | undefined): Promise<void> {
   const now = deps.now();
-  if (state === 'closed' && order.status === 'OPEN') {
+  if (state === 'closed' && order.status === 'NEW') {
     await transitionBrokerOrder(deps.store.db, order.trace_id, 'CLOSED', 'wallet:closed', {}, now);
     return;
   }

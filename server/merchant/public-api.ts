@@ -32,6 +32,10 @@ async function requireOrder(c: { get(key: 'deps'): MerchantEnv['Variables']['dep
 
 type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
 
+/**
+ * The browser's routes. Longer than most functions: Hono infers each handler's params and `Env`
+ * only when it is written inline after its path, so the four handlers stay inside.
+ */
 export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());

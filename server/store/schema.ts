@@ -150,7 +150,7 @@ export interface Database {
 export type BrokerOrderStatus =
   | 'CREATING' // row reserved, the wallet order not yet made
   | 'FAILED' // the wallet refused or could not be reached; the same request may try again
-  | 'OPEN' // links handed to MixPay, waiting for the customer
+  | 'NEW' // links handed to MixPay, waiting for the customer (the merchant's NEW; 101: was OPEN)
   | 'PAID' // the wallet confirmed payment in time; the transfer to MixPay is queued
   | 'SETTLED' // Mixin answered the transfer
   | 'LATE_PAID' // paid after expired_at; the customer is refunded through the wallet

@@ -200,8 +200,8 @@ for (const backend of await backends()) {
       });
       assert.equal(token.status, 401);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal((await findOrder(store.db, o.trace_id))?.status, 'OPEN');
-      assert.equal((await findOrder(store.db, m.trace_id))?.status, 'OPEN');
+      assert.equal((await findOrder(store.db, o.trace_id))?.status, 'NEW');
+      assert.equal((await findOrder(store.db, m.trace_id))?.status, 'NEW');
       assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length + world.mixin.transfers({ trace_id: m.trace_id }).length, 0);
     });
 

@@ -104,7 +104,7 @@ for (const backend of await backends()) {
         const body = orderBody(deps.now(), { amount: '1' });
         const answer = await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: pack(JSON.stringify(body)) });
         assert.equal(answer.body.code, 0, answer.body.message);
-        assert.equal((await findOrder(store.db, body.trace_id as string))?.status, 'OPEN');
+        assert.equal((await findOrder(store.db, body.trace_id as string))?.status, 'NEW');
       }
       assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' }), 'body');
       assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'compress' }, body: '{}' }), 'body');
@@ -207,7 +207,7 @@ for (const backend of await backends()) {
       }
       const paid = (await findOrder(store.db, traces[5]!))!;
       deps.wallet.states.set(paid.upstream_id!, 'paid');
-      const openBefore = await store.db.selectFrom('broker_orders').select('trace_id').where('status', '=', 'OPEN').execute();
+      const openBefore = await store.db.selectFrom('broker_orders').select('trace_id').where('status', '=', 'NEW').execute();
       try {
         for (let round = 0; round < Math.ceil(openBefore.length / 3) + 1; round++) {
           deps.clock.now += 1000;

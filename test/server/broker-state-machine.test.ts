@@ -13,9 +13,9 @@ import type { BrokerOrderStatus } from '../../server/store/schema.ts';
 
 /** The whole machine written out once more, by hand, so a change to the table must change this too. */
 const EXPECTED: Record<BrokerOrderStatus, BrokerOrderStatus[]> = {
-  CREATING: ['OPEN', 'FAILED'],
+  CREATING: ['NEW', 'FAILED'],
   FAILED: ['CREATING'],
-  OPEN: ['PAID', 'LATE_PAID', 'CLOSED'],
+  NEW: ['PAID', 'LATE_PAID', 'CLOSED'],
   CLOSED: ['PAID', 'LATE_PAID'],
   PAID: ['SETTLED', 'MIXPAY_REFUNDED'],
   SETTLED: ['MIXPAY_REFUNDED'],
@@ -80,7 +80,7 @@ for (const backend of await backends()) {
     });
 
     test('the same news twice moves once', async () => {
-      const traceId = await insertBrokerOrder(store, 'OPEN', Date.now());
+      const traceId = await insertBrokerOrder(store, 'NEW', Date.now());
       const results = await Promise.all([1, 2, 3].map(() => transitionBrokerOrder(store.db, traceId, 'PAID', 'test:race', {}, Date.now())));
       assert.equal(results.filter((r) => r.changed).length, 1);
       assert.equal((await brokerHistoryOf(store.db, traceId)).length, 1);
@@ -111,7 +111,7 @@ for (const backend of await backends()) {
       assert.equal(Number(after.version), 1);
       assert.equal(Number(after.updated_at), now);
       assert.deepEqual((await brokerHistoryOf(store.db, traceId)).map((h) => [h.from, h.to, h.reason]), [['CREATING', 'CREATING', 'create:take_over']]);
-      const open = await insertBrokerOrder(store, 'OPEN', now);
+      const open = await insertBrokerOrder(store, 'NEW', now);
       assert.equal(await takeOverCreation(store.db, (await findOrder(store.db, open))!, now), false, 'only a reservation is taken over');
     });
   });

@@ -12,12 +12,12 @@ import { applyWalletState } from '../payment-sync.ts';
 const POLL_AFTER_EXPIRY_MS = 24 * 3600_000;
 
 /**
- * Marks an order still OPEN as just asked about. The poller takes the least recently touched
+ * Marks an order still NEW as just asked about. The poller takes the least recently touched
  * orders first, so this moves the order to the back of the queue and every open order gets its
  * turn, however many there are.
  */
 async function markAsked(deps: BrokerDeps, traceId: string, now: number): Promise<void> {
-  await deps.store.db.updateTable('broker_orders').set({ updated_at: now }).where('trace_id', '=', traceId).where('status', '=', 'OPEN').execute();
+  await deps.store.db.updateTable('broker_orders').set({ updated_at: now }).where('trace_id', '=', traceId).where('status', '=', 'NEW').execute();
 }
 
 /** Asks the wallet about open orders, least recently asked first, in case a notification was lost; returns how many were asked. */
@@ -26,7 +26,7 @@ export async function pollOpenOrders(deps: BrokerDeps, max = 50): Promise<number
   const open = await deps.store.db
     .selectFrom('broker_orders')
     .selectAll()
-    .where('status', '=', 'OPEN')
+    .where('status', '=', 'NEW')
     .where('expired_at', '>', now - POLL_AFTER_EXPIRY_MS)
     .orderBy('updated_at')
     .limit(max)
