@@ -109,10 +109,14 @@ export function parseBrokerConfig(raw: unknown, source = 'broker config'): Broke
   return result.data;
 }
 
-/** Reads BROKER_CONFIG_FILE; null when broker mode is not configured. */
+/** Reads BROKER_CONFIG_FILE from `env`; null when broker mode is not configured. */
 export function loadBrokerConfig(env: Record<string, string | undefined> = process.env): BrokerConfig | null {
   const path = env.BROKER_CONFIG_FILE;
-  if (!path) return null;
+  return path ? loadBrokerConfigFile(path) : null;
+}
+
+/** Reads and validates the broker's JSON file; throws naming the file or each bad field. */
+export function loadBrokerConfigFile(path: string): BrokerConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));

@@ -20,6 +20,9 @@ export interface BrokerDeps {
   log: (line: string) => void;
 }
 
+/** The broker's routes close over their `BrokerDeps`; no context variables. */
+export type BrokerEnv = { Variables: Record<string, never> };
+
 export interface BrokerDepsInput {
   config: BrokerConfig;
   store: Store;

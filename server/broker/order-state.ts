@@ -1,13 +1,30 @@
 /**
  * The broker order's state machine, with no I/O. Every status change in the store goes through
- * `canMove`, and a wallet's word about payment is turned into the next step by `afterPayment`.
+ * `transitionBrokerOrder` (order-store.ts), which refuses any move `canMove` does not allow; a
+ * wallet's word about payment is turned into the next step by `afterPayment`.
+ *
+ *   CREATING ──► NEW ──paid by expired_at──► PAID ──transfer answered──► SETTLED
+ *     │   ▲        │ └──paid after expired_at──► LATE_PAID ──wallet refund──► REFUNDED
+ *     ▼   │        ▼                              PAID, SETTLED ──RF memo──► MIXPAY_REFUNDED
+ *    FAILED      CLOSED ──paid late word──► PAID | LATE_PAID     MIXPAY_REFUNDED ──► REFUNDED
+ *   (retried by the same request)
+ *
+ * The words are the merchant half's where the idea is the same (NEW, PAID, FAILED, REFUNDED;
+ * docs/architecture.md). CLOSED is the broker's own: the wallet stopped taking payment (expired,
+ * canceled or errored there) without saying which, so it is neither the merchant's EXPIRED nor
+ * its CANCELED, though like both it still accepts a late payment.
+ *
+ * A retry that takes over a reservation whose request died is not a move: the order stays
+ * CREATING and only its version is bumped (`takeOverCreation`).
  */
 import type { BrokerOrderStatus } from '../store/schema.ts';
 
+export const BROKER_ORDER_STATUSES: readonly BrokerOrderStatus[] = ['CREATING', 'FAILED', 'NEW', 'CLOSED', 'PAID', 'SETTLED', 'LATE_PAID', 'MIXPAY_REFUNDED', 'REFUNDED'];
+
 const MOVES: Record<BrokerOrderStatus, readonly BrokerOrderStatus[]> = {
-  CREATING: ['OPEN', 'FAILED'],
+  CREATING: ['NEW', 'FAILED'],
   FAILED: ['CREATING'],
-  OPEN: ['PAID', 'LATE_PAID', 'CLOSED'],
+  NEW: ['PAID', 'LATE_PAID', 'CLOSED'],
   // A wallet may close an order and still report a late payment for it.
   CLOSED: ['PAID', 'LATE_PAID'],
   PAID: ['SETTLED', 'MIXPAY_REFUNDED'],
@@ -28,7 +45,7 @@ export function canMove(from: BrokerOrderStatus, to: BrokerOrderStatus): boolean
  */
 export function holdsBalance(status: BrokerOrderStatus, expiredAt: number, now: number): boolean {
   if (status === 'PAID') return true;
-  return (status === 'CREATING' || status === 'OPEN') && expiredAt > now;
+  return (status === 'CREATING' || status === 'NEW') && expiredAt > now;
 }
 
 export type PaymentOutcome =
@@ -41,7 +58,7 @@ export type PaymentOutcome =
  * to the customer by the broker, since MixPay would refund a late transfer anyway.
  */
 export function afterPayment(status: BrokerOrderStatus, expiredAt: number, paidAt: number): PaymentOutcome {
-  if (status !== 'OPEN' && status !== 'CLOSED') return { kind: 'ignore', reason: `order is ${status}` };
+  if (status !== 'NEW' && status !== 'CLOSED') return { kind: 'ignore', reason: `order is ${status}` };
   if (paidAt <= expiredAt) return { kind: 'settle', to: 'PAID' };
   return { kind: 'refund', to: 'LATE_PAID', reason: 'paid after expired_at' };
 }

@@ -4,7 +4,7 @@
  * and send a notification again by hand. Off (404) when ADMIN_API_KEY is unset.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { MerchantEnv } from './deps.ts';
 import { MerchantApiError, validationError } from './api-errors.ts';
 import { adminNotificationsQuerySchema, listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
@@ -66,7 +66,7 @@ export function adminNotificationView(n: Notification & { attempt_log?: Array<Re
 }
 
 export function adminApi(adminApiKey: string | undefined) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<MerchantEnv>();
   if (!adminApiKey) {
     return app.all('*', () => {
       throw new MerchantApiError(404, 'ADMIN_API_OFF', 'the admin API is off: set ADMIN_API_KEY to turn it on');

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv } from '../app.ts';
+import type { MerchantEnv } from './deps.ts';
 import { isRetryLater } from '../core/upstream-errors.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
 import { callerOf, plainAddress } from './caller.ts';
@@ -41,7 +41,7 @@ export interface CallbackApiOptions {
 
 export function callbackApi(log: (line: string) => void, { allowedIps = [], trustProxy = false }: CallbackApiOptions = {}) {
   const allowed = new Set(allowedIps.map(plainAddress));
-  return new Hono<AppEnv>().post(
+  return new Hono<MerchantEnv>().post(
     '/callback',
     async (c, next) => {
       if (allowed.size === 0) return next();

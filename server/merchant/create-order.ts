@@ -4,8 +4,10 @@
  * with the reason, never left half-made.
  */
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { OrdersTable } from '../store/schema.ts';
+import type { MerchantDeps } from './deps.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
 import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
@@ -74,7 +76,7 @@ function remarkFor(input: CreateOrderInput): string | undefined {
  * A merchant that retries a timed-out create with the same `merchant_order_id` and price gets
  * the order it already has, not a second link.
  */
-async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise<Order | undefined> {
+async function findRetriedOrder(deps: MerchantDeps, input: CreateOrderInput): Promise<Order | undefined> {
   if (!input.merchant_order_id) return undefined;
   const rows = await deps.store.db
     .selectFrom('orders')
@@ -93,7 +95,47 @@ async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise
   );
 }
 
-export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+/** The order's row as it is stored before MixPay mints its link. */
+function newOrderRow(config: MerchantDeps['config'], input: CreateOrderInput, id: string, quoteAssetId: string, now: number): Insertable<OrdersTable> {
+  const expiresAt = now + config.ORDER_EXPIRY_SECONDS * 1000;
+  return {
+    id,
+    merchant_order_id: input.merchant_order_id ?? null,
+    product_id: input.product_id ?? null,
+    title: input.title,
+    description: input.description,
+    price_amount: input.price_amount,
+    price_currency: input.price_currency.toUpperCase(),
+    quote_asset_id: quoteAssetId,
+    settlement_asset_id: config.MIXPAY_SETTLEMENT_ASSET_ID,
+    payee_id: config.MIXPAY_PAYEE_ID,
+    pay_amount: null,
+    pay_currency: null,
+    amount_due: null,
+    status: 'NEW',
+    failure_reason: null,
+    callback_url: input.callback_url ?? null,
+    success_url: input.success_url ?? null,
+    cancel_url: input.cancel_url ?? null,
+    merchant_token: input.token ?? null,
+    // Our order id doubles as MixPay's orderId: 36 chars of [0-9a-f-] fits its 6-36 rule.
+    mixpay_order_id: id,
+    mixpay_code: null,
+    mixpay_trace_id: null,
+    checkout_url: null,
+    universal_url: null,
+    deep_link: null,
+    expires_at: expiresAt,
+    created_at: now,
+    updated_at: now,
+    // Due at once for scheduling only: the reconciler picks the first real check (no MixPay call).
+    next_check_at: now,
+    check_count: RESCHEDULE,
+  };
+}
+
+/** Creates the order and mints its one-time link; a retry of a still-payable order answers that order. */
+export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
   const { config, store, mixpay } = deps;
   const quoteAssetId = quoteAssetFor(input.price_currency);
   const retried = await findRetriedOrder(deps, input);
@@ -102,43 +144,7 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
   const now = deps.now();
   const id = randomUUID();
   const expiresAt = now + config.ORDER_EXPIRY_SECONDS * 1000;
-  await store.db
-    .insertInto('orders')
-    .values({
-      id,
-      merchant_order_id: input.merchant_order_id ?? null,
-      product_id: input.product_id ?? null,
-      title: input.title,
-      description: input.description,
-      price_amount: input.price_amount,
-      price_currency: input.price_currency.toUpperCase(),
-      quote_asset_id: quoteAssetId,
-      settlement_asset_id: config.MIXPAY_SETTLEMENT_ASSET_ID,
-      payee_id: config.MIXPAY_PAYEE_ID,
-      pay_amount: null,
-      pay_currency: null,
-      amount_due: null,
-      status: 'NEW',
-      failure_reason: null,
-      callback_url: input.callback_url ?? null,
-      success_url: input.success_url ?? null,
-      cancel_url: input.cancel_url ?? null,
-      merchant_token: input.token ?? null,
-      // Our order id doubles as MixPay's orderId: 36 chars of [0-9a-f-] fits its 6-36 rule.
-      mixpay_order_id: id,
-      mixpay_code: null,
-      mixpay_trace_id: null,
-      checkout_url: null,
-      universal_url: null,
-      deep_link: null,
-      expires_at: expiresAt,
-      created_at: now,
-      updated_at: now,
-      // Due at once for scheduling only: the reconciler picks the first real check (no MixPay call).
-      next_check_at: now,
-      check_count: RESCHEDULE,
-    })
-    .execute();
+  await store.db.insertInto('orders').values(newOrderRow(config, input, id, quoteAssetId, now)).execute();
 
   const returnBase = `${config.PUBLIC_URL}/v1/orders/${id}/return`;
   try {

@@ -9,6 +9,12 @@
  *    ├──► FAILED                           (MixPay says the payment failed)
  *    ├──► EXPIRED ──► PAID | UNRESOLVED    (past expiry + grace; a late payment is still recorded)
  *    └──► CANCELED ─► PAID | UNRESOLVED    (by the merchant; the one-time link cannot be revoked)
+ *
+ * Every status change goes through `transitionOrder` (order-store.ts), which refuses any move
+ * this table does not allow. RESOLVED, REFUND_PENDING and REFUNDED are MugglePay's words and
+ * stay in the table, but no code path reaches them today: they wait for an operator's action
+ * (mark an underpaid order RESOLVED, record a refund made in the Mixin wallet). The broker half
+ * uses the same words for the same ideas (docs/architecture.md).
  */
 import type { OrderStatus } from '../store/schema.ts';
 import type { Verdict } from '../mixpay/verify-result.ts';

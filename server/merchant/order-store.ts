@@ -8,6 +8,7 @@ import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
 import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
+import { isUuid } from '../core/ids.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 
 export type Order = Selectable<OrdersTable>;
@@ -15,6 +16,7 @@ export type Order = Selectable<OrdersTable>;
 export type OrderPatch = Omit<Updateable<OrdersTable>, 'id' | 'status' | 'version' | 'created_at'>;
 
 export async function findOrder(db: Kysely<Database>, id: string): Promise<Order | undefined> {
+  // Only a UUID can name an order (anything else, a NUL byte included, never reaches the query).
   if (!isUuid(id)) return undefined;
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Order | undefined>;
 }
@@ -114,8 +116,4 @@ export async function patchOrder(db: Kysely<Database>, id: string, patch: OrderP
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: now }))
     .where('id', '=', id)
     .execute();
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -1,6 +1,6 @@
 /** The authenticated, MugglePay-compatible order API for the merchant's backend (`token` header). */
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import { listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
@@ -11,7 +11,7 @@ import { listOrders } from './order-queries.ts';
 import { createdOrderAnswer, invoiceView, merchantOrderView, orderLinks } from './order-view.ts';
 
 export function ordersApi(merchantApiKey: string) {
-  return new Hono<AppEnv>()
+  return new Hono<MerchantEnv>()
     .use('*', requireToken({ header: 'token', key: merchantApiKey }))
     .use('*', limitBody)
     .post('/', async (c) => {

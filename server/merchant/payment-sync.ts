@@ -5,7 +5,7 @@
  * event MixPay sends (`success`, `fail`, `pending`, `paid_less`, `settle`) and every
  * reconciliation check comes through here, so all of them pass the same checks.
  */
-import type { AppDeps } from '../app.ts';
+import type { MerchantDeps } from './deps.ts';
 import type { PaymentResult } from '../mixpay/types.ts';
 import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
@@ -17,7 +17,7 @@ export type SyncOutcome =
   | { kind: 'changed'; order: Order; verdict: Verdict }
   | { kind: 'mismatch'; order: Order; verdict: Extract<Verdict, { kind: 'mismatch' }> };
 
-export type SyncDeps = Pick<AppDeps, 'store' | 'mixpay' | 'now' | 'incomeCheck'>;
+export type SyncDeps = Pick<MerchantDeps, 'store' | 'mixpay' | 'now' | 'incomeCheck'>;
 
 /**
  * Orders whose MixPay news still matters: awaiting ones; expired and canceled ones (a late

@@ -6,10 +6,9 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
-import type { Config } from '../config.ts';
-import { BudgetedMixPay } from '../mixpay/call-budget.ts';
+import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
 import { createOrder } from './create-order.ts';
 import { FINAL_STATUSES } from './order-state.ts';
@@ -25,18 +24,22 @@ const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELE
 const STREAM_RECHECK_MS = 5_000;
 const STREAM_HEARTBEAT_MS = 15_000;
 
-async function requireOrder(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }, id: string): Promise<Order> {
+async function requireOrder(c: { get(key: 'deps'): MerchantEnv['Variables']['deps'] }, id: string): Promise<Order> {
   const order = await findOrder(c.get('deps').store.db, id);
   if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
   return order;
 }
 
-type PublicApiConfig = Pick<Config, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
+type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
 
+/**
+ * The browser's routes. Longer than most functions: Hono infers each handler's params and `Env`
+ * only when it is written inline after its path, so the four handlers stay inside.
+ */
 export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
-  const app = new Hono<AppEnv>();
+  const app = new Hono<MerchantEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
   app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
@@ -51,7 +54,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     const product = deps.catalog.get(parsed.data.product);
     if (!product) throw new MerchantApiError(404, 'PRODUCT_NOT_FOUND', `no product "${parsed.data.product}" in the catalog`);
     // Anyone may call this: its links leave the budget's reserve to callbacks (call-budget.ts).
-    const mixpay = deps.mixpay instanceof BudgetedMixPay ? deps.mixpay.reserving(config.MIXPAY_RESERVED_CALLS) : deps.mixpay;
+    const mixpay = deps.mixpay.reserving?.(config.MIXPAY_RESERVED_CALLS) ?? deps.mixpay;
     const { order } = await createOrder({ ...deps, mixpay }, {
       product_id: product.id,
       title: product.title,

@@ -21,7 +21,13 @@ import type { OneTimePaymentRequest, OneTimePaymentResult, PaymentResult, Paymen
 const UNIT = 60_000;
 
 /** The calls every MixPay user of this server makes; a budgeted client and the raw client both offer them. */
-export type MixPayApi = Pick<MixPayClient, 'createOneTimePayment' | 'getPaymentResult'>;
+export type MixPayApi = Pick<MixPayClient, 'createOneTimePayment' | 'getPaymentResult'> & {
+  /**
+   * Optional capability: the same client for a caller that must leave `calls` in a shared
+   * budget. A client without a budget (the raw client, a test double) has nothing to reserve.
+   */
+  reserving?(calls: number): MixPayApi;
+};
 
 /** Our own budget is spent (or the installation is backing off): nothing was sent to MixPay. */
 export class MixPayBudgetError extends UpstreamRateLimitedError {

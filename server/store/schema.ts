@@ -139,6 +139,7 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
   broker_orders: BrokerOrdersTable;
+  broker_order_events: BrokerOrderEventsTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
   broker_cursors: BrokerCursorsTable;
@@ -149,7 +150,7 @@ export interface Database {
 export type BrokerOrderStatus =
   | 'CREATING' // row reserved, the wallet order not yet made
   | 'FAILED' // the wallet refused or could not be reached; the same request may try again
-  | 'OPEN' // links handed to MixPay, waiting for the customer
+  | 'NEW' // links handed to MixPay, waiting for the customer (the merchant's NEW; 101: was OPEN)
   | 'PAID' // the wallet confirmed payment in time; the transfer to MixPay is queued
   | 'SETTLED' // Mixin answered the transfer
   | 'LATE_PAID' // paid after expired_at; the customer is refunded through the wallet
@@ -183,6 +184,21 @@ export interface BrokerOrdersTable {
   refunded_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Bumped by every status change and take-over, under a compare-and-set (101_broker_order_history). */
+  version: Generated<number>;
+}
+
+/** One row per status change of a broker order, and per take-over (101_broker_order_history). */
+export interface BrokerOrderEventsTable {
+  id: string;
+  trace_id: string;
+  from_status: BrokerOrderStatus | null;
+  to_status: BrokerOrderStatus;
+  /** The order's version after the change. */
+  version: number;
+  reason: string;
+  detail: string | null;
+  created_at: number;
 }
 
 export type BrokerJobKind = 'transfer' | 'wallet_refund';

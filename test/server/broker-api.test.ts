@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
-import { syncBalances } from '../../server/broker/balances.ts';
-import { findOrder } from '../../server/broker/orders.ts';
-import { pollOpenOrders } from '../../server/broker/payments.ts';
+import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
+import { pollOpenOrders } from '../../server/broker/workers/reconciler.ts';
 import { BTC, DENIED_PAYEE, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: any } };
@@ -80,7 +80,7 @@ for (const backend of await backends()) {
       assert.equal(answer.body.code, 0, answer.body.message);
       assert.deepEqual(Object.keys(answer.body.data).sort(), ['checkout_url', 'deep_link', 'universal_url']);
       const order = await findOrder(store.db, body.trace_id as string);
-      assert.equal(order?.status, 'OPEN');
+      assert.equal(order?.status, 'NEW');
       assert.equal(order?.amount, '10.5');
       assert.equal(order?.fee_amount, '0.105');
       assert.equal(order?.pay_amount, '10.605');
@@ -293,12 +293,12 @@ for (const backend of await backends()) {
       const job = await store.db.selectFrom('broker_jobs').selectAll().where('trace_id', '=', paid.trace_id as string).executeTakeFirstOrThrow();
       assert.equal(job.kind, 'transfer');
       // Not yet expired: a wallet error is only logged.
-      assert.equal((await findOrder(store.db, gone.trace_id as string))?.status, 'OPEN');
+      assert.equal((await findOrder(store.db, gone.trace_id as string))?.status, 'NEW');
       deps.clock.now += 120_000;
       await pollOpenOrders(deps, 500);
       deps.clock.now = Date.now();
       assert.equal((await findOrder(store.db, gone.trace_id as string))?.status, 'CLOSED');
-      assert.equal((await findOrder(store.db, pending.trace_id as string))?.status, 'OPEN');
+      assert.equal((await findOrder(store.db, pending.trace_id as string))?.status, 'NEW');
     });
 
     test('return answers 302 to the stored return_url only', async () => {

@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startBrokerWorkers } from '../../server/broker/index.ts';
-import { findOrder } from '../../server/broker/orders.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
 import { DEV_ASSETS, DEV_MIXPAY_BOT_ID } from '../../server/broker/config.ts';
 import { DEV_BROKER_BOT } from '../../server/sandbox/mixin/dev-bot.ts';
 import { eventually, startBrokerWorld, type BrokerWorld } from './broker-world.ts';
@@ -200,8 +200,8 @@ for (const backend of await backends()) {
       });
       assert.equal(token.status, 401);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal((await findOrder(store.db, o.trace_id))?.status, 'OPEN');
-      assert.equal((await findOrder(store.db, m.trace_id))?.status, 'OPEN');
+      assert.equal((await findOrder(store.db, o.trace_id))?.status, 'NEW');
+      assert.equal((await findOrder(store.db, m.trace_id))?.status, 'NEW');
       assert.equal(world.mixin.transfers({ trace_id: o.trace_id }).length + world.mixin.transfers({ trace_id: m.trace_id }).length, 0);
     });
 

@@ -10,11 +10,12 @@ import http from 'node:http';
 import { listen } from '../support/http.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
-import { syncBalances } from '../../server/broker/balances.ts';
-import { findOrder } from '../../server/broker/orders.ts';
-import { applyWalletState, pollOpenOrders, recordWalletEvent } from '../../server/broker/payments.ts';
-import { runDueJobs } from '../../server/broker/jobs.ts';
-import { handleIncoming } from '../../server/broker/refunds.ts';
+import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
+import { applyWalletState, recordWalletEvent } from '../../server/broker/payment-sync.ts';
+import { pollOpenOrders } from '../../server/broker/workers/reconciler.ts';
+import { runDueJobs } from '../../server/broker/workers/job-runner.ts';
+import { handleIncoming } from '../../server/broker/workers/refund-watcher.ts';
 import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { randomUUID } from 'node:crypto';
 import { BTC, MIXPAY_BOT, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
@@ -103,7 +104,7 @@ for (const backend of await backends()) {
         const body = orderBody(deps.now(), { amount: '1' });
         const answer = await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: pack(JSON.stringify(body)) });
         assert.equal(answer.body.code, 0, answer.body.message);
-        assert.equal((await findOrder(store.db, body.trace_id as string))?.status, 'OPEN');
+        assert.equal((await findOrder(store.db, body.trace_id as string))?.status, 'NEW');
       }
       assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' }), 'body');
       assertParameterError(await call(app, '/create_order', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'compress' }, body: '{}' }), 'body');
@@ -206,7 +207,7 @@ for (const backend of await backends()) {
       }
       const paid = (await findOrder(store.db, traces[5]!))!;
       deps.wallet.states.set(paid.upstream_id!, 'paid');
-      const openBefore = await store.db.selectFrom('broker_orders').select('trace_id').where('status', '=', 'OPEN').execute();
+      const openBefore = await store.db.selectFrom('broker_orders').select('trace_id').where('status', '=', 'NEW').execute();
       try {
         for (let round = 0; round < Math.ceil(openBefore.length / 3) + 1; round++) {
           deps.clock.now += 1000;

@@ -6,7 +6,7 @@
 import { openStore } from '../../server/store/db.ts';
 import { createBrokerDeps } from '../../server/broker/deps.ts';
 import { parseBrokerConfig } from '../../server/broker/config.ts';
-import { runDueJobs } from '../../server/broker/jobs.ts';
+import { runDueJobs } from '../../server/broker/workers/job-runner.ts';
 
 const store = openStore(process.env.BROKER_CHILD_DATABASE_URL!);
 const deps = createBrokerDeps({

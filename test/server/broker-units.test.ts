@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMixPayMemo, decodeRefundMemo, encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { afterPayment, canMove, holdsBalance, retryDelayMs } from '../../server/broker/order-state.ts';
-import { customerTotal, parseCreateOrder } from '../../server/broker/validation.ts';
+import { customerTotal, parseCreateOrder } from '../../server/broker/api-schemas.ts';
 import { brokerDevelopmentConfig, BrokerConfigError, loadBrokerConfig } from '../../server/broker/config.ts';
 import { signAlertBody } from '../../server/broker/alerts.ts';
 import { orderBody } from './broker-fixtures.ts';
@@ -39,8 +39,8 @@ describe('decodeRefundMemo', () => {
 
 describe('order state', () => {
   test('a payment by expired_at settles, a later one is refunded, a repeated one is ignored', () => {
-    assert.deepEqual(afterPayment('OPEN', 1000, 1000), { kind: 'settle', to: 'PAID' });
-    assert.equal(afterPayment('OPEN', 1000, 1001).kind, 'refund');
+    assert.deepEqual(afterPayment('NEW', 1000, 1000), { kind: 'settle', to: 'PAID' });
+    assert.equal(afterPayment('NEW', 1000, 1001).kind, 'refund');
     assert.equal(afterPayment('CLOSED', 1000, 999).kind, 'settle');
     assert.equal(afterPayment('PAID', 1000, 999).kind, 'ignore');
     assert.equal(afterPayment('SETTLED', 1000, 999).kind, 'ignore');
@@ -49,11 +49,11 @@ describe('order state', () => {
     assert.ok(canMove('PAID', 'SETTLED'));
     assert.ok(canMove('SETTLED', 'MIXPAY_REFUNDED'));
     assert.ok(!canMove('REFUNDED', 'PAID'));
-    assert.ok(!canMove('OPEN', 'SETTLED'));
+    assert.ok(!canMove('NEW', 'SETTLED'));
   });
   test('open, creating and paid orders hold balance; expired and settled ones do not', () => {
-    assert.ok(holdsBalance('OPEN', 2000, 1000));
-    assert.ok(!holdsBalance('OPEN', 1000, 2000));
+    assert.ok(holdsBalance('NEW', 2000, 1000));
+    assert.ok(!holdsBalance('NEW', 1000, 2000));
     assert.ok(holdsBalance('PAID', 0, 2000));
     assert.ok(holdsBalance('CREATING', 3000, 2000));
     // A request that died while creating its order stops holding the balance once it expires.

@@ -11,7 +11,7 @@ import { startStack, TEST_API_KEY, type Stack } from '../support/stack.ts';
 import { listen, type Listening } from '../support/http.ts';
 import { codeOf, createOrder, simulate, waitForStatus } from '../support/merchant.ts';
 import { createOrderSchema } from '../../server/merchant/api-schemas.ts';
-import { NotificationDelivery } from '../../server/workers/notification-delivery.ts';
+import { NotificationDelivery } from '../../server/merchant/workers/notification-delivery.ts';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const SECRET = 'webhook-secret-0123456789';

@@ -12,7 +12,7 @@ import { findOrder } from '../../server/merchant/order-store.ts';
 import { createMixinClient } from '../../server/mixin/client.ts';
 import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { DEV_BROKER_BOT, DEV_MIXPAY_BOT_ID } from '../../server/sandbox/mixin/dev-bot.ts';
-import { IncomeWatcher, paymentTraceOf } from '../../server/workers/income-watcher.ts';
+import { IncomeWatcher, paymentTraceOf } from '../../server/merchant/workers/income-watcher.ts';
 import { incomeCheckKeys, loadConfig } from '../../server/config.ts';
 
 const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';

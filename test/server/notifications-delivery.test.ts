@@ -14,7 +14,7 @@ import { transitionOrder } from '../../server/merchant/order-store.ts';
 import { notificationsOf, resendNotification } from '../../server/merchant/notifications.ts';
 import { MAX_ATTEMPTS, nextNotificationDelay, notificationScheduleOffsets } from '../../server/merchant/notification-schedule.ts';
 import { verifyWebhook } from '../../server/core/signature.ts';
-import { NotificationDelivery } from '../../server/workers/notification-delivery.ts';
+import { NotificationDelivery } from '../../server/merchant/workers/notification-delivery.ts';
 import type { MerchantNotification } from '../../server/merchant/notification-types.ts';
 
 const SECRET = 'notify-secret-0123456789';

@@ -14,7 +14,7 @@ import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts
 import { nextCheckAt, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } from '../../server/merchant/reconcile-schedule.ts';
 import { BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter } from '../../server/mixpay/call-budget.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
-import { Reconciler } from '../../server/workers/reconciler.ts';
+import { Reconciler } from '../../server/merchant/workers/reconciler.ts';
 
 const MINUTE = 60_000;
 const GRACE = 10 * MINUTE;

@@ -4,7 +4,8 @@
  * exactly as they would across the internet.
  */
 import type { Hono } from 'hono';
-import { createApp, type AppDeps } from '../../server/app.ts';
+import { createApp } from '../../server/compose.ts';
+import type { MerchantDeps } from '../../server/merchant/deps.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { Catalog } from '../../server/merchant/catalog.ts';
 import { StatusBus } from '../../server/merchant/status-bus.ts';
@@ -18,7 +19,7 @@ export const TEST_API_KEY = 'test-merchant-key';
 
 export interface Stack {
   url: string;
-  deps: AppDeps;
+  deps: MerchantDeps;
   app: Hono<any>;
   logs: string[];
   close(): Promise<void>;
@@ -41,7 +42,7 @@ export async function startStack(store: Store, overrides: Partial<Record<keyof C
   });
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
-  const deps: AppDeps = {
+  const deps: MerchantDeps = {
     config,
     store,
     mixpay: new MixPayClient({ baseUrl: config.MIXPAY_API_BASE, timeoutMs: 3000 }),

@@ -8,6 +8,7 @@ import * as m002 from './002_merchant_lifecycle.ts';
 import * as m003 from './003_merchant_income.ts';
 import * as m004 from './004_order_lookup_indexes.ts';
 import * as m100 from './100_broker.ts';
+import * as m101 from './101_broker_order_history.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_orders': m001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '003_merchant_income': m003,
   '004_order_lookup_indexes': m004,
   '100_broker': m100,
+  '101_broker_order_history': m101,
 };

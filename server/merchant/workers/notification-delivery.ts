@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
-import { nextNotificationDelay } from '../merchant/notification-schedule.ts';
-import type { Notification } from '../merchant/notifications.ts';
-import { runEvery, type Running } from '../core/worker-loop.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../core/signature.ts';
+import type { Database } from '../../store/schema.ts';
+import { nextNotificationDelay } from '../notification-schedule.ts';
+import type { Notification } from '../notifications.ts';
+import { runEvery, type Running } from '../../core/worker-loop.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../../core/signature.ts';
 
 export interface NotificationDeliveryDeps {
   db: Kysely<Database>;

@@ -1,6 +1,7 @@
 /**
- * Income check (issue 4 §8, seed 003 §3): reads the payee bot's Mixin snapshots through the broker's
- * Mixin client (the official SDK, base URL configurable), records every incoming transfer, and
+ * Income check (issue 4 §8, seed 003 §3): reads the payee bot's Mixin snapshots through the Mixin
+ * client (the official SDK, base URL configurable) and the shared poller (core/snapshot-poller.ts,
+ * as the broker's refund watcher does), records every incoming transfer, and
  * when one settles a MixPay payment that an order is waiting on, re-checks that order with MixPay
  * (the same MUST checks) so that it becomes PAID.
  *
@@ -8,13 +9,13 @@
  * (contracts §1, base64 `PM|<payment trace id>|...`) in `paymentTraceOf`, the one place to change
  * if MixPay names the payment differently, and require the order's settlement asset.
  */
-import Big from 'big.js';
-import type { AppDeps } from '../app.ts';
-import { decodeMixPayMemo } from '../core/mixpay-memo.ts';
-import { MixinUnavailableError, type MixinSnapshot, type MixinTransfers } from '../mixin/client.ts';
-import { findOrder } from '../merchant/order-store.ts';
-import { syncOrderWithMixPay, type SyncDeps } from '../merchant/payment-sync.ts';
-import { runEvery, type Running } from '../core/worker-loop.ts';
+import type { MerchantDeps } from '../deps.ts';
+import { decodeMixPayMemo } from '../../core/mixpay-memo.ts';
+import { MixinUnavailableError, type MixinSnapshot, type MixinTransfers } from '../../mixin/client.ts';
+import { findOrder } from '../order-store.ts';
+import { syncOrderWithMixPay, type SyncDeps } from '../payment-sync.ts';
+import { runEvery, type Running } from '../../core/worker-loop.ts';
+import { pollIncomingSnapshots, snapshotColumns, storedCursor } from '../../core/snapshot-poller.ts';
 
 const CURSOR = 'income_snapshots';
 
@@ -28,7 +29,7 @@ export interface IncomeWatcherDeps {
   sync: SyncDeps;
   mixin: Pick<MixinTransfers, 'snapshots'>;
   log: (line: string) => void;
-  bus?: AppDeps['bus'];
+  bus?: MerchantDeps['bus'];
   batchSize?: number;
 }
 
@@ -40,11 +41,23 @@ export class IncomeWatcher {
   /** Reads the snapshots after the cursor; returns how many orders it moved. */
   async runOnce(): Promise<number> {
     const { db } = this.deps.sync.store;
-    const now = this.deps.sync.now();
-    const cursor = await db.selectFrom('merchant_cursors').select('value').where('name', '=', CURSOR).executeTakeFirst();
-    let snapshots: MixinSnapshot[];
+    const now = this.deps.sync.now;
     try {
-      snapshots = await this.deps.mixin.snapshots(cursor?.value, this.deps.batchSize ?? 100);
+      return await pollIncomingSnapshots({
+        mixin: this.deps.mixin,
+        cursor: storedCursor(db, 'merchant_cursors', CURSOR, now),
+        pageSize: this.deps.batchSize ?? 100,
+        maxPages: 1,
+        handle: async (snapshot) => {
+          const trace = paymentTraceOf(snapshot);
+          await db
+            .insertInto('income_snapshots')
+            .values({ ...snapshotColumns(snapshot, now()), payment_trace_id: trace, order_id: null })
+            .onConflict((oc) => oc.column('snapshot_id').doNothing())
+            .execute();
+          return trace !== null && (await this.settle(snapshot, trace));
+        },
+      });
     } catch (error) {
       if (error instanceof MixinUnavailableError) {
         this.deps.log(`income: ${error.message}`);
@@ -52,37 +65,6 @@ export class IncomeWatcher {
       }
       throw error;
     }
-    let moved = 0;
-    for (const snapshot of snapshots) {
-      if (!isIncoming(snapshot)) continue;
-      const trace = paymentTraceOf(snapshot);
-      await db
-        .insertInto('income_snapshots')
-        .values({
-          snapshot_id: snapshot.snapshot_id,
-          asset_id: snapshot.asset_id,
-          amount: snapshot.amount,
-          opponent_id: snapshot.opponent_id ?? null,
-          trace_id: snapshot.trace_id ?? null,
-          memo: snapshot.memo?.slice(0, 400) ?? null,
-          payment_trace_id: trace,
-          order_id: null,
-          snapshot_created_at: snapshot.created_at,
-          recorded_at: now,
-        })
-        .onConflict((oc) => oc.column('snapshot_id').doNothing())
-        .execute();
-      if (trace && (await this.settle(snapshot, trace))) moved += 1;
-    }
-    const last = snapshots.at(-1);
-    if (last) {
-      await db
-        .insertInto('merchant_cursors')
-        .values({ name: CURSOR, value: last.created_at, updated_at: now })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ value: last.created_at, updated_at: now }))
-        .execute();
-    }
-    return moved;
   }
 
   start(intervalMs: number): this {
@@ -111,13 +93,5 @@ export class IncomeWatcher {
       this.deps.log(`income: order ${order.id} not re-checked yet: ${(error as Error).message}`);
       return false;
     }
-  }
-}
-
-function isIncoming(snapshot: MixinSnapshot): boolean {
-  try {
-    return new Big(snapshot.amount).gt(0);
-  } catch {
-    return false;
   }
 }

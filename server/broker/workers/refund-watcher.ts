@@ -1,53 +1,29 @@
 /**
- * Reads the bot's incoming transfers from a stored cursor (contracts §3). A MixPay refund (`RF`
+ * The refund watcher: reads the broker bot's incoming transfers from a stored cursor (contracts
+ * §3) through the shared poller (core/snapshot-poller.ts, as the merchant's income watcher does). A MixPay refund (`RF`
  * memo, from the bot the order paid, of the order's amount) marks its order refunded by MixPay
  * with the reason and queues the customer's refund through the wallet; any other incoming
  * transfer, a look-alike memo from someone else included, is recorded for the operator, never dropped.
  */
 import Big from 'big.js';
+import { pollIncomingSnapshots, snapshotColumns, storedCursor } from '../../core/snapshot-poller.ts';
 import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.ts';
-import type { MixinSnapshot } from '../mixin/client.ts';
-import type { BrokerDeps } from './deps.ts';
-import { decodeRefundMemo } from '../core/mixpay-memo.ts';
-import { findOrder, moveOrder } from './orders.ts';
-import { enqueueJob } from './payments.ts';
+import type { Database } from '../../store/schema.ts';
+import type { MixinSnapshot } from '../../mixin/client.ts';
+import type { BrokerDeps } from '../deps.ts';
+import { decodeRefundMemo } from '../../core/mixpay-memo.ts';
+import { findOrder, transitionBrokerOrder } from '../order-store.ts';
+import { enqueueJob } from '../job-queue.ts';
 
 export const SNAPSHOT_CURSOR = 'mixin_snapshots';
 const PAGE = 500;
-
-async function readCursor(deps: BrokerDeps): Promise<string | undefined> {
-  const row = await deps.store.db.selectFrom('broker_cursors').select('value').where('name', '=', SNAPSHOT_CURSOR).executeTakeFirst();
-  return row?.value;
-}
-
-async function writeCursor(deps: BrokerDeps, value: string): Promise<void> {
-  const now = deps.now();
-  await deps.store.db
-    .insertInto('broker_cursors')
-    .values({ name: SNAPSHOT_CURSOR, value, updated_at: now })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
-    .execute();
-}
 
 type Outcome = { outcome: 'mixpay_refund' | 'unmatched'; orderTraceId: string | null; note: string };
 
 async function record(trx: Transaction<Database>, snapshot: MixinSnapshot, result: Outcome, now: number): Promise<boolean> {
   const inserted = await trx
     .insertInto('broker_incoming')
-    .values({
-      snapshot_id: snapshot.snapshot_id,
-      asset_id: snapshot.asset_id,
-      amount: snapshot.amount,
-      opponent_id: snapshot.opponent_id ?? null,
-      trace_id: snapshot.trace_id ?? null,
-      memo: snapshot.memo?.slice(0, 400) ?? null,
-      outcome: result.outcome,
-      order_trace_id: result.orderTraceId,
-      note: result.note.slice(0, 400),
-      snapshot_created_at: snapshot.created_at,
-      recorded_at: now,
-    })
+    .values({ ...snapshotColumns(snapshot, now), outcome: result.outcome, order_trace_id: result.orderTraceId, note: result.note.slice(0, 400) })
     .onConflict((oc) => oc.column('snapshot_id').doNothing())
     .executeTakeFirst();
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
@@ -79,7 +55,7 @@ export async function handleIncoming(deps: BrokerDeps, snapshot: MixinSnapshot):
   const fresh = await deps.store.db.transaction().execute(async (trx) => {
     if (!(await record(trx, snapshot, result, now))) return false;
     if (result.outcome === 'mixpay_refund' && refund) {
-      await moveOrder(trx, refund.traceId, ['SETTLED', 'PAID'], { status: 'MIXPAY_REFUNDED', refund_code: refund.code, refund_reason: refund.reason }, now);
+      await transitionBrokerOrder(trx, refund.traceId, 'MIXPAY_REFUNDED', 'mixpay:refunded', { refund_code: refund.code, refund_reason: refund.reason }, now, { snapshot_id: snapshot.snapshot_id });
       await enqueueJob(trx, 'wallet_refund', refund.traceId, `MixPay refunded: ${refund.reason} (${refund.code})`, now);
     }
     return true;
@@ -100,18 +76,11 @@ export async function handleIncoming(deps: BrokerDeps, snapshot: MixinSnapshot):
 
 /** Reads snapshots after the stored cursor until Mixin has no more; returns how many were incoming. */
 export async function pollSnapshots(deps: BrokerDeps): Promise<number> {
-  let handled = 0;
-  for (;;) {
-    const cursor = await readCursor(deps);
-    const page = await deps.mixin.snapshots(cursor, PAGE);
-    // Mixin's offset may be inclusive: a snapshot at the cursor comes back and is skipped by id.
-    for (const snapshot of page) {
-      if (new Big(snapshot.amount).gt(0) && (await handleIncoming(deps, snapshot))) handled += 1;
-    }
-    const last = page[page.length - 1];
-    if (!last || last.created_at === cursor) break;
-    await writeCursor(deps, last.created_at);
-    if (page.length < PAGE) break;
-  }
-  return handled;
+  return pollIncomingSnapshots({
+    mixin: deps.mixin,
+    cursor: storedCursor(deps.store.db, 'broker_cursors', SNAPSHOT_CURSOR, deps.now),
+    pageSize: PAGE,
+    maxPages: Infinity,
+    handle: async (snapshot) => (await handleIncoming(deps, snapshot)) !== null,
+  });
 }

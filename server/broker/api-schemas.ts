@@ -6,7 +6,7 @@ import Big from 'big.js';
 import { z } from 'zod';
 import { isDecimal, isPositive } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
-import { ParameterError } from './errors.ts';
+import { ParameterError } from './api-errors.ts';
 
 /** A value above this is milliseconds, below it seconds (the unit MixPay sends is unconfirmed). */
 export const MILLISECONDS_THRESHOLD = 1e12;

@@ -9,24 +9,24 @@
  * 1429, an outage or an empty bucket ends the round (the budget's back-off is shared by every
  * process). Several processes may run it: an order is leased before it is checked.
  */
-import type { AppDeps } from '../app.ts';
-import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
-import { MixPayBudgetError, type MixPayApi } from '../mixpay/call-budget.ts';
-import type { Verdict } from '../mixpay/verify-result.ts';
-import { expiresAfterCheck } from '../merchant/order-state.ts';
-import { findOrder, transitionOrder, type Order } from '../merchant/order-store.ts';
-import { syncOrderWithMixPay } from '../merchant/payment-sync.ts';
-import { nextCheckAt, pastGrace, RESCHEDULE } from '../merchant/reconcile-schedule.ts';
-import { runEvery, type Running } from '../core/worker-loop.ts';
+import type { MerchantDeps } from '../deps.ts';
+import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../../mixpay/errors.ts';
+import { MixPayBudgetError, type MixPayApi } from '../../mixpay/call-budget.ts';
+import type { Verdict } from '../../mixpay/verify-result.ts';
+import { expiresAfterCheck } from '../order-state.ts';
+import { findOrder, transitionOrder, type Order } from '../order-store.ts';
+import { syncOrderWithMixPay } from '../payment-sync.ts';
+import { nextCheckAt, pastGrace, RESCHEDULE } from '../reconcile-schedule.ts';
+import { runEvery, type Running } from '../../core/worker-loop.ts';
 
 export interface ReconcilerDeps {
-  store: AppDeps['store'];
+  store: MerchantDeps['store'];
   /** A budgeted client (BudgetedMixPay with a reserve and no waiting). */
   mixpay: MixPayApi;
   now: () => number;
   log: (line: string) => void;
   /** Wakes status streams of orders that changed. */
-  bus?: AppDeps['bus'];
+  bus?: MerchantDeps['bus'];
   graceMs: number;
   batchSize?: number;
   /** Income check on: PAID only once the payee bot's snapshots show the money (income-watcher.ts). */

@@ -1,18 +1,20 @@
 /**
- * Broker orders in the store: reserving a trace_id against the bot's balance, making the wallet
- * order once, and answering a repeated request with the links it already has.
+ * Seed 000's create_order after validation: reserving a trace_id against the bot's balance,
+ * making the wallet order once, and answering a repeated request with the links it already has.
+ * (The merchant half's counterpart is server/merchant/create-order.ts.)
  */
 import Big from 'big.js';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import { sameAmount } from '../core/amounts.ts';
-import type { Database, BrokerOrdersTable, BrokerOrderStatus } from '../store/schema.ts';
+import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
-import { ParameterError, PaymentUnavailableError } from './errors.ts';
-import { holdsBalance } from './order-state.ts';
-import { customerTotal, type CreateOrderRequest } from './validation.ts';
+import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
+import { findOrder, promisedAmount, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
+import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
 
-export type BrokerOrder = BrokerOrdersTable;
+type NewBrokerOrder = Insertable<BrokerOrdersTable> & BrokerOrderFields;
+type BrokerOrderFields = Pick<BrokerOrder, 'trace_id' | 'wallet' | 'asset_id' | 'amount' | 'pay_amount' | 'currency' | 'expired_at' | 'created_at'>;
 
 export interface OrderLinks {
   checkout_url: string;
@@ -24,10 +26,6 @@ export interface OrderLinks {
 const DUPLICATE_WAIT_MS = 5000;
 /** A reservation older than this was left by a crashed request; a retry may take it over. */
 const STALE_CREATING_MS = 60_000;
-
-export async function findOrder(db: Kysely<Database>, traceId: string): Promise<BrokerOrder | undefined> {
-  return db.selectFrom('broker_orders').selectAll().where('trace_id', '=', traceId).executeTakeFirst();
-}
 
 function linksOf(order: BrokerOrder): OrderLinks {
   return { checkout_url: order.checkout_url ?? '', deep_link: order.deep_link ?? '', universal_url: order.universal_url ?? '' };
@@ -46,40 +44,13 @@ export function differingField(order: BrokerOrder, request: CreateOrderRequest):
   return null;
 }
 
-/** The synced balance minus what open orders have promised, or null when never synced. */
-export async function availableBalance(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
-  const row = await db.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', assetId).executeTakeFirst();
-  if (!row) return null;
-  return (await promisedAmount(db, assetId, now, row)).toFixed();
-}
-
-/**
- * What is left of a synced balance after every promise: orders that may still be paid, orders
- * paid and not yet transferred, and orders transferred since the sync began (the synced number
- * still contains their money until the next sync).
- */
-async function promisedAmount(db: Kysely<Database>, assetId: string, now: number, synced: { balance: string; synced_at: number | string }): Promise<Big> {
-  const open = await db
-    .selectFrom('broker_orders')
-    .select(['amount', 'status', 'expired_at', 'settled_at'])
-    .where('asset_id', '=', assetId)
-    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'OPEN', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
-    .execute();
-  let left = new Big(synced.balance);
-  for (const order of open) {
-    const settledSinceSync = order.status === 'SETTLED';
-    if (settledSinceSync || holdsBalance(order.status, Number(order.expired_at), now)) left = left.minus(new Big(order.amount));
-  }
-  return left;
-}
-
 type Reservation = { kind: 'reserved' } | { kind: 'exists' } | { kind: 'short'; available: string | null };
 
 /**
  * Inserts the CREATING row if the balance covers it. The balance row is locked (PostgreSQL) or
  * the whole write is serialized (SQLite), so two orders cannot both spend the same balance.
  */
-async function reserve(deps: BrokerDeps, row: BrokerOrder): Promise<Reservation> {
+async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservation> {
   const { db, dialect } = deps.store;
   return db.transaction().execute(async (trx: Transaction<Database>) => {
     if (dialect === 'postgres') {
@@ -100,23 +71,6 @@ async function reserve(deps: BrokerDeps, row: BrokerOrder): Promise<Reservation>
   });
 }
 
-/** Moves an order from one status to another only if nobody moved it first; true when it moved. */
-export async function moveOrder(
-  db: Kysely<Database> | Transaction<Database>,
-  traceId: string,
-  from: BrokerOrderStatus | BrokerOrderStatus[],
-  changes: Partial<BrokerOrder> & { status: BrokerOrderStatus },
-  now: number,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('broker_orders')
-    .set({ ...changes, updated_at: now })
-    .where('trace_id', '=', traceId)
-    .where('status', 'in', Array.isArray(from) ? from : [from])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /**
  * Seed 000's create_order after validation: idempotent on trace_id, 11002 when the bot's
  * balance (less open promises) is short, one wallet order per trace_id.
@@ -130,11 +84,15 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       const field = differingField(existing, request);
       if (field) throw new ParameterError('trace_id', `was already used with a different ${field}`);
       if (existing.checkout_url) return linksOf(existing);
-      const stale = existing.status === 'CREATING' && deps.now() - Number(existing.updated_at) > STALE_CREATING_MS;
-      if (existing.status === 'FAILED' || stale) {
-        // Take the order over (the wallet call failed or its request died) and try the wallet again.
-        const took = await moveOrder(db, request.trace_id, existing.status, { status: 'CREATING' }, deps.now());
-        if (took) return openWalletOrder(deps, { ...existing, status: 'CREATING' });
+      if (existing.status === 'FAILED') {
+        // The wallet call failed: a retry is a move of the table, FAILED -> CREATING.
+        const retry = await transitionBrokerOrder(db, request.trace_id, 'CREATING', 'create:retry', {}, deps.now());
+        if (retry.changed) return openWalletOrder(deps, retry.order);
+        continue;
+      }
+      if (existing.status === 'CREATING' && deps.now() - Number(existing.updated_at) > STALE_CREATING_MS) {
+        // Its request died mid-creation: not a status change but a take-over of the reservation.
+        if (await takeOverCreation(db, existing, deps.now())) return openWalletOrder(deps, existing);
         continue;
       }
       if (deps.now() - started > DUPLICATE_WAIT_MS) throw new PaymentUnavailableError('the same order is still being created');
@@ -143,7 +101,7 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
     }
     const now = deps.now();
     const { fee, total } = customerTotal(request.amount, asset.fee, asset.decimals);
-    const row: BrokerOrder = {
+    const row: NewBrokerOrder = {
       ...request,
       fee_amount: fee,
       pay_amount: total,
@@ -177,7 +135,7 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
   }
 }
 
-async function openWalletOrder(deps: BrokerDeps, order: BrokerOrder): Promise<OrderLinks> {
+async function openWalletOrder(deps: BrokerDeps, order: BrokerOrderFields): Promise<OrderLinks> {
   const wallet = deps.wallets[order.wallet];
   if (!wallet) throw new PaymentUnavailableError(`wallet ${order.wallet} is not configured`);
   try {
@@ -191,11 +149,11 @@ async function openWalletOrder(deps: BrokerDeps, order: BrokerOrder): Promise<Or
       expiresAt: Number(order.expired_at),
     });
     const links = { checkout_url: made.checkoutUrl, deep_link: made.deepLink, universal_url: made.universalUrl };
-    await moveOrder(deps.store.db, order.trace_id, 'CREATING', { status: 'OPEN', upstream_id: made.upstreamId, ...links }, deps.now());
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'NEW', 'create:opened', { upstream_id: made.upstreamId, ...links }, deps.now());
     return links;
   } catch (error) {
     deps.log(`[broker] ${order.wallet} order for ${order.trace_id} failed: ${(error as Error).message}`);
-    await moveOrder(deps.store.db, order.trace_id, 'CREATING', { status: 'FAILED' }, deps.now());
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'FAILED', 'create:failed', {}, deps.now(), { error: (error as Error).message.slice(0, 200) });
     throw new PaymentUnavailableError(`wallet ${order.wallet}: ${(error as Error).message}`);
   }
 }

@@ -6,10 +6,10 @@
  */
 import Big from 'big.js';
 import type { Selectable } from 'kysely';
-import type { BrokerJobsTable } from '../store/schema.ts';
-import type { BrokerDeps } from './deps.ts';
-import { findOrder, moveOrder } from './orders.ts';
-import { retryDelayMs } from './order-state.ts';
+import type { BrokerJobsTable } from '../../store/schema.ts';
+import type { BrokerDeps } from '../deps.ts';
+import { findOrder, transitionBrokerOrder } from '../order-store.ts';
+import { retryDelayMs } from '../order-state.ts';
 
 /** How long a claimed job stays with its worker; longer than the slowest Mixin call. */
 export const JOB_LEASE_MS = 30_000;
@@ -78,7 +78,7 @@ async function runTransfer(deps: BrokerDeps, job: Job): Promise<void> {
     throw new Error(`Mixin's snapshot ${snapshot.snapshot_id} for trace ${order.trace_id} moved ${snapshot.amount} of ${snapshot.asset_id}, not ${order.amount} of ${order.asset_id}`);
   }
   await deps.store.db.transaction().execute(async (trx) => {
-    await moveOrder(trx, order.trace_id, 'PAID', { status: 'SETTLED', settled_at: deps.now(), settlement_snapshot_id: snapshot.snapshot_id }, deps.now());
+    await transitionBrokerOrder(trx, order.trace_id, 'SETTLED', 'transfer:settled', { settled_at: deps.now(), settlement_snapshot_id: snapshot.snapshot_id }, deps.now());
     await trx.updateTable('broker_jobs').set({ status: 'done', result: snapshot.snapshot_id, locked_until: null, last_error: null, updated_at: deps.now() }).where('id', '=', job.id).execute();
   });
   deps.log(`[broker] transferred ${order.amount} of ${order.asset_id} to ${order.opponent_id} for ${order.trace_id} (snapshot ${snapshot.snapshot_id})`);
@@ -96,7 +96,7 @@ async function runWalletRefund(deps: BrokerDeps, job: Job): Promise<void> {
   if (!wallet) throw new Error(`wallet ${order.wallet} is no longer configured`);
   if (!order.upstream_id) throw new Error(`order ${order.trace_id} has no ${order.wallet} order id`);
   await wallet.refund({ traceId: order.trace_id, upstreamId: order.upstream_id, amount: order.pay_amount, refundRequestId: refundRequestId(order.trace_id), reason: job.reason });
-  await moveOrder(deps.store.db, order.trace_id, ['LATE_PAID', 'MIXPAY_REFUNDED'], { status: 'REFUNDED', refunded_at: deps.now() }, deps.now());
+  await transitionBrokerOrder(deps.store.db, order.trace_id, 'REFUNDED', 'wallet:refunded', { refunded_at: deps.now() }, deps.now(), { reason: job.reason });
   await finishJob(deps, job, 'refunded');
   deps.log(`[broker] refunded ${order.pay_amount} ${order.currency} to the customer of ${order.trace_id} through ${order.wallet} (${job.reason})`);
 }

@@ -1,0 +1,149 @@
+/**
+ * Reads and writes broker orders. Every status change goes through `transitionBrokerOrder`, which
+ * checks the state machine (`canMove`), bumps `version` under a compare-and-set and writes the
+ * history row in the same transaction, so a change is applied once and never half-written. The
+ * merchant half's `transitionOrder` (server/merchant/order-store.ts) is the same rule.
+ */
+import { randomUUID } from 'node:crypto';
+import Big from 'big.js';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
+import { canMove, holdsBalance } from './order-state.ts';
+
+export type BrokerOrder = Selectable<BrokerOrdersTable>;
+
+/** Fields a status change may set beside the status; the version and times are the store's. */
+export type BrokerOrderPatch = Omit<Updateable<BrokerOrdersTable>, 'trace_id' | 'status' | 'version' | 'created_at' | 'updated_at'>;
+
+export interface BrokerTransition {
+  changed: boolean;
+  order: BrokerOrder;
+}
+
+export async function findOrder(db: Kysely<Database>, traceId: string): Promise<BrokerOrder | undefined> {
+  return db.selectFrom('broker_orders').selectAll().where('trace_id', '=', traceId).executeTakeFirst();
+}
+
+/** One history row; `from === to` records something that is not a move (a take-over). */
+async function recordBrokerEvent(
+  trx: Kysely<Database>,
+  order: BrokerOrder,
+  to: BrokerOrderStatus,
+  version: number,
+  reason: string,
+  detail: unknown,
+  now: number,
+): Promise<void> {
+  await trx
+    .insertInto('broker_order_events')
+    .values({
+      id: randomUUID(),
+      trace_id: order.trace_id,
+      from_status: order.status,
+      to_status: to,
+      version,
+      reason: reason.slice(0, 200),
+      detail: detail === undefined ? null : JSON.stringify(detail),
+      created_at: now,
+    })
+    .execute();
+}
+
+/**
+ * Moves an order to `to` when the table allows it from the status it has now; otherwise changes
+ * nothing and says so (`changed: false`), so repeated news is harmless. Concurrent writers race
+ * on `version`: the loser re-reads and decides again. Given a transaction (a job or an outbox
+ * row that must commit with the move), it runs inside it; otherwise it opens its own.
+ */
+export async function transitionBrokerOrder(
+  db: Kysely<Database>,
+  traceId: string,
+  to: BrokerOrderStatus,
+  reason: string,
+  patch: BrokerOrderPatch,
+  now: number,
+  detail?: unknown,
+): Promise<BrokerTransition> {
+  const run = async (trx: Kysely<Database>): Promise<BrokerTransition> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await findOrder(trx, traceId);
+      if (!current) throw new Error(`broker order ${traceId} not found`);
+      if (!canMove(current.status, to)) return { changed: false, order: current };
+      const version = Number(current.version) + 1;
+      const result = await trx
+        .updateTable('broker_orders')
+        .set({ ...patch, status: to, version, updated_at: now })
+        .where('trace_id', '=', traceId)
+        .where('version', '=', Number(current.version))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) continue;
+      await recordBrokerEvent(trx, current, to, version, reason, detail, now);
+      return { changed: true, order: (await findOrder(trx, traceId))! };
+    }
+    throw new Error(`broker order ${traceId}: too much contention to change status`);
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
+}
+
+/**
+ * A retry of create_order taking over a reservation whose request died (still CREATING, and
+ * untouched for longer than a request lives). Not a status change, so not a move of the table:
+ * the order stays CREATING, its version and `updated_at` are bumped under the same
+ * compare-and-set, and the history says who took it over. Only one retry wins.
+ */
+export async function takeOverCreation(db: Kysely<Database>, order: BrokerOrder, now: number): Promise<boolean> {
+  if (order.status !== 'CREATING') return false;
+  return db.transaction().execute(async (trx) => {
+    const version = Number(order.version) + 1;
+    const result = await trx
+      .updateTable('broker_orders')
+      .set({ version, updated_at: now })
+      .where('trace_id', '=', order.trace_id)
+      .where('status', '=', 'CREATING')
+      .where('version', '=', Number(order.version))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await recordBrokerEvent(trx, order, 'CREATING', version, 'create:take_over', { idle_ms: now - Number(order.updated_at) }, now);
+    return true;
+  });
+}
+
+/** An order's history, oldest first, with `detail` parsed back from JSON. */
+export async function brokerHistoryOf(db: Kysely<Database>, traceId: string) {
+  const rows = await db.selectFrom('broker_order_events').selectAll().where('trace_id', '=', traceId).orderBy('version').orderBy('created_at').execute();
+  return rows.map((row) => ({
+    at_t: Number(row.created_at),
+    from: row.from_status,
+    to: row.to_status,
+    version: Number(row.version),
+    reason: row.reason,
+    detail: row.detail ? (JSON.parse(row.detail) as unknown) : null,
+  }));
+}
+
+/** The synced balance minus what open orders have promised, or null when never synced. */
+export async function availableBalance(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
+  const row = await db.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', assetId).executeTakeFirst();
+  if (!row) return null;
+  return (await promisedAmount(db, assetId, now, row)).toFixed();
+}
+
+/**
+ * What is left of a synced balance after every promise: orders that may still be paid, orders
+ * paid and not yet transferred, and orders transferred since the sync began (the synced number
+ * still contains their money until the next sync).
+ */
+export async function promisedAmount(db: Kysely<Database>, assetId: string, now: number, synced: { balance: string; synced_at: number | string }): Promise<Big> {
+  const open = await db
+    .selectFrom('broker_orders')
+    .select(['amount', 'status', 'expired_at', 'settled_at'])
+    .where('asset_id', '=', assetId)
+    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'NEW', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
+    .execute();
+  let left = new Big(synced.balance);
+  for (const order of open) {
+    const settledSinceSync = order.status === 'SETTLED';
+    if (settledSinceSync || holdsBalance(order.status, Number(order.expired_at), now)) left = left.minus(new Big(order.amount));
+  }
+  return left;
+}

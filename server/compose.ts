@@ -1,0 +1,96 @@
+/**
+ * The composition root: builds each half from the parsed `Config` (the broker's file included)
+ * and mounts it beside the server's own parts (health, sandbox, element, demo). Nothing under
+ * merchant/ or broker/ imports this file or the other half (test/server/layout.test.ts checks).
+ */
+import { Hono } from 'hono';
+import type { Config } from './config.ts';
+import type { Store } from './store/db.ts';
+import { demoApp } from './demo.ts';
+import { widgetAssets } from './widget-assets.ts';
+import { errorEnvelope, PARAMETER_ERROR } from './broker/api-errors.ts';
+import { createBrokerApp, createBrokerDeps, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
+import { errorBody } from './merchant/api-errors.ts';
+import { createMerchantApp, createMerchantDeps, merchantErrorHandler, startMerchantWorkers, type MerchantDeps } from './merchant/index.ts';
+
+export interface AppParts {
+  /** Sub-apps mounted after the merchant's routes (sandbox, demo, broker), each with its own error format. */
+  mounts?: Array<{ path: string; app: Hono<any> }>;
+  /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
+  ready?: () => boolean;
+}
+
+/** The server's app: `/healthz`, the merchant half, then each mount, and one not-found per protocol. */
+export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
+  const app = new Hono();
+  app.get('/healthz', async (c) => {
+    if (parts.ready && !parts.ready()) return c.json({ status: 'starting' }, 503);
+    try {
+      await deps.store.db.selectFrom('orders').select('id').limit(1).execute();
+    } catch (error) {
+      return c.json({ status: 'unavailable', error: 'database not reachable' }, 503);
+    }
+    return c.json({ status: 'ok' });
+  });
+  app.route('/', createMerchantApp(deps));
+  for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
+
+  app.notFound((c) => {
+    // Paths like `//mixpay/x` miss every mounted app; answer them in their protocol's own format.
+    const path = c.req.path.replace(/\/{2,}/g, '/');
+    if (path.startsWith('/v1/') || path.startsWith('/admin/')) return c.json(errorBody(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404);
+    if (path === '/mixpay' || path.startsWith('/mixpay/')) return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: no route ${c.req.method} ${c.req.path}`), 404);
+    return c.text('Not found', 404);
+  });
+  // Mounts without an error handler of their own (sandbox, demo, element) answer like the merchant API.
+  app.onError(merchantErrorHandler(deps.log));
+  return app;
+}
+
+export interface ComposedServer {
+  app: Hono;
+  merchant: MerchantDeps;
+  broker: BrokerDeps | undefined;
+  /** Starts each half's workers (once listening: in development MixPay and Mixin are this very server). */
+  startWorkers(): Array<() => Promise<void>>;
+  /** Stops what composing started (the sandbox's timers). */
+  stops: Array<() => void | Promise<void>>;
+}
+
+/** Builds both halves from `config` over `store`, with the sandbox, the element and the demo when configured. */
+export async function composeServer(config: Config, store: Store, log: (line: string) => void, now: () => number = Date.now): Promise<ComposedServer> {
+  const merchant = createMerchantDeps({ config, store, now, log });
+  const mounts: Array<{ path: string; app: Hono<any> }> = [];
+  const stops: Array<() => void | Promise<void>> = [];
+  if (config.MIXPAY_SANDBOX) {
+    const { createSandbox } = await import('./sandbox/index.ts');
+    const sandbox = createSandbox({
+      timeScale: config.SANDBOX_TIME_SCALE,
+      rateLimitPerMinute: config.SANDBOX_RATE_LIMIT_PER_MINUTE,
+      log: (line: string) => log(`sandbox: ${line}`),
+    });
+    mounts.push({ path: '/sandbox', app: sandbox });
+    stops.push(() => sandbox.stop());
+  }
+  // Broker mode (docs/broker.md): mounted after the merchant's /mixpay/callback, which answers first.
+  let broker: BrokerDeps | undefined;
+  if (config.broker) {
+    broker = createBrokerDeps({ config: config.broker, store, publicUrl: config.PUBLIC_URL, log });
+    mounts.push({ path: '/mixpay', app: createBrokerApp(broker) });
+    log(`broker mode: wallets ${Object.keys(config.broker.wallets).join(', ')}${config.MIXPAY_SANDBOX ? `; try it at ${config.PUBLIC_URL}/sandbox/mixpay-checkout` : ''}`);
+  }
+  mounts.push({ path: '/widget', app: widgetAssets() });
+  if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
+  return {
+    app: createApp(merchant, { mounts }),
+    merchant,
+    broker,
+    stops,
+    startWorkers() {
+      const running: Array<() => Promise<void>> = [];
+      if (config.RUN_WORKERS) running.push(startMerchantWorkers(merchant).stop);
+      if (broker) running.push(startBrokerWorkers(broker).stop);
+      return running;
+    },
+  };
+}
