@@ -7,6 +7,7 @@ import Big from 'big.js';
 import { z } from 'zod';
 import { isDecimal } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
+import { isSdkPin, SDK_PIN_HELP } from '../mixin/pin.ts';
 import { DEV_MIXPAY_BOT_ID, DEV_BROKER_BOT } from '../sandbox/mixin/dev-bot.ts';
 
 const uuid = z.string().refine((v) => canonicalUuid(v) !== null, 'must be a UUID').transform((v) => canonicalUuid(v)!);
@@ -68,8 +69,8 @@ export const brokerConfigSchema = z.object({
     session_private_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
     /** Hex Ed25519 key Mixin gave the session (`server_public_key`), used to encrypt the PIN. */
     server_public_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
-    /** The bot's PIN (hex as the SDK expects, or 6 digits for a legacy PIN). */
-    pin: z.string().min(1),
+    /** The bot's PIN in the hex the SDK sends (server/mixin/pin.ts says which formats). */
+    pin: z.string().refine(isSdkPin, SDK_PIN_HELP),
     timeout_ms: z.number().int().positive().default(10_000),
   }),
   alerts: z
