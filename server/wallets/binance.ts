@@ -140,8 +140,8 @@ export class BinancePayClient implements WalletAdapter {
         merchantTradeNo: merchantTradeNo(request.traceId),
         orderAmount: '__DECIMAL__',
         currency: request.currency,
-        description: request.title,
-        goodsDetails: [{ goodsType: '02', goodsCategory: 'Z000', referenceGoodsId: request.traceId, goodsName: request.title }],
+        // create v3's `goods` (contracts §4): virtual goods (02), category Z000 "others".
+        goods: { goodsType: '02', goodsCategory: 'Z000', referenceGoodsId: request.traceId, goodsName: request.title },
         returnUrl: request.returnUrl,
         cancelUrl: request.returnUrl,
         orderExpireTime: Math.min(request.expiresAt, this.now() + MAX_ORDER_LIFETIME_MS),
