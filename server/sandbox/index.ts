@@ -15,8 +15,8 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
   now?: () => number;
   log?: (line: string) => void;
-  /** MixPay's per-caller request budget on its API; unset = no limit (see MixPaySandboxOptions). */
-  rateLimitPerMinute?: number;
+  /** MixPay's per-caller request budget on its API; 60 when unset, 'unlimited' for none (see MixPaySandboxOptions). */
+  rateLimitPerMinute?: number | 'unlimited';
 }
 
 /** The page at /sandbox: where each stand-in lives. Static, so nothing here needs escaping. */
