@@ -99,6 +99,23 @@ describe('sandbox Binance Pay', () => {
     assert.equal(((await response.json()) as { code: string }).code, '400002');
   });
 
+  const fieldBreaks: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['a merchantTradeNo with a dash', { merchantTradeNo: 'abc-123' }, /merchantTradeNo/],
+    ['a merchantTradeNo of 33 characters', { merchantTradeNo: 'a'.repeat(33) }, /merchantTradeNo/],
+    ['an orderAmount of zero', { orderAmount: '0' }, /orderAmount/],
+    ['an orderAmount with 9 decimals', { orderAmount: '1.123456789' }, /orderAmount/],
+    ['no currency', { currency: '' }, /currency/],
+    ['an unknown terminalType', { env: { terminalType: 'TV' } }, /terminalType/],
+    ['an orderExpireTime two hours ahead', { orderExpireTime: Date.now() + 7200_000 }, /orderExpireTime/],
+  ];
+  for (const [what, fields, message] of fieldBreaks) {
+    test(`create v3 refuses ${what}`, async () => {
+      const answer = await call('/v3/order', orderBody(fields));
+      assert.equal(answer.body.status, 'FAIL');
+      assert.match(answer.body.errorMessage ?? '', message);
+    });
+  }
+
   test('create v3 refuses an order without goods, or with goods missing a field', async () => {
     for (const goods of [undefined, {}, { goodsType: '02', goodsCategory: 'Z000', referenceGoodsId: 'x' }, { goodsType: '03', goodsCategory: 'Z000', referenceGoodsId: 'x', goodsName: 'n' }]) {
       const answer = await call('/v3/order', orderBody({ goods }));
