@@ -87,6 +87,27 @@ describe('sandbox Mixin: request authentication', () => {
   });
 });
 
+describe('sandbox Mixin: transfer fields', () => {
+  const good = { asset_id: USDT, opponent_id: DEV_MIXPAY_BOT_ID, amount: '1', trace_id: randomUUID(), memo: '', pin: 'x' };
+  const breaks: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['an unknown asset_id', { asset_id: randomUUID() }, /asset_id is invalid/],
+    ['an opponent_id that is not a UUID', { opponent_id: 'mixpay' }, /opponent_id is invalid/],
+    ['an amount with 9 decimals', { amount: '0.000000001' }, /amount is invalid/],
+    ['a negative amount', { amount: '-1' }, /amount is invalid/],
+    ['an amount as a number', { amount: 1 }, /amount is invalid/],
+    ['a trace_id that is not a UUID', { trace_id: 'trace-1' }, /trace_id is invalid/],
+    ['a memo of 201 bytes in UTF-8', { memo: 'é'.repeat(100) + 'x' }, /memo is too long/],
+    ['a PIN that does not decrypt', {}, /PIN is incorrect/],
+  ];
+  for (const [what, change, message] of breaks) {
+    test(`refuses ${what} with a Mixin error`, async () => {
+      const body = JSON.stringify({ ...good, ...change });
+      const answer = await status(forged('POST', '/transfers', body));
+      assert.match(answer, message);
+    });
+  }
+});
+
 describe('sandbox Mixin: the PIN', () => {
   test('a 6-digit PIN, which the SDK hex-decodes into 3 bytes, is refused even by a bot that accepts any PIN', async () => {
     const sandbox = createMixinSandbox({ bots: [{ ...DEV_BROKER_BOT, pin: undefined, balances: { [USDT]: '10' } }] });
