@@ -26,8 +26,8 @@ export const configSchema = z.object({
   MIXPAY_SANDBOX: bool.default(false),
   /** Multiplies the sandbox's callback retry delays; 0.001 runs MixPay's 2-hour schedule in seconds. */
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
-  /** MixPay's per-caller budget in the sandbox (60 in production); unset = no limit. Set it to rehearse 1429 answers. */
-  SANDBOX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  /** MixPay's per-caller budget in the sandbox: 60 as in production; `unlimited` turns it off. */
+  SANDBOX_RATE_LIMIT_PER_MINUTE: z.union([z.literal('unlimited'), z.coerce.number().int().positive()]).default(60),
   /** Serves demo/ at `/`. */
   SERVE_DEMO: bool.default(false),
   /** Runs the reconciler and the notification sender in this process (turn off on extra web-only processes). */

@@ -7,6 +7,8 @@ import Big from 'big.js';
 import { z } from 'zod';
 import { isDecimal } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
+import { isSdkPin, SDK_PIN_HELP } from '../mixin/pin.ts';
+import { parseWalletSettings, walletEntries } from '../wallets/registry.ts';
 import { DEV_MIXPAY_BOT_ID, DEV_BROKER_BOT } from '../sandbox/mixin/dev-bot.ts';
 
 const uuid = z.string().refine((v) => canonicalUuid(v) !== null, 'must be a UUID').transform((v) => canonicalUuid(v)!);
@@ -37,28 +39,20 @@ const payeesSchema = z
   .object({ allow: z.array(uuid).optional(), deny: z.array(uuid).optional() })
   .default({});
 
-const binanceSchema = z.object({
-  kind: z.literal('binance'),
-  base_url: url.default('https://bpay.binanceapi.com'),
-  api_key: z.string().min(1),
-  secret_key: z.string().min(1),
-  assets: z.record(uuid, assetSchema),
-  payees: payeesSchema,
-});
-
-const mugglepaySchema = z.object({
-  kind: z.literal('mugglepay'),
-  base_url: url.default('https://api.mugglepay.com/v1'),
-  api_key: z.string().min(1),
-  /** Secret from which each order's callback `token` is derived (HMAC of the order id). */
-  callback_secret: z.string().min(16),
-  assets: z.record(uuid, assetSchema),
-  payees: payeesSchema,
+/**
+ * A wallet: the broker's own fields here, the wallet kind's own settings (base URL, keys) by its
+ * entry in server/wallets/registry.ts, with their defaults applied.
+ */
+const walletSchema = z.looseObject({ kind: z.string(), assets: z.record(uuid, assetSchema), payees: payeesSchema }).transform((wallet, ctx) => {
+  const parsed = parseWalletSettings(wallet);
+  if (parsed.ok) return { ...wallet, ...parsed.settings };
+  for (const issue of parsed.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
 });
 
 export const brokerConfigSchema = z.object({
   wallets: z
-    .record(z.string().regex(/^[a-z0-9_-]{1,20}$/, 'wallet names are 1-20 chars of a-z 0-9 _ -'), z.discriminatedUnion('kind', [binanceSchema, mugglepaySchema]))
+    .record(z.string().regex(/^[a-z0-9_-]{1,20}$/, 'wallet names are 1-20 chars of a-z 0-9 _ -'), walletSchema)
     .refine((w) => Object.keys(w).length > 0, 'configure at least one wallet'),
   mixin: z.object({
     base_url: url.default('https://api.mixin.one'),
@@ -68,8 +62,8 @@ export const brokerConfigSchema = z.object({
     session_private_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
     /** Hex Ed25519 key Mixin gave the session (`server_public_key`), used to encrypt the PIN. */
     server_public_key: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'),
-    /** The bot's PIN (hex as the SDK expects, or 6 digits for a legacy PIN). */
-    pin: z.string().min(1),
+    /** The bot's PIN in the hex the SDK sends (server/mixin/pin.ts says which formats). */
+    pin: z.string().refine(isSdkPin, SDK_PIN_HELP),
     timeout_ms: z.number().int().positive().default(10_000),
   }),
   alerts: z
@@ -133,7 +127,7 @@ export const DEV_ASSETS = {
 } as const;
 
 /**
- * Broker settings for `npm start`: the bot, both wallets and the alert URL all point at the
+ * Broker settings for `npm start`: the bot, every wallet and the alert URL all point at the
  * built-in sandbox under `<publicUrl>/sandbox`. The keys are public development keys.
  */
 export function brokerDevelopmentConfig(publicUrl: string): BrokerConfig {
@@ -144,16 +138,10 @@ export function brokerDevelopmentConfig(publicUrl: string): BrokerConfig {
   };
   return parseBrokerConfig(
     {
-      wallets: {
-        binance: { kind: 'binance', base_url: `${base}/binance`, api_key: 'dev-binance-api-key', secret_key: 'dev-binance-secret-key', assets },
-        mugglepay: {
-          kind: 'mugglepay',
-          base_url: `${base}/mugglepay/v1`,
-          api_key: 'dev-mugglepay-api-key',
-          callback_secret: 'dev-mugglepay-callback-secret',
-          assets,
-        },
-      },
+      // Every registered wallet, against its sandbox, under its kind's name.
+      wallets: Object.fromEntries(
+        walletEntries().map((entry) => [entry.kind, { kind: entry.kind, ...entry.sandbox.developmentSettings(`${base}/${entry.sandbox.path}`), assets }]),
+      ),
       mixin: {
         base_url: `${base}/mixin`,
         app_id: DEV_BROKER_BOT.app_id,

@@ -1,8 +1,7 @@
 /** What the broker's routes and workers need, built once from its config; tests swap parts. */
 import type { Store } from '../store/db.ts';
 import { createMixinClient, type MixinTransfers } from '../mixin/client.ts';
-import { BinancePayClient } from '../wallets/binance.ts';
-import { MugglePayClient } from '../wallets/mugglepay.ts';
+import { createWalletClient } from '../wallets/registry.ts';
 import type { WalletAdapter } from '../wallets/types.ts';
 import { createAlerter, type Alerter } from './alerts.ts';
 import type { BrokerConfig } from './config.ts';
@@ -39,10 +38,7 @@ export function createBrokerDeps(input: BrokerDepsInput): BrokerDeps {
   const log = input.log ?? ((line: string) => console.log(line));
   const wallets: Record<string, WalletAdapter> = {};
   for (const [name, wallet] of Object.entries(config.wallets)) {
-    wallets[name] =
-      wallet.kind === 'binance'
-        ? new BinancePayClient({ baseUrl: wallet.base_url, apiKey: wallet.api_key, secretKey: wallet.secret_key, fetch: input.fetch ?? fetch, now })
-        : new MugglePayClient({ baseUrl: wallet.base_url, apiKey: wallet.api_key, callbackSecret: wallet.callback_secret, fetch: input.fetch ?? fetch });
+    wallets[name] = createWalletClient(wallet, { fetch: input.fetch ?? fetch, now });
   }
   const mixin = createMixinClient({
     baseUrl: config.mixin.base_url,

@@ -75,7 +75,7 @@ export function openApiDocument(publicUrl: string) {
           summary: 'Create an order and its MixPay one-time link (MugglePay Create Order)',
           security: merchant,
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateOrderRequest') }, 'application/x-www-form-urlencoded': { schema: ref('CreateOrderRequest') } } },
-          responses: { '201': json(ref('CreatedOrder'), 'Created'), '200': json(ref('CreatedOrder'), 'The same merchant_order_id and price again: the existing order'), ...errors(400, 401, 429, 502) },
+          responses: { '200': json(ref('CreatedOrder'), 'Created (`"status": 201` in the body, as MugglePay answers), or the same merchant_order_id and price again: the existing order'), ...errors(400, 401, 429, 502) },
         },
         get: {
           summary: 'List orders, newest first',

@@ -9,17 +9,47 @@ export interface MixPayClientOptions {
   baseUrl: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Called with MixPay's `x-ratelimit-*` headers after every answer that carries them. */
+  onRateLimit?: (state: RateLimitState) => void;
+}
+
+/** What MixPay's last answer said about this caller's budget (contracts §1: 60 a minute). */
+export interface RateLimitState {
+  /** `x-ratelimit-limit`: calls allowed a minute. */
+  limit: number;
+  /** `x-ratelimit-remaining`: calls left in the current minute. */
+  remaining: number;
+  /** When the answer arrived (ms). */
+  at: number;
+}
+
+/** Reads MixPay's rate-limit headers; null when the answer has none (or they are not numbers). */
+export function readRateLimit(headers: Headers, at: number): RateLimitState | null {
+  const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+  const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
+  if (!Number.isInteger(limit) || !Number.isInteger(remaining) || limit < 0 || remaining < 0) return null;
+  return { limit, remaining, at };
+}
+
+/** `retry-after` in milliseconds, when it is a number of seconds. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const seconds = Number(headers.get('retry-after') ?? NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 export class MixPayClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly onRateLimit: ((state: RateLimitState) => void) | undefined;
+  /** MixPay's budget for this caller as its last answer reported it; null before any such answer. */
+  rateLimit: RateLimitState | null = null;
 
   constructor(options: MixPayClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.fetchImpl = options.fetch ?? fetch;
+    this.onRateLimit = options.onRateLimit;
   }
 
   /** Mints a one-time payment link; the customer pays at `<pay base>/code/<code>`. */
@@ -54,6 +84,11 @@ export class MixPayClient {
     } catch (error) {
       throw new MixPayUnavailableError(`MixPay ${method} ${path} failed: ${(error as Error).message}`);
     }
+    const rateLimit = readRateLimit(response.headers, Date.now());
+    if (rateLimit) {
+      this.rateLimit = rateLimit;
+      this.onRateLimit?.(rateLimit);
+    }
     let envelope: Envelope<T>;
     try {
       envelope = (await response.json()) as Envelope<T>;
@@ -64,7 +99,7 @@ export class MixPayClient {
       throw new MixPayUnavailableError(`MixPay ${method} ${path} answered HTTP ${response.status} outside its envelope`);
     }
     if (envelope.code === MIXPAY_RATE_LIMIT_CODE || response.status === 429) {
-      throw new MixPayRateLimitError(MIXPAY_RATE_LIMIT_CODE, envelope.message, response.status);
+      throw new MixPayRateLimitError(MIXPAY_RATE_LIMIT_CODE, envelope.message, response.status, retryAfterMs(response.headers));
     }
     if (!envelope.success) {
       if (response.status >= 500) {

@@ -21,8 +21,9 @@ export class MixPayRateLimitError extends UpstreamRateLimitedError {
     readonly code: number,
     message: string,
     readonly httpStatus: number,
+    retryAfterMs?: number,
   ) {
-    super('mixpay', `MixPay error ${code}: ${message || '(no message)'}`);
+    super('mixpay', `MixPay error ${code}: ${message || '(no message)'}`, retryAfterMs);
   }
 }
 

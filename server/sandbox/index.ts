@@ -5,9 +5,8 @@
 import { Hono } from 'hono';
 import { createMixPaySandbox } from './mixpay/index.ts';
 import { createMixinSandbox } from './mixin/index.ts';
-import { createBinanceSandbox } from './binance/index.ts';
-import { createMugglePaySandbox } from './mugglepay/index.ts';
 import { createMixPayCheckoutSandbox } from './mixpay-checkout/index.ts';
+import { walletEntries } from '../wallets/registry.ts';
 
 export interface SandboxOptions {
   /** Multiplies callback retry delays (1 = the providers' real schedules). */
@@ -15,8 +14,8 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
   now?: () => number;
   log?: (line: string) => void;
-  /** MixPay's per-caller request budget on its API; unset = no limit (see MixPaySandboxOptions). */
-  rateLimitPerMinute?: number;
+  /** MixPay's per-caller request budget on its API; 60 when unset, 'unlimited' for none (see MixPaySandboxOptions). */
+  rateLimitPerMinute?: number | 'unlimited';
 }
 
 /** The page at /sandbox: where each stand-in lives. Static, so nothing here needs escaping. */
@@ -29,7 +28,7 @@ const SANDBOX_INDEX = `<!doctype html><html lang="en"><meta charset="utf-8"><met
 <li><a href="/sandbox/mixpay">MixPay</a>: one-time links minted so far, each with its pay page (pay, pay less, pending, fail, expire) and callback log.</li>
 <li><a href="/sandbox/mixpay-checkout">MixPay checkout (broker mode)</a>: plays MixPay calling this server's broker endpoints.</li>
 <li><a href="/sandbox/mixin/_sandbox/">Mixin</a>: the broker bot's balances, snapshots, refunds from MixPay and operator alerts.</li>
-<li>Binance Pay and MugglePay: their hosted pay pages open from broker orders.</li>
+<li>The wallets (Binance Pay, MugglePay, and any other in server/wallets/registry.ts): their hosted pay pages open from broker orders.</li>
 </ul>
 <p><a href="/">Back to the demo shop</a></p>
 </html>`;
@@ -39,17 +38,13 @@ export type SandboxApp = Hono & { stop(): void };
 
 export function createSandbox(options: SandboxOptions): SandboxApp {
   const mixpay = createMixPaySandbox(options);
-  // Broker mode's outside parties: Mixin, two upstream wallets, and MixPay's checkout page.
+  // Broker mode's outside parties: Mixin, every registered wallet, and MixPay's checkout page.
   const mixin = createMixinSandbox({ now: options.now });
-  const binance = createBinanceSandbox({ now: options.now, fetch: options.fetch, log: options.log });
-  const mugglepay = createMugglePaySandbox({ now: options.now, fetch: options.fetch, log: options.log });
-  const stops = [mixpay.stop, binance.stop, mugglepay.stop];
-  const app = new Hono()
-    .route('/mixpay', mixpay.app)
-    .route('/mixin', mixin.app)
-    .route('/binance', binance.app)
-    .route('/mugglepay', mugglepay.app)
-    .route('/mixpay-checkout', createMixPayCheckoutSandbox({ mixin, fetch: options.fetch }));
+  const wallets = walletEntries().map((entry) => ({ entry, sandbox: entry.sandbox.create({ now: options.now, fetch: options.fetch, log: options.log }) }));
+  const stops = [mixpay.stop, ...wallets.map((w) => w.sandbox.stop)];
+  const app = new Hono().route('/mixpay', mixpay.app).route('/mixin', mixin.app);
+  for (const { entry, sandbox } of wallets) app.route(`/${entry.sandbox.path}`, sandbox.app);
+  app.route('/mixpay-checkout', createMixPayCheckoutSandbox({ mixin, fetch: options.fetch, wallets: wallets.map((w) => w.entry.kind) }));
   app.get('/', (c) => c.html(SANDBOX_INDEX, 200, { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }));
   return Object.assign(app, { stop: () => stops.forEach((stop) => stop()) });
 }

@@ -15,6 +15,7 @@ import {
   type WalletPaymentStatus,
   type WalletRefundRequest,
 } from './types.ts';
+import { DECIMAL_PLACEHOLDER, jsonWithDecimals } from './json-decimals.ts';
 
 export interface BinancePayOptions {
   baseUrl: string;
@@ -59,19 +60,6 @@ export function traceIdFromTradeNo(tradeNo: string): string | null {
   if (!/^[0-9a-f]{32}$/i.test(tradeNo)) return null;
   const h = tradeNo.toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/**
- * JSON with decimal amounts written as JSON numbers from their exact text: Binance documents
- * `orderAmount` as a number, and a decimal string must not pass through a float on the way.
- */
-function jsonWithDecimals(value: Record<string, unknown>, decimals: Record<string, string>): string {
-  let text = JSON.stringify(value);
-  for (const [key, amount] of Object.entries(decimals)) {
-    if (!/^\d+(\.\d+)?$/.test(amount)) throw new Error(`${key} is not a decimal: ${amount}`);
-    text = text.replace(`"${key}":"__DECIMAL__"`, `"${key}":${amount}`);
-  }
-  return text;
 }
 
 const STATE_BY_STATUS: Record<string, WalletPaymentStatus['state']> = {
@@ -138,10 +126,10 @@ export class BinancePayClient implements WalletAdapter {
       {
         env: { terminalType: 'WEB' },
         merchantTradeNo: merchantTradeNo(request.traceId),
-        orderAmount: '__DECIMAL__',
+        orderAmount: DECIMAL_PLACEHOLDER,
         currency: request.currency,
-        description: request.title,
-        goodsDetails: [{ goodsType: '02', goodsCategory: 'Z000', referenceGoodsId: request.traceId, goodsName: request.title }],
+        // create v3's `goods` (contracts §4): virtual goods (02), category Z000 "others".
+        goods: { goodsType: '02', goodsCategory: 'Z000', referenceGoodsId: request.traceId, goodsName: request.title },
         returnUrl: request.returnUrl,
         cancelUrl: request.returnUrl,
         orderExpireTime: Math.min(request.expiresAt, this.now() + MAX_ORDER_LIFETIME_MS),
@@ -170,7 +158,7 @@ export class BinancePayClient implements WalletAdapter {
   async refund(request: WalletRefundRequest): Promise<void> {
     // Path and fields unconfirmed (contracts §4); refundRequestId makes a retry harmless.
     const body = jsonWithDecimals(
-      { refundRequestId: request.refundRequestId, prepayId: request.upstreamId, refundAmount: '__DECIMAL__', refundReason: request.reason },
+      { refundRequestId: request.refundRequestId, prepayId: request.upstreamId, refundAmount: DECIMAL_PLACEHOLDER, refundReason: request.reason },
       { refundAmount: request.amount },
     );
     await this.call('/binancepay/openapi/v3/order/refund', body);

@@ -16,6 +16,7 @@ import {
   type WalletPaymentStatus,
   type WalletRefundRequest,
 } from './types.ts';
+import { DECIMAL_PLACEHOLDER, jsonWithDecimals } from './json-decimals.ts';
 
 export interface MugglePayOptions {
   baseUrl: string;
@@ -64,9 +65,9 @@ export class MugglePayClient implements WalletAdapter {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: string): Promise<T> {
     const init: RequestInit = { method, headers: { token: this.options.apiKey, 'content-type': 'application/json' } };
-    if (body !== undefined) init.body = JSON.stringify(body);
+    if (body !== undefined) init.body = body;
     const { status, text } = await fetchWithTimeout('mugglepay', this.fetchImpl, `${this.options.baseUrl}${path}`, init, this.timeoutMs);
     let parsed: T & { status?: number; error_code?: string; error?: string };
     try {
@@ -75,6 +76,7 @@ export class MugglePayClient implements WalletAdapter {
       throw new WalletUnavailableError('mugglepay', `mugglepay answered HTTP ${status} without JSON`);
     }
     if (status >= 500) throw new WalletUnavailableError('mugglepay', `mugglepay answered HTTP ${status}`);
+    // The status in the body is MugglePay's own (201 for a created order, under HTTP 200).
     if (parsed.error_code || (typeof parsed.status === 'number' && parsed.status >= 400)) {
       throw new WalletApiError('mugglepay', parsed.error_code ?? String(parsed.status), parsed.error ?? 'failed');
     }
@@ -82,17 +84,21 @@ export class MugglePayClient implements WalletAdapter {
   }
 
   async createOrder(request: WalletOrderRequest): Promise<WalletOrder> {
-    const answer = await this.call<{ order?: MugglePayOrder; payment_url?: string }>('POST', '/orders', {
-      merchant_order_id: request.traceId,
-      // MugglePay documents price_amount as a number; the exact decimal text goes as a string.
-      price_amount: request.amount,
-      price_currency: request.currency,
-      title: request.title,
-      callback_url: request.webhookUrl,
-      cancel_url: request.returnUrl,
-      success_url: request.returnUrl,
-      token: mugglePayCallbackToken(this.options.callbackSecret, request.traceId),
-    });
+    // MugglePay documents price_amount as a number: written from the exact decimal text.
+    const body = jsonWithDecimals(
+      {
+        merchant_order_id: request.traceId,
+        price_amount: DECIMAL_PLACEHOLDER,
+        price_currency: request.currency,
+        title: request.title,
+        callback_url: request.webhookUrl,
+        cancel_url: request.returnUrl,
+        success_url: request.returnUrl,
+        token: mugglePayCallbackToken(this.options.callbackSecret, request.traceId),
+      },
+      { price_amount: request.amount },
+    );
+    const answer = await this.call<{ order?: MugglePayOrder; payment_url?: string }>('POST', '/orders', body);
     if (!answer.order?.order_id || !answer.payment_url) throw new WalletUnavailableError('mugglepay', 'mugglepay order answer lacks order_id or payment_url');
     return { upstreamId: answer.order.order_id, checkoutUrl: answer.payment_url, deepLink: '', universalUrl: '' };
   }
@@ -106,7 +112,7 @@ export class MugglePayClient implements WalletAdapter {
 
   async refund(request: WalletRefundRequest): Promise<void> {
     try {
-      await this.call('POST', `/orders/${encodeURIComponent(request.upstreamId)}/refund`, {});
+      await this.call('POST', `/orders/${encodeURIComponent(request.upstreamId)}/refund`, '{}');
     } catch (error) {
       // Refund works only on PAID orders: a retry after an accepted refund finds it refunding.
       if (error instanceof WalletApiError && (await this.queryOrder(request.upstreamId)).state === 'refunded') return;
@@ -117,7 +123,7 @@ export class MugglePayClient implements WalletAdapter {
   /** MugglePay orders take no expiry from the broker: an expired one is cancelled (NEW only). */
   async close(upstreamId: string): Promise<WalletPaymentStatus['state']> {
     try {
-      await this.call('POST', `/orders/${encodeURIComponent(upstreamId)}/cancel`, {});
+      await this.call('POST', `/orders/${encodeURIComponent(upstreamId)}/cancel`, '{}');
       return 'closed';
     } catch (error) {
       // Not NEW any more: paid meanwhile, or already cancelled or expired. The order says which.

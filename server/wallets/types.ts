@@ -57,7 +57,8 @@ export interface WalletRefundRequest {
 }
 
 export interface WalletAdapter {
-  readonly kind: 'binance' | 'mugglepay';
+  /** The wallet's kind, as its entry in registry.ts names it. */
+  readonly kind: string;
   createOrder(request: WalletOrderRequest): Promise<WalletOrder>;
   queryOrder(upstreamId: string, traceId: string): Promise<WalletPaymentStatus>;
   /** Refunds in full; resolves when the wallet accepted or had already accepted the refund. */

@@ -29,7 +29,7 @@ export function testConfig(overrides: Partial<Record<string, unknown>> = {}): Br
       session_id: randomUUID(),
       session_private_key: '3f565a58af91be9eb3060bc1ac816577ca70b171e50d93f4c8a62c7a88ace504',
       server_public_key: '57bbc994b9ce5d2e7afd9d1de942b2325bab300a151816fda0bf1880275c3d0e',
-      pin: '123456',
+      pin: '55c15a83bd987e2b537610400bf718f62bc559a7f9ffb3f5f82f72b550c5cef9',
     },
     ...overrides,
   });

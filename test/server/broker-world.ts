@@ -1,6 +1,6 @@
 /**
- * One real HTTP server holding the broker (under /mixpay) and the sandbox's Mixin, Binance Pay
- * and MugglePay (under /sandbox/...), configured with the development broker config, as
+ * One real HTTP server holding the broker (under /mixpay) and the sandbox's Mixin and every
+ * registered wallet (under /sandbox/...), configured with the development broker config, as
  * `npm start` composes them.
  */
 import { Hono } from 'hono';
@@ -13,6 +13,7 @@ import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/
 import { createMugglePaySandbox, type MugglePaySandbox } from '../../server/sandbox/mugglepay/index.ts';
 import { createMixPayCheckoutSandbox } from '../../server/sandbox/mixpay-checkout/index.ts';
 import type { Store } from '../../server/store/db.ts';
+import { walletEntries, type WalletSandbox } from '../../server/wallets/registry.ts';
 
 export interface BrokerWorld {
   url: string;
@@ -21,6 +22,8 @@ export interface BrokerWorld {
   mixin: MixinSandbox;
   binance: BinanceSandbox;
   mugglepay: MugglePaySandbox;
+  /** Every wallet sandbox by its mount path, the two above included. */
+  sandboxes: Map<string, WalletSandbox>;
   logs: string[];
   clock: { offsetMs: number };
   close(): Promise<void>;
@@ -33,6 +36,8 @@ export async function startBrokerWorld(
   const mixin = createMixinSandbox(options.mixin);
   const binance = createBinanceSandbox({ webhookRetryMs: 100 });
   const mugglepay = createMugglePaySandbox({ callbackRetryMs: 100 });
+  const sandboxes = new Map<string, WalletSandbox>([['binance', binance], ['mugglepay', mugglepay]]);
+  for (const entry of walletEntries()) if (!sandboxes.has(entry.sandbox.path)) sandboxes.set(entry.sandbox.path, entry.sandbox.create({ retryMs: 100 }));
   const root = new Hono();
   let handler: Hono = new Hono();
   root.all('*', (c) => handler.fetch(c.req.raw));
@@ -45,12 +50,9 @@ export async function startBrokerWorld(
   const logs: string[] = [];
   const clock = { offsetMs: 0 };
   const deps = createBrokerDeps({ config, store, publicUrl: server.url, now: () => Date.now() + clock.offsetMs, log: (line) => void logs.push(line) });
-  handler = new Hono()
-    .route('/mixpay', createBrokerApp(deps))
-    .route('/sandbox/mixin', mixin.app)
-    .route('/sandbox/binance', binance.app)
-    .route('/sandbox/mugglepay', mugglepay.app)
-    .route('/sandbox/mixpay-checkout', createMixPayCheckoutSandbox({ mixin }));
+  const app = new Hono().route('/mixpay', createBrokerApp(deps)).route('/sandbox/mixin', mixin.app);
+  for (const [path, sandbox] of sandboxes) app.route(`/sandbox/${path}`, sandbox.app);
+  handler = app.route('/sandbox/mixpay-checkout', createMixPayCheckoutSandbox({ mixin }));
   return {
     url: server.url,
     deps,
@@ -58,11 +60,11 @@ export async function startBrokerWorld(
     mixin,
     binance,
     mugglepay,
+    sandboxes,
     logs,
     clock,
     async close() {
-      binance.stop();
-      mugglepay.stop();
+      for (const sandbox of sandboxes.values()) sandbox.stop();
       await server.close();
     },
   };

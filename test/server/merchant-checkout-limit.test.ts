@@ -45,7 +45,7 @@ for (const backend of await backends()) {
       assert.equal((await checkout(stack.url, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' })).status, 429);
       assert.equal((await checkout(stack.url, { 'x-forwarded-for': '203.0.113.8' })).status, 201);
       const merchant = await fetch(`${stack.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', token: TEST_API_KEY }, body: '{"price_amount":"1"}' });
-      assert.equal(merchant.status, 201);
+      assert.equal(merchant.status, 200);
     });
 
     test('a body over 64 KiB is refused while it streams in, not buffered to its end', async () => {

@@ -21,7 +21,7 @@ function request(fields: Partial<OneTimePaymentRequest> = {}): OneTimePaymentReq
 }
 
 async function startSandbox(options: Partial<SandboxOptions> = {}) {
-  const sandbox: SandboxApp = createSandbox({ timeScale: 0.001, ...options });
+  const sandbox: SandboxApp = createSandbox({ timeScale: 0.001, rateLimitPerMinute: 'unlimited', ...options });
   const server = await listen(new Hono().route('/sandbox', sandbox).fetch);
   const base = `${server.url}/sandbox/mixpay`;
   return {
@@ -159,6 +159,28 @@ describe('MixPayClient typed errors', () => {
       assert.ok(!(error instanceof MixPayApiError), 'a rate limit is not MixPay rejecting the call');
       assert.equal(error.code, 1429);
       assert.equal(error.httpStatus, 429);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("reads MixPay's x-ratelimit-remaining after every answer, and retry-after on a 1429", async () => {
+    const s = await startSandbox({ rateLimitPerMinute: 3 });
+    try {
+      const seen: number[] = [];
+      const client = new MixPayClient({ baseUrl: `${s.base}/v1`, onRateLimit: (state) => seen.push(state.remaining) });
+      const state = () => client.rateLimit;
+      assert.equal(state(), null);
+      const traceId = crypto.randomUUID();
+      await client.createOneTimePayment(request({ traceId }));
+      assert.deepEqual({ limit: state()?.limit, remaining: state()?.remaining }, { limit: 3, remaining: 2 });
+      await client.getPaymentResult({ traceId });
+      await client.getPaymentResult({ traceId });
+      const error = await rejection(client.getPaymentResult({ traceId }));
+      assert.ok(error instanceof MixPayRateLimitError);
+      assert.ok(error.retryAfterMs !== undefined && error.retryAfterMs > 0 && error.retryAfterMs <= 60_000, String(error.retryAfterMs));
+      assert.deepEqual(seen, [2, 1, 0, 0]);
+      assert.equal(state()?.remaining, 0);
     } finally {
       await s.close();
     }

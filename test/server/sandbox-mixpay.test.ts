@@ -32,7 +32,7 @@ async function startSandbox(options: Partial<SandboxOptions> & { fakeClock?: boo
   let time = START;
   const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
   const { fakeClock = true, ...rest } = options;
-  const sandbox = createSandbox({ timeScale: 0.001, ...(fakeClock ? { now: clock.now } : {}), ...rest });
+  const sandbox = createSandbox({ timeScale: 0.001, rateLimitPerMinute: 'unlimited', ...(fakeClock ? { now: clock.now } : {}), ...rest });
   const server: Listening = await listen(new Hono().route('/sandbox', sandbox).fetch);
   const base = `${server.url}/sandbox/mixpay`;
   const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Json });
@@ -136,7 +136,14 @@ describe('POST /v1/one_time_payment', () => {
     ['quoteAmount with 9 decimals', { quoteAmount: '1.123456789' }, /quoteAmount/],
     ['quoteAmount as text', { quoteAmount: 'ten' }, /quoteAmount/],
     ['quoteAssetId missing', { quoteAssetId: undefined }, /quoteAssetId/],
+    ['quoteAssetId as an upper-case fiat code', { quoteAssetId: 'USD' }, /quoteAssetId must be an asset UUID or a lower-case fiat code such as usd/],
+    ['quoteAssetId that is neither a UUID nor a fiat code', { quoteAssetId: 'dollars' }, /quoteAssetId/],
     ['settlementAssetId missing', { settlementAssetId: undefined }, /settlementAssetId/],
+    ['settlementAssetId with a slash', { settlementAssetId: 'usdt/erc20' }, /settlementAssetId must be an id/],
+    ['paymentAssetId with a space', { paymentAssetId: 'bit coin' }, /paymentAssetId must be an id/],
+    ['returnTo over 2048', { returnTo: `https://shop.example/${'r'.repeat(2048)}` }, /returnTo must be at most 2048/],
+    ['failedReturnTo over 2048', { failedReturnTo: `https://shop.example/${'r'.repeat(2048)}` }, /failedReturnTo must be at most 2048/],
+    ['strictMode that is not a flag', { strictMode: 'maybe' }, /strictMode/],
     ['neither orderId nor traceId', { orderId: undefined }, /orderId or traceId is required/],
     ['orderId of 5 characters', { orderId: 'abcde' }, /orderId must be 6-36/],
     ['orderId of 37 characters', { orderId: 'a'.repeat(37) }, /orderId/],
@@ -231,6 +238,8 @@ describe('GET /v1/payments_result', () => {
     assert.equal(data.failureCode, '0');
     assert.equal(data.confirmations, -1);
     assert.equal(data.date, 0);
+    // contracts §1: settleStatus is pending|success; before settlement it is pending, never empty.
+    assert.equal(data.settleStatus, 'pending');
     assert.equal(data.surplusStatus, 'no');
     assert.match(data.traceId, UUID);
     assert.notEqual(data.traceId, code, 'the code is not the traceId');
@@ -722,8 +731,20 @@ describe('callback retries end', () => {
 });
 
 describe('rate limit', () => {
-  test('off by default: no headers, no limit', async () => {
-    const h = await startSandbox();
+  test("on by default at MixPay's 60 a minute", async () => {
+    const h = await startSandbox({ rateLimitPerMinute: undefined });
+    try {
+      const responses = await Promise.all(Array.from({ length: 61 }, () => fetch(`${h.base}/v1/payments_result?traceId=${crypto.randomUUID()}`)));
+      assert.equal(responses.filter((r) => r.status === 404).length, 60);
+      assert.equal(responses.filter((r) => r.status === 429).length, 1);
+      assert.equal(responses[0]?.headers.get('x-ratelimit-limit'), '60');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("'unlimited' turns it off: no headers, no limit", async () => {
+    const h = await startSandbox({ rateLimitPerMinute: 'unlimited' });
     try {
       const responses = await Promise.all(Array.from({ length: 70 }, () => fetch(`${h.base}/v1/payments_result?traceId=${crypto.randomUUID()}`)));
       assert.ok(responses.every((r) => r.status === 404));

@@ -1,10 +1,12 @@
 /**
  * How the sandbox's Mixin checks a bot's request the way api.mixin.one does (contracts §3): an
- * EdDSA JWT whose `sig` claim is sha256(METHOD + path-with-query + body), and a PIN encrypted to
- * the server's key. Pure functions over the request's parts; no I/O.
+ * EdDSA JWT whose `sig` claim is sha256(METHOD + path-with-query + body), whose `jti` is the
+ * request's `X-Request-Id`, with `scp: FULL` and a live `iat`/`exp`; and a PIN encrypted to the
+ * server's key. Pure functions over the request's parts; no I/O.
  */
 import { createDecipheriv, createHash, createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { edwards25519 } from '@mixin.dev/mixin-node-sdk';
+import { isUuid } from '../../core/ids.ts';
 
 export interface RegisteredSession {
   app_id: string;
@@ -47,35 +49,60 @@ function signedPathCandidates(pathWithQuery: string): string[] {
 
 export type AuthResult = { ok: true; session: RegisteredSession } | { ok: false; reason: string };
 
-/** Verifies `Authorization: Bearer <jwt>` for one request. */
-export function verifyMixinRequest(
-  authorization: string | undefined,
-  method: string,
-  pathWithQuery: string,
-  body: string,
-  sessions: Map<string, RegisteredSession>,
-  nowSeconds: number,
-): AuthResult {
-  const token = authorization?.match(/^Bearer\s+(.+)$/)?.[1];
+/** The parts of one request that its JWT vouches for. */
+export interface SignedRequest {
+  authorization: string | undefined;
+  /** The `X-Request-Id` header, which must equal the token's `jti`. */
+  requestId: string | undefined;
+  method: string;
+  pathWithQuery: string;
+  body: string;
+}
+
+/** The scope a bot's own session token carries (contracts §3); OAuth scopes are not the sandbox's. */
+export const BOT_SCOPE = 'FULL';
+
+/** How far ahead of the sandbox's clock a token's `iat` may be (unconfirmed: Mixin documents none). */
+export const CLOCK_SKEW_SECONDS = 60;
+
+interface Claims {
+  uid?: unknown;
+  sid?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+  jti?: unknown;
+  sig?: unknown;
+  scp?: unknown;
+}
+
+/** Verifies `Authorization: Bearer <jwt>` for one request: key, time, scope, request id and `sig`. */
+export function verifyMixinRequest(request: SignedRequest, sessions: Map<string, RegisteredSession>, nowSeconds: number): AuthResult {
+  const token = request.authorization?.match(/^Bearer\s+(.+)$/)?.[1];
   if (!token) return { ok: false, reason: 'no bearer token' };
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'token is not a JWT' };
-  let header: { alg?: string };
-  let claims: { uid?: string; sid?: string; exp?: number; iat?: number; sig?: string; jti?: string };
+  let header: { alg?: unknown };
+  let claims: Claims;
   try {
     header = JSON.parse(base64url(parts[0]!).toString('utf8'));
     claims = JSON.parse(base64url(parts[1]!).toString('utf8'));
   } catch {
     return { ok: false, reason: 'token is not JSON' };
   }
-  if (header.alg !== 'EdDSA') return { ok: false, reason: `alg ${header.alg} is not EdDSA` };
-  const session = claims.uid ? sessions.get(claims.uid) : undefined;
+  if (header.alg !== 'EdDSA') return { ok: false, reason: `alg ${String(header.alg)} is not EdDSA` };
+  const session = typeof claims.uid === 'string' ? sessions.get(claims.uid) : undefined;
   if (!session || session.session_id !== claims.sid) return { ok: false, reason: 'unknown app or session' };
-  if (typeof claims.exp !== 'number' || claims.exp < nowSeconds) return { ok: false, reason: 'token expired' };
   const signed = verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), ed25519PublicKey(session.session_public_key), base64url(parts[2]!));
   if (!signed) return { ok: false, reason: 'bad signature' };
-  const sigs = signedPathCandidates(pathWithQuery).map((p) => createHash('sha256').update(method.toUpperCase() + p + body).digest('hex'));
-  if (!claims.sig || !sigs.includes(claims.sig)) return { ok: false, reason: 'sig does not match the method, path and body' };
+  if (typeof claims.exp !== 'number' || claims.exp < nowSeconds) return { ok: false, reason: 'token expired' };
+  if (typeof claims.iat !== 'number' || claims.iat > nowSeconds + CLOCK_SKEW_SECONDS || claims.iat > claims.exp) {
+    return { ok: false, reason: 'iat is missing, in the future or after exp' };
+  }
+  if (claims.scp !== BOT_SCOPE) return { ok: false, reason: `scp must be ${BOT_SCOPE}` };
+  if (typeof claims.jti !== 'string' || !isUuid(claims.jti)) return { ok: false, reason: 'jti must be a UUID' };
+  if (request.requestId !== claims.jti) return { ok: false, reason: 'jti does not equal the X-Request-Id header' };
+  const sigs = signedPathCandidates(request.pathWithQuery).map((p) => createHash('sha256').update(request.method.toUpperCase() + p + request.body).digest('hex'));
+  if (typeof claims.sig !== 'string' || !sigs.includes(claims.sig)) return { ok: false, reason: 'sig does not match the method, path and body' };
   return { ok: true, session };
 }
 

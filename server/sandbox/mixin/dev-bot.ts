@@ -9,7 +9,8 @@ export const DEV_BROKER_BOT = {
   /** Public half of the session key; the sandbox checks JWTs with it. */
   session_public_key: 'cc9b90fbaf7da3fc91c211d228a799eefe3d361ff7220e0f04246bc184072387',
   server_public_key: '57bbc994b9ce5d2e7afd9d1de942b2325bab300a151816fda0bf1880275c3d0e',
-  pin: '123456',
+  /** A TIP PIN key (64 hex), the format the SDK sends as it is (server/mixin/pin.ts). */
+  pin: '55c15a83bd987e2b537610400bf718f62bc559a7f9ffb3f5f82f72b550c5cef9',
 } as const;
 
 /** Seed of the sandbox's own server key (the private half of `server_public_key`). */

@@ -9,7 +9,7 @@ import { mixpayControl } from './control.ts';
 import { sandboxErrorHandler } from './envelope.ts';
 import { mixpayPayPage } from './pay-page.ts';
 import { PaymentBook } from './payment-book.ts';
-import { mixpayRateLimit } from './rate-limit.ts';
+import { MIXPAY_RATE_LIMIT_PER_MINUTE, mixpayRateLimit } from './rate-limit.ts';
 
 export interface MixPaySandboxOptions {
   /** Multiplies callback retry and settlement delays; 0.001 runs MixPay's 3-hour retry chain in 11 s. */
@@ -20,11 +20,10 @@ export interface MixPaySandboxOptions {
   now?: () => number;
   log?: (line: string) => void;
   /**
-   * MixPay's per-caller limit on `/v1` (60 in production). Off when unset: the merchant server, its
-   * reconciler and the test suites all call from one address and would trip it; set 60 to rehearse
-   * MixPayRateLimitError handling.
+   * MixPay's per-caller limit on `/v1`: 60 a minute unless told otherwise, as MixPay enforces it.
+   * 'unlimited' turns it off, for suites that call from one address faster than a real caller may.
    */
-  rateLimitPerMinute?: number;
+  rateLimitPerMinute?: number | 'unlimited';
 }
 
 export interface MixPaySandbox {
@@ -40,7 +39,8 @@ export function createMixPaySandbox(options: MixPaySandboxOptions): MixPaySandbo
   const onError = sandboxErrorHandler(now, options.log);
 
   const api = new Hono();
-  if (options.rateLimitPerMinute !== undefined) api.use('*', mixpayRateLimit({ perMinute: options.rateLimitPerMinute, now }));
+  const perMinute = options.rateLimitPerMinute ?? MIXPAY_RATE_LIMIT_PER_MINUTE;
+  if (perMinute !== 'unlimited') api.use('*', mixpayRateLimit({ perMinute, now }));
   api.route('/', mixpayApi(book, now)).onError(onError);
 
   const app = new Hono()

@@ -22,6 +22,20 @@ const textIfNumber = (value: unknown) => (typeof value === 'number' && Number.is
 
 const id = (what: string) =>
   z.preprocess(absentIfEmpty, z.string({ error: `${what} is required` }).trim().regex(/^[A-Za-z0-9-]{1,64}$/, `${what} must be an id of letters, digits and dashes`));
+/**
+ * A quote asset: an asset UUID or a lower-case fiat code such as `usd` (contracts §1). MixPay's
+ * quote list spells fiat codes in lower case; whether it would fold `USD` is unconfirmed, so the
+ * sandbox refuses it, and a client that sends it fails here rather than in production.
+ */
+export const FIAT_CODE = /^[a-z]{3}$/;
+const quoteAsset = z.preprocess(
+  absentIfEmpty,
+  z
+    .string({ error: 'quoteAssetId is required' })
+    .trim()
+    .refine((v) => isUuid(v) || FIAT_CODE.test(v), 'quoteAssetId must be an asset UUID or a lower-case fiat code such as usd (not USD)'),
+);
+
 const optionalText = (max: number) => z.preprocess(absentIfEmpty, z.string().max(max, `must be at most ${max} characters`).optional());
 
 export const decimalAmount = z.preprocess(
@@ -77,7 +91,7 @@ const schema = z
   .object({
     payeeId: id('payeeId'),
     quoteAmount: decimalAmount,
-    quoteAssetId: id('quoteAssetId'),
+    quoteAssetId: quoteAsset,
     settlementAssetId: id('settlementAssetId'),
     orderId: z.preprocess(absentIfEmpty, z.string().regex(/^[A-Za-z0-9_-]{6,36}$/, 'must be 6-36 letters, digits, dashes or underscores').optional()),
     traceId: z.preprocess(absentIfEmpty, z.string().refine(isUuid, 'must be a UUID').optional()),

@@ -69,7 +69,6 @@ export function applyOutcome(payment: SandboxPayment, request: SimulateRequest, 
       for (const tx of payment.transactions) tx.confirmations = Math.max(tx.confirmations, REQUIRED_CONFIRMS);
       payment.status = 'success';
       payment.date = nowSeconds;
-      payment.settleStatus = 'pending';
       return ['success'];
     }
     case 'pending': {

@@ -50,7 +50,8 @@ export interface SandboxPayment {
   date: number;
   failureCode: string;
   failureReason: string;
-  settleStatus: '' | 'pending' | 'success';
+  /** `pending` from the start, `success` once settled (contracts §1 knows no other value). */
+  settleStatus: 'pending' | 'success';
   settleAmount: string;
   deliveries: CallbackDelivery[];
 }
@@ -69,7 +70,7 @@ export function newPayment(request: OneTimePaymentInput, ids: { code: string; tr
     date: 0,
     failureCode: '0',
     failureReason: '',
-    settleStatus: '',
+    settleStatus: 'pending',
     settleAmount: '',
     deliveries: [],
   };

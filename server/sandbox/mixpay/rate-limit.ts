@@ -9,6 +9,9 @@ import { SANDBOX_ERRORS, errorEnvelope } from './envelope.ts';
 
 const WINDOW_MS = 60_000;
 
+/** MixPay's limit per caller (contracts §1); the sandbox enforces it unless told 'unlimited'. */
+export const MIXPAY_RATE_LIMIT_PER_MINUTE = 60;
+
 export interface RateLimitOptions {
   perMinute: number;
   now: () => number;
