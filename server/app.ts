@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { isUnstorableTextError, NUL_MESSAGE } from './core/text.ts';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import type { MixPayApi } from './mixpay/call-budget.ts';
@@ -76,6 +77,12 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
 
   app.onError((error, c) => {
     if (error instanceof MerchantApiError) return respondError(c, error);
+    if (isUnstorableTextError(error)) {
+      // A safety net: the edge refuses NUL bytes field by field; anything that still reaches the
+      // database with one is the caller's input, answered in its protocol's format, never a 500.
+      if (c.req.path === '/mixpay/callback') return c.json({ code: 'INVALID_PARAMETERS', message: `a field ${NUL_MESSAGE}` }, 400);
+      return c.json(errorBody(400, 'INVALID_PARAMETERS', `a text value ${NUL_MESSAGE} or is not valid UTF-8`), 400);
+    }
     if (error instanceof HTTPException) {
       return c.json(errorBody(error.status, 'HTTP_ERROR', error.message || 'request rejected'), error.status);
     }

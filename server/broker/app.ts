@@ -3,6 +3,7 @@
  * wallets' payment notifications. Mounted under `/mixpay`. Every answer, including to requests
  * that are not JSON, too large or for unknown paths, is the protocol's envelope.
  */
+import { isUnstorableTextError, NUL_MESSAGE } from '../core/text.ts';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -208,6 +209,8 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   app.onError((error, c) => {
     if (error instanceof BodyTooLargeError) return tooLarge(c);
     if (error instanceof BrokerError) return fail(c, error);
+    // A safety net behind the validation: text PostgreSQL cannot store is the caller's parameter error.
+    if (isUnstorableTextError(error)) return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: a text value ${NUL_MESSAGE}`), 400);
     deps.log(`[broker] ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json(errorEnvelope(PAYMENT_UNAVAILABLE, 'This payment is unavailable.'), 500);
   });

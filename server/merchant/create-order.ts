@@ -10,15 +10,14 @@ import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '..
 import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
+import { storableText } from '../core/text.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 
-const httpUrl = z
-  .string()
-  .max(2000)
-  .url()
+const httpUrl = storableText(2000)
+  .pipe(z.string().url())
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
 /** MugglePay's Create Order fields (seed 004). Unused ones (`pay_currency`, `mobile`, `fast`) are accepted and ignored. */
@@ -26,17 +25,17 @@ export const createOrderSchema = z.object({
   merchant_order_id: z
     .union([z.string(), z.number().int()])
     .transform((v) => String(v))
-    .pipe(z.string().min(1).max(200))
+    .pipe(storableText(200).pipe(z.string().min(1)))
     .optional(),
   price_amount: decimalString,
-  price_currency: z.string().trim().default('USD'),
-  pay_currency: z.string().max(40).optional(),
-  title: z.string().max(200).default(''),
-  description: z.string().max(800).default(''),
+  price_currency: storableText(200).trim().default('USD'),
+  pay_currency: storableText(40).optional(),
+  title: storableText(200).default(''),
+  description: storableText(800).default(''),
   callback_url: httpUrl.optional(),
   success_url: httpUrl.optional(),
   cancel_url: httpUrl.optional(),
-  token: z.string().max(200).optional(),
+  token: storableText(200).optional(),
   mobile: z.union([z.boolean(), z.string(), z.number()]).optional(),
   fast: z.union([z.boolean(), z.string(), z.number()]).optional(),
 });
