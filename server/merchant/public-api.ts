@@ -11,6 +11,8 @@ import { limitBody, MerchantApiError, readJsonObject, validationError } from './
 import type { Config } from '../config.ts';
 import { BudgetedMixPay } from '../mixpay/call-budget.ts';
 import { checkoutLimit } from './checkout-limit.ts';
+import { callerOf } from './caller.ts';
+import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
 import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
@@ -31,11 +33,12 @@ async function requireOrder(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }
   return order;
 }
 
-type PublicApiConfig = Pick<Config, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
+type PublicApiConfig = Pick<Config, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'> & Partial<Pick<Config, 'SSE_PER_ADDRESS'>>;
 
 export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
+  const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
   const app = new Hono<AppEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
   app.use('/checkout', limitBody);
@@ -77,6 +80,12 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.get('/orders/:id/events', async (c) => {
     const deps = c.get('deps');
     const first = await requireOrder(c, c.req.param('id'));
+    // Each open stream holds a socket and a subscription: one address cannot hold thousands.
+    const release = streams.acquire(callerOf(c, config.TRUST_PROXY));
+    if (!release) {
+      c.header('retry-after', '30');
+      throw new MerchantApiError(429, 'TOO_MANY_STREAMS', `this address already follows ${config.SSE_PER_ADDRESS} orders; close one or poll /status`);
+    }
     c.header('cache-control', 'no-cache');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -109,6 +118,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
         }
       } finally {
         unsubscribe();
+        release();
       }
     });
   });
