@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { isUnstorableTextError, NUL_MESSAGE } from './core/text.ts';
+import { isConnectionLost } from './store/db.ts';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import type { MixPayApi } from './mixpay/call-budget.ts';
@@ -77,6 +78,14 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
 
   app.onError((error, c) => {
     if (error instanceof MerchantApiError) return respondError(c, error);
+    if (isConnectionLost(error)) {
+      // The database went away mid-request (a restart, a failover): nothing was acknowledged, so
+      // the caller may safely send the same request again.
+      deps.log(`database connection lost during ${c.req.method} ${c.req.path}: ${(error as Error).message}`);
+      c.header('retry-after', '1');
+      if (c.req.path === '/mixpay/callback') return c.json({ code: 'RETRY', message: 'database temporarily unavailable' }, 503);
+      return c.json(errorBody(503, 'DATABASE_UNAVAILABLE', 'the database is briefly unavailable; send the same request again'), 503);
+    }
     if (isUnstorableTextError(error)) {
       // A safety net: the edge refuses NUL bytes field by field; anything that still reaches the
       // database with one is the caller's input, answered in its protocol's format, never a 500.

@@ -11,6 +11,7 @@ import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
 import { storableText } from '../core/text.ts';
+import { isConnectionLost } from '../store/db.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
@@ -92,6 +93,18 @@ async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise
   );
 }
 
+/** Runs an idempotent write again (three tries, 200 ms apart) when the database connection was lost under it. */
+async function retryOnConnectionLoss<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3 || !isConnectionLost(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
   const { config, store, mixpay } = deps;
   const quoteAssetId = quoteAssetFor(input.price_currency);
@@ -155,20 +168,30 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
       failedReturnTo: `${returnBase}?outcome=failed`,
     });
     const checkoutUrl = `${config.MIXPAY_PAY_BASE.replace(/\/+$/, '')}/code/${encodeURIComponent(code)}`;
-    await patchOrder(
-      store.db,
-      id,
-      {
-        mixpay_code: code,
-        checkout_url: checkoutUrl,
-        // MixPay's pay page is one responsive web page; it picks the wallet itself. A MixPay deep
-        // link into Mixin Messenger is not documented, so none is offered (contracts §6).
-        universal_url: checkoutUrl,
-        deep_link: '',
-      },
-      deps.now(),
+    // MixPay has minted the link: losing the database connection now must not leave the order
+    // without it, so the same write is tried again on a fresh connection.
+    await retryOnConnectionLoss(() =>
+      patchOrder(
+        store.db,
+        id,
+        {
+          mixpay_code: code,
+          checkout_url: checkoutUrl,
+          // MixPay's pay page is one responsive web page; it picks the wallet itself. A MixPay deep
+          // link into Mixin Messenger is not documented, so none is offered (contracts §6).
+          universal_url: checkoutUrl,
+          deep_link: '',
+        },
+        deps.now(),
+      ),
     );
   } catch (error) {
+    if (isConnectionLost(error)) {
+      // The database went away while the link was being made: answer "try again" and keep no
+      // order without a link behind (a retry with the same merchant_order_id starts afresh).
+      await retryOnConnectionLoss(() => store.db.deleteFrom('orders').where('id', '=', id).where('mixpay_code', 'is', null).execute()).catch(() => {});
+      throw error;
+    }
     if (error instanceof MixPayBudgetError) {
       // Nothing reached MixPay, so no link exists: keep no order behind (a flood of refused
       // checkouts leaves no rows), and say when to try again.
