@@ -13,6 +13,8 @@ echo "== size budgets"
 npm run --silent size
 echo "== server suites (unit, routes on SQLite and PostgreSQL, sandbox)"
 npm run --silent test:server
+echo "== reliability (fuzzing every endpoint, faults; seeds printed)"
+npm run --silent test:reliability
 echo "== element suites (headless Chromium)"
 npm run --silent test:widget
 echo "== end-to-end (whole stack, headless Chromium)"

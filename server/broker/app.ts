@@ -5,6 +5,7 @@
  * counterpart is merchant/app.ts; server/compose.ts mounts both.)
  */
 import { Hono, type Context } from 'hono';
+import { isUnstorableTextError, NUL_MESSAGE } from '../core/text.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { BrokerDeps, BrokerEnv } from './deps.ts';
 import { BrokerError, errorEnvelope, HTTP_STATUS, PARAMETER_ERROR, PAYMENT_UNAVAILABLE } from './api-errors.ts';
@@ -48,6 +49,8 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
   app.onError((error, c) => {
     if (error instanceof BodyTooLargeError) return tooLarge(c);
     if (error instanceof BrokerError) return fail(c, error);
+    // A safety net behind the validation: text PostgreSQL cannot store is the caller's parameter error.
+    if (isUnstorableTextError(error)) return c.json(errorEnvelope(PARAMETER_ERROR, `Parameter error: a text value ${NUL_MESSAGE}`), 400);
     deps.log(`[broker] ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json(errorEnvelope(PAYMENT_UNAVAILABLE, 'This payment is unavailable.'), 500);
   });

@@ -7,6 +7,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { isUnstorableTextError, NUL_MESSAGE } from '../core/text.ts';
+import { isConnectionLost } from '../store/db.ts';
 import type { MerchantDeps, MerchantEnv } from './deps.ts';
 import { errorBody, MerchantApiError, respondError } from './api-errors.ts';
 import { callbackApi } from './callback-api.ts';
@@ -19,6 +21,20 @@ import { openApiDocument } from './openapi.ts';
 export function merchantErrorHandler(log: (line: string) => void) {
   return (error: Error, c: Context) => {
     if (error instanceof MerchantApiError) return respondError(c, error);
+    if (isConnectionLost(error)) {
+      // The database went away mid-request (a restart, a failover): nothing was acknowledged, so
+      // the caller may safely send the same request again.
+      log(`database connection lost during ${c.req.method} ${c.req.path}: ${error.message}`);
+      c.header('retry-after', '1');
+      if (c.req.path === '/mixpay/callback') return c.json({ code: 'RETRY', message: 'database temporarily unavailable' }, 503);
+      return c.json(errorBody(503, 'DATABASE_UNAVAILABLE', 'the database is briefly unavailable; send the same request again'), 503);
+    }
+    if (isUnstorableTextError(error)) {
+      // A safety net: the edge refuses NUL bytes field by field; anything that still reaches the
+      // database with one is the caller's input, answered in its protocol's format, never a 500.
+      if (c.req.path === '/mixpay/callback') return c.json({ code: 'INVALID_PARAMETERS', message: `a field ${NUL_MESSAGE}` }, 400);
+      return c.json(errorBody(400, 'INVALID_PARAMETERS', `a text value ${NUL_MESSAGE} or is not valid UTF-8`), 400);
+    }
     if (error instanceof HTTPException) {
       return c.json(errorBody(error.status, 'HTTP_ERROR', error.message || 'request rejected'), error.status);
     }

@@ -32,6 +32,8 @@ export const merchantConfigShape = {
   CATALOG_FILE: z.string().default('demo/products.json'),
   /** Checkouts (`POST /v1/checkout`, public) one caller may start a minute; 0 for no limit. */
   CHECKOUT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(20),
+  /** Event streams (`GET /v1/orders/{id}/events`) one address may hold open at once; 0 for no limit. */
+  SSE_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(20),
   /** Behind a reverse proxy: take the caller's address from the last `X-Forwarded-For` entry. */
   TRUST_PROXY: bool.default(false),
   /**

@@ -12,15 +12,15 @@ import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '..
 import { MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
+import { storableText } from '../core/text.ts';
+import { isConnectionLost } from '../store/db.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 
-const httpUrl = z
-  .string()
-  .max(2000)
-  .url()
+const httpUrl = storableText(2000)
+  .pipe(z.string().url())
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
 /** MugglePay's Create Order fields (seed 004). Unused ones (`pay_currency`, `mobile`, `fast`) are accepted and ignored. */
@@ -28,17 +28,17 @@ export const createOrderSchema = z.object({
   merchant_order_id: z
     .union([z.string(), z.number().int()])
     .transform((v) => String(v))
-    .pipe(z.string().min(1).max(200))
+    .pipe(storableText(200).pipe(z.string().min(1)))
     .optional(),
   price_amount: decimalString,
-  price_currency: z.string().trim().default('USD'),
-  pay_currency: z.string().max(40).optional(),
-  title: z.string().max(200).default(''),
-  description: z.string().max(800).default(''),
+  price_currency: storableText(200).trim().default('USD'),
+  pay_currency: storableText(40).optional(),
+  title: storableText(200).default(''),
+  description: storableText(800).default(''),
   callback_url: httpUrl.optional(),
   success_url: httpUrl.optional(),
   cancel_url: httpUrl.optional(),
-  token: z.string().max(200).optional(),
+  token: storableText(200).optional(),
   mobile: z.union([z.boolean(), z.string(), z.number()]).optional(),
   fast: z.union([z.boolean(), z.string(), z.number()]).optional(),
 });
@@ -93,6 +93,18 @@ async function findRetriedOrder(deps: MerchantDeps, input: CreateOrderInput): Pr
       o.price_currency === input.price_currency.toUpperCase() &&
       AWAITING_STATUSES.has(o.status),
   );
+}
+
+/** Runs an idempotent write again (three tries, 200 ms apart) when the database connection was lost under it. */
+async function retryOnConnectionLoss<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3 || !isConnectionLost(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** The order's row as it is stored before MixPay mints its link. */
@@ -162,20 +174,30 @@ export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): 
       failedReturnTo: `${returnBase}?outcome=failed`,
     });
     const checkoutUrl = `${config.MIXPAY_PAY_BASE.replace(/\/+$/, '')}/code/${encodeURIComponent(code)}`;
-    await patchOrder(
-      store.db,
-      id,
-      {
-        mixpay_code: code,
-        checkout_url: checkoutUrl,
-        // MixPay's pay page is one responsive web page; it picks the wallet itself. A MixPay deep
-        // link into Mixin Messenger is not documented, so none is offered (contracts §6).
-        universal_url: checkoutUrl,
-        deep_link: '',
-      },
-      deps.now(),
+    // MixPay has minted the link: losing the database connection now must not leave the order
+    // without it, so the same write is tried again on a fresh connection.
+    await retryOnConnectionLoss(() =>
+      patchOrder(
+        store.db,
+        id,
+        {
+          mixpay_code: code,
+          checkout_url: checkoutUrl,
+          // MixPay's pay page is one responsive web page; it picks the wallet itself. A MixPay deep
+          // link into Mixin Messenger is not documented, so none is offered (contracts §6).
+          universal_url: checkoutUrl,
+          deep_link: '',
+        },
+        deps.now(),
+      ),
     );
   } catch (error) {
+    if (isConnectionLost(error)) {
+      // The database went away while the link was being made: answer "try again" and keep no
+      // order without a link behind (a retry with the same merchant_order_id starts afresh).
+      await retryOnConnectionLoss(() => store.db.deleteFrom('orders').where('id', '=', id).where('mixpay_code', 'is', null).execute()).catch(() => {});
+      throw error;
+    }
     if (error instanceof MixPayBudgetError) {
       // Nothing reached MixPay, so no link exists: keep no order behind (a flood of refused
       // checkouts leaves no rows), and say when to try again.

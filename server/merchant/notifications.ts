@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { isUuid } from '../core/ids.ts';
 import type { Database, NotificationsTable, OrderStatus } from '../store/schema.ts';
 import type { MerchantNotification } from './notification-types.ts';
 import type { Order } from './order-store.ts';
@@ -75,6 +76,8 @@ export async function queueNotification(trx: Transaction<Database> | Kysely<Data
 export type Notification = { [K in keyof NotificationsTable]: K extends 'attempts' ? number : NotificationsTable[K] };
 
 export async function findNotification(db: Kysely<Database>, id: string): Promise<Notification | undefined> {
+  // Event ids are UUIDs we made: anything else (a NUL byte breaks PostgreSQL) names none.
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Notification | undefined>;
 }
 

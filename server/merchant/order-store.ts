@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { hasNul } from '../core/text.ts';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
 import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
@@ -23,11 +24,12 @@ export async function findOrder(db: Kysely<Database>, id: string): Promise<Order
 
 /** Finds the order a MixPay callback names, by our orderId first, then by MixPay's traceId. */
 export async function findOrderForCallback(db: Kysely<Database>, orderId: unknown, traceId: unknown): Promise<Order | undefined> {
-  if (typeof orderId === 'string' && orderId.length > 0 && orderId.length <= 36) {
+  // No stored id holds a NUL byte (PostgreSQL could not even compare one): such ids name no order.
+  if (typeof orderId === 'string' && orderId.length > 0 && orderId.length <= 36 && !hasNul(orderId)) {
     const byOrder = await db.selectFrom('orders').selectAll().where('mixpay_order_id', '=', orderId).executeTakeFirst();
     if (byOrder) return byOrder as Order;
   }
-  if (typeof traceId === 'string' && traceId.length > 0 && traceId.length <= 100) {
+  if (typeof traceId === 'string' && traceId.length > 0 && traceId.length <= 100 && !hasNul(traceId)) {
     const byTrace = await db
       .selectFrom('orders')
       .selectAll()

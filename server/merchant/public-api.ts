@@ -10,6 +10,8 @@ import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
+import { callerOf } from './caller.ts';
+import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
 import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
@@ -30,7 +32,7 @@ async function requireOrder(c: { get(key: 'deps'): MerchantEnv['Variables']['dep
   return order;
 }
 
-type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'>;
+type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MINUTE' | 'TRUST_PROXY' | 'MIXPAY_RESERVED_CALLS'> & Partial<Pick<MerchantConfig, 'SSE_PER_ADDRESS'>>;
 
 /**
  * The browser's routes. Longer than most functions: Hono infers each handler's params and `Env`
@@ -39,6 +41,7 @@ type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MI
 export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
+  const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
   const app = new Hono<MerchantEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
   app.use('/checkout', limitBody);
@@ -80,6 +83,12 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.get('/orders/:id/events', async (c) => {
     const deps = c.get('deps');
     const first = await requireOrder(c, c.req.param('id'));
+    // Each open stream holds a socket and a subscription: one address cannot hold thousands.
+    const release = streams.acquire(callerOf(c, config.TRUST_PROXY));
+    if (!release) {
+      c.header('retry-after', '30');
+      throw new MerchantApiError(429, 'TOO_MANY_STREAMS', `this address already follows ${config.SSE_PER_ADDRESS} orders; close one or poll /status`);
+    }
     c.header('cache-control', 'no-cache');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -112,6 +121,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
         }
       } finally {
         unsubscribe();
+        release();
       }
     });
   });

@@ -56,10 +56,24 @@ export function openStore(url: string): Store {
   // 'error' on the pool; unheard, that event would crash the process. The pool replaces the
   // client and the next query reconnects.
   pool.on('error', (error) => onIdleError(error));
+  // A client that is checked out (between two statements of a transaction, or held by a worker)
+  // gets the same 'error' event when its backend is terminated, and the pool listens only to idle
+  // ones: without a listener of its own that event ended the process. The statement in flight
+  // fails on its own; the pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
 }
 
-function onIdleError(error: Error): void {
-  console.warn(`[mixpay-checkout] database connection lost while idle (${error.message}); it will reconnect`);
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+/** True for an error that says the database connection went away (terminated, restarted, unreachable): retry later, not a bug. */
+export function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && CONNECTION_LOST.has(e.code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(e.message);
+}
+
+function onIdleError(error: Error, state = 'idle'): void {
+  console.warn(`[mixpay-checkout] database connection lost while ${state} (${error.message}); it will reconnect`);
 }

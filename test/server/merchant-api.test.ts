@@ -314,6 +314,32 @@ for (const backend of await backends()) {
       assert.equal(done, true, 'the stream closes after a final status');
     });
 
+    test('one address holds at most SSE_PER_ADDRESS streams; a closed stream frees its slot', async () => {
+      const created = await createOrder();
+      const url = `${stack.url}/v1/orders/${created.order.order_id}/events`;
+      const limit = stack.deps.config.SSE_PER_ADDRESS;
+      assert.equal(limit, 20, 'the default');
+      const held = await Promise.all(Array.from({ length: limit }, async () => {
+        const controller = new AbortController();
+        const response = await fetch(url, { signal: controller.signal });
+        assert.equal(response.status, 200);
+        return controller;
+      }));
+      const refused = await fetch(url);
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as any).error_code, 'TOO_MANY_STREAMS');
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+      held.pop()!.abort();
+      const again = await eventually(async () => {
+        const response = await fetch(url);
+        if (response.status === 200) return response;
+        await response.body?.cancel();
+        return undefined;
+      }, 3000, 'a freed stream slot');
+      await again.body?.cancel();
+      for (const controller of held) controller.abort();
+    });
+
     test('return pages redirect only to the order\'s stored URLs', async () => {
       const created = await createOrder({ success_url: 'https://merchant.example/thanks', cancel_url: 'https://merchant.example/cart' });
       const base = `${stack.url}/v1/orders/${created.order.order_id}/return`;

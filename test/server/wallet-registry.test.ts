@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startBrokerWorkers } from '../../server/broker/index.ts';
-import { findOrder } from '../../server/broker/orders.ts';
+import { findOrder } from '../../server/broker/order-store.ts';
 import { DEV_ASSETS, DEV_MIXPAY_BOT_ID, brokerDevelopmentConfig, parseBrokerConfig } from '../../server/broker/config.ts';
 import { defineWallet, registerWallet, walletEntries } from '../../server/wallets/registry.ts';
 import {
