@@ -227,8 +227,11 @@ for (const backend of await backends()) {
     before(async () => {
       store = await backend.create();
       server = await startServerProcess(store.url, { MERCHANT_API_KEY: MERCHANT_KEY, ADMIN_API_KEY: ADMIN_KEY });
-      const response = await fetch(`${server.url}/v1/orders`, { method: 'POST', headers: { token: MERCHANT_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ price_amount: '1.5', price_currency: 'USD', title: 'nul' }) });
-      ids.push(((await response.json()) as { order: { order_id: string } }).order.order_id);
+      // Made before the matrix spends the MixPay budget: the first for the matrix, the second for the callback test.
+      for (const title of ['nul', 'nul callback']) {
+        const response = await fetch(`${server.url}/v1/orders`, { method: 'POST', headers: { token: MERCHANT_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ price_amount: '1.5', price_currency: 'USD', title }) });
+        ids.push(((await response.json()) as { order: { order_id: string } }).order.order_id);
+      }
     });
     after(async () => {
       await server?.stop();
@@ -257,8 +260,7 @@ for (const backend of await backends()) {
     });
 
     test('a callback naming an id with a NUL byte names no order and changes nothing', async () => {
-      const created = await fetch(`${server.url}/v1/orders`, { method: 'POST', headers: { token: MERCHANT_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ price_amount: '2', title: 'nul callback' }) });
-      const id = ((await created.json()) as { order: { order_id: string } }).order.order_id;
+      const id = ids[1]!;
       for (const key of ['orderId', 'traceId']) {
         const response = await fetch(`${server.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ [key]: `${id}\u0000` }) });
         assert.equal(response.status, 200);
