@@ -6,6 +6,7 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { watchTimers } from '../support/timers.ts';
 import { sql } from 'kysely';
 import { backends, type TestStore } from '../support/stores.ts';
 import { listen, type Listening } from '../support/http.ts';
@@ -254,9 +255,16 @@ for (const backend of await backends()) {
     });
 
     test('stop() leaves no timer behind', async () => {
-      const worker = sender().start(10);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      await worker.stop();
+      const timers = watchTimers(new URL('../../server/core/worker-loop.ts', import.meta.url));
+      try {
+        const worker = sender().start(10);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        assert.ok(timers.scheduled >= 1, 'the loop scheduled its next run');
+        await worker.stop();
+        assert.equal(timers.pending, 0, 'no run is left scheduled');
+      } finally {
+        timers.restore();
+      }
     });
   });
 }

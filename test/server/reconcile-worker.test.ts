@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { watchTimers } from '../support/timers.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { listen, type Listening } from '../support/http.ts';
@@ -240,9 +241,16 @@ for (const backend of await backends()) {
     });
 
     test('stop() ends the loop and leaves no timer', async () => {
-      const worker = reconciler().start(20);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await worker.stop();
+      const timers = watchTimers(new URL('../../server/core/worker-loop.ts', import.meta.url));
+      try {
+        const worker = reconciler().start(20);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.ok(timers.scheduled >= 1, 'the loop scheduled its next run');
+        await worker.stop();
+        assert.equal(timers.pending, 0, 'no run is left scheduled');
+      } finally {
+        timers.restore();
+      }
     });
   });
 }
