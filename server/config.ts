@@ -4,7 +4,9 @@
  * server with a message that names the variable.
  */
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { DEMO_DIR } from './package-paths.ts';
 
 const bool = z
   .union([z.boolean(), z.string()])
@@ -15,7 +17,8 @@ const seconds = z.coerce.number().int().positive();
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().default('0.0.0.0'),
+  /** The interface to listen on; loopback unless asked (`HOST=0.0.0.0` in a container or without a proxy in front). */
+  HOST: z.string().default('127.0.0.1'),
   /** Where customers and MixPay reach this server; callbacks and return pages are built from it. */
   PUBLIC_URL: z.string().url().transform((u) => u.replace(/\/+$/, '')),
   DATABASE_URL: z.string().default('sqlite:./data/mixpay.db'),
@@ -33,8 +36,8 @@ export const configSchema = z.object({
   /** How long a one-time link stays payable (MixPay allows 10 s to 2880 min). */
   // At least 30 s: MixPay refuses an expiry less than 10 s ahead by the time the request lands.
   ORDER_EXPIRY_SECONDS: seconds.min(30).max(2880 * 60 - 60).default(900),
-  /** JSON product catalog for the public `POST /v1/checkout`. */
-  CATALOG_FILE: z.string().default('demo/products.json'),
+  /** JSON product catalog for the public `POST /v1/checkout` (catalog.schema.json); unset = no products. */
+  CATALOG_FILE: z.string().optional(),
   /** Mounts the offline MixPay stand-in under /sandbox. Never on in production unless asked. */
   MIXPAY_SANDBOX: bool.default(false),
   /** Multiplies the sandbox's callback retry delays; 0.001 runs MixPay's 2-hour schedule in seconds. */
@@ -104,6 +107,7 @@ export function developmentDefaults(port: number): Record<string, string> {
     MERCHANT_API_KEY: 'dev-merchant-key',
     MIXPAY_PAYEE_ID: 'a0d7791408776b47eb1dd3f94ed15d6a',
     MERCHANT_NAME: 'Demo shop',
+    CATALOG_FILE: relative(process.cwd(), join(DEMO_DIR, 'products.json')),
     MIXPAY_SANDBOX: '1',
     SERVE_DEMO: '1',
     MIXPAY_API_BASE: `http://localhost:${port}/sandbox/mixpay/v1`,
@@ -169,8 +173,12 @@ export function loadConfig(
   }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    // One line per variable, each naming it.
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return merged[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
   }
   return result.data;
 }

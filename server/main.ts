@@ -62,6 +62,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     now,
     log: say,
   };
+  if (!config.CATALOG_FILE) say('CATALOG_FILE is unset: the catalog is empty, so POST /v1/checkout sells nothing (orders from POST /v1/orders work)');
   const mounts: Array<{ path: string; app: Hono<any> }> = [];
   const stops: Array<() => void | Promise<void>> = [];
   if (config.MIXPAY_SANDBOX) {
