@@ -33,7 +33,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8787 DATABASE_URL=sqlite:/data/mixpay.
 WORKDIR /app
 COPY --from=install /app/package.json /app/package-lock.json ./
 COPY --from=install /app/node_modules ./node_modules
-RUN mkdir -p /data && chown node:node /data
+# 1000:1000 is the image's `node` user.
+RUN mkdir -p /data && chown 1000:1000 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8787

@@ -75,8 +75,8 @@ export interface Running {
  * group (npx runs the server as its child) and resolves to the command's exit code (null when
  * a signal ended it).
  */
-export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Running {
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; user?: { uid: number; gid: number } }): Running {
+  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options.user });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
