@@ -89,8 +89,9 @@ export async function runCli(argv: string[], given: CliIo = defaultIo): Promise<
       given.err(`mixpay-checkout: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      // A configuration error is the operator's to fix: one line per problem, no stack.
+    // A configuration error (ours, or a part's own, such as BrokerConfigError) is the operator's
+    // to fix: one line per problem, no stack.
+    if (error instanceof ConfigError || (error instanceof Error && error.name.endsWith('ConfigError'))) {
       for (const line of error.message.split('\n')) given.err(`[mixpay-checkout] ${line}`);
       return 1;
     }
