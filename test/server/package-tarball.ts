@@ -5,7 +5,7 @@
  * take seconds and still work on a clean CI machine, where the registry is reachable.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../support/stack.ts';
@@ -18,6 +18,10 @@ export function pack(into: string, folder = REPO): string {
   for (const built of ['dist/server/cli.js', 'dist/mixpay-button.js', 'dist/catalog.schema.json']) {
     if (!existsSync(join(REPO, built))) throw new Error(`${built} is missing: run \`npm run build\` first (the test line does)`);
   }
+  // A tarball of an old build would test old code.
+  const builtAt = statSync(join(REPO, 'dist/catalog.schema.json')).mtimeMs;
+  const newer = ['server', 'widget'].flatMap((dir) => readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f))).find((f) => f.endsWith('.ts') && statSync(join(REPO, f)).mtimeMs > builtAt);
+  if (newer) throw new Error(`${newer} is newer than the build: run \`npm run build\` first (the test line does)`);
   // --ignore-scripts: prepack would build again what the test line has just built.
   const name = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', into], { cwd: folder, encoding: 'utf8' }).trim().split('\n').pop()!;
   return join(into, name);
