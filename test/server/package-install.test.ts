@@ -2,7 +2,8 @@
  * The package as a merchant installs it (issue 10): `npm pack` of the repository installed into a
  * fresh project. (c) `mixpay-checkout/server` and `mixpay-checkout/widget` import in plain Node;
  * every export resolves; (d) `init --sandbox` then `serve` answers /healthz and sells the starter
- * catalog's product; `serve` with nothing configured answers in one line per variable. The element
+ * catalog's product; `serve` with nothing configured answers in one line per variable; `dev` finds
+ * the demo shop and the element in the package from any working directory. The element
  * alone (`mixpay-button`) installs one package, and the server package pulls no database driver.
  */
 import { after, before, describe, test } from 'node:test';
@@ -120,6 +121,24 @@ describe('the packed package, installed in a fresh project', () => {
     } finally {
       await server.stop(); // npx itself ends by the signal; the server below it shuts down cleanly
       assert.match(server.output(), /shutting down/);
+    }
+  });
+
+  test('dev from the installed package serves the demo shop and the element from the package, wherever it runs', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mixpay-elsewhere-'));
+    const port = await freePort();
+    const bin = join(project, 'node_modules/.bin/mixpay-checkout');
+    const dev = run(bin, ['dev'], { cwd: elsewhere, env: { PORT: String(port), DATABASE_URL: `sqlite:${join(elsewhere, 'dev.db')}` } });
+    try {
+      await healthy(`http://127.0.0.1:${port}/healthz`, dev);
+      const shop = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(shop.status, 200);
+      assert.match(await shop.text(), /<mixpay-button/);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/widget/mixpay-button.js`)).status, 200);
+      assert.match(dev.output(), /published values: for this machine only/);
+    } finally {
+      await dev.stop();
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
