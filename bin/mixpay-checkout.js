@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The installed command. The server is TypeScript run as is: register tsx's loader, then hand
-// over to the CLI (server/cli.ts). `mixpay-checkout help` lists the commands.
-import { register } from 'tsx/esm/api';
+// The installed command: the CLI (server/cli.ts) compiled by tsc into dist/server, run by Node
+// with no TypeScript loader. `mixpay-checkout help` lists the commands.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../server/cli.ts');
+const cli = new URL('../dist/server/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  // Only in a clone that has not been built: the published package always carries dist/.
+  console.error('[mixpay-checkout] dist/server is not built: run `npm run build` (or `npm start` for development)');
+  process.exit(1);
+}
+const { runCli } = await import(cli.href);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,6 +1,7 @@
 /**
  * The `mixpay-checkout` command (bin/mixpay-checkout.js; `npm start` is `dev`):
  *
+ *   mixpay-checkout init [--sandbox] [--force] write a starter .env (random keys) and catalog.json here
  *   mixpay-checkout serve                      start in production; refuses without https PUBLIC_URL, keys and WEBHOOK_SECRET
  *   mixpay-checkout dev                        start with development defaults, the sandbox and the demo shop
  *   mixpay-checkout migrate                    bring the database schema up to date
@@ -9,8 +10,11 @@
  *   mixpay-checkout notifications resend <event-id>
  *
  * The order and notification commands need only DATABASE_URL (environment or CONFIG_FILE).
+ * Every command reads `./.env` (or the file ENV_FILE names) first; the environment wins over it.
  */
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs, parseEnv } from 'node:util';
+import { initCommand } from './init.ts';
 import { ConfigError, productionProblems, readConfigFile, type Config } from './config.ts';
 import { configFor, startServer } from './main.ts';
 import { adminNotificationView, adminOrderView } from './merchant/admin-api.ts';
@@ -23,6 +27,7 @@ import { openStore, type Store } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
 export const USAGE = `usage:
+  mixpay-checkout init [--sandbox] [--force]
   mixpay-checkout serve
   mixpay-checkout dev
   mixpay-checkout migrate
@@ -45,11 +50,14 @@ const defaultIo: CliIo = {
 class UsageError extends Error {}
 
 /** Runs one command; resolves to the exit code (servers keep running until a signal). */
-export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
+export async function runCli(argv: string[], given: CliIo = defaultIo): Promise<number> {
+  const say = (line: string) => given.out(`[mixpay-checkout] ${line}`);
   try {
     const [command = 'serve', sub, ...rest] = argv;
+    const io = command === 'init' || command === 'help' ? given : { ...given, env: withEnvFile(given.env, say) };
     switch (command) {
+      case 'init':
+        return initCommand([sub, ...rest].filter((a) => a !== undefined), io);
       case 'serve':
       case 'dev':
         return await serveCommand(command, io);
@@ -78,14 +86,20 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     // node:util parseArgs says what was wrong with an option (unknown, missing its value, ...).
     const badOption = typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
     if (error instanceof UsageError || badOption) {
-      io.err(`mixpay-checkout: ${(error as Error).message}\n${USAGE}`);
+      given.err(`mixpay-checkout: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      io.err(`[mixpay-checkout] ${error.message}`);
+    // A configuration error (ours, or a part's own, such as BrokerConfigError) is the operator's
+    // to fix: one line per problem, no stack.
+    if (error instanceof ConfigError || (error instanceof Error && error.name.endsWith('ConfigError'))) {
+      for (const line of error.message.split('\n')) given.err(`[mixpay-checkout] ${line}`);
       return 1;
     }
-    io.err(`[mixpay-checkout] failed: ${(error as Error).stack ?? error}`);
+    if ((error as { code?: unknown })?.code === 'EADDRINUSE') {
+      given.err(`[mixpay-checkout] PORT: ${(error as Error).message}; set PORT (and HOST) to a free address`);
+      return 1;
+    }
+    given.err(`[mixpay-checkout] failed: ${(error as Error).stack ?? error}`);
     return 1;
   }
 }
@@ -94,7 +108,7 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
   const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
   const chosen = configFor(command, io.env);
   const config: Config = chosen.config;
-  if (chosen.filled.length) say(`development defaults for unset settings:\n  ${chosen.filled.join('\n  ')}`);
+  if (chosen.filled.length) say(`development defaults for unset settings (published values: for this machine only, never on a server others reach):\n  ${chosen.filled.join('\n  ')}`);
   if (command === 'serve') {
     const problems = productionProblems(config);
     if (problems.length) {
@@ -115,6 +129,28 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   return 0;
+}
+
+/**
+ * The environment over the settings of `.env` in the working directory (or ENV_FILE), which is
+ * where `mixpay-checkout init` writes them; without the file, the environment as it is.
+ */
+function withEnvFile(env: Record<string, string | undefined>, say: (line: string) => void): Record<string, string | undefined> {
+  const path = env.ENV_FILE || '.env';
+  if (!existsSync(path)) {
+    if (env.ENV_FILE) throw new ConfigError(`ENV_FILE ${path} does not exist`);
+    return env;
+  }
+  let fromFile: Record<string, string>;
+  try {
+    fromFile = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    throw new ConfigError(`ENV_FILE ${path} could not be read: ${(error as Error).message}`);
+  }
+  say(`settings from ${path} (the environment wins over it)`);
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) merged[key] = value;
+  return merged;
 }
 
 /** DATABASE_URL from the environment, else CONFIG_FILE, else the default SQLite file. */

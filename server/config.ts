@@ -6,7 +6,10 @@
  * both parsed here into the one `Config` the composition root builds the halves from.
  */
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { DEMO_DIR } from './package-paths.ts';
+import { ConfigError } from './core/config-error.ts';
 import { brokerDevelopmentConfig, BrokerConfigError, loadBrokerConfigFile, type BrokerConfig } from './broker/config.ts';
 import { incomeCheckKeys, merchantConfigShape, type MerchantConfig } from './merchant/config.ts';
 
@@ -19,7 +22,8 @@ const bool = z
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().default('0.0.0.0'),
+  /** The interface to listen on; loopback unless asked (`HOST=0.0.0.0` in a container or without a proxy in front). */
+  HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().default('sqlite:./data/mixpay.db'),
   ...merchantConfigShape,
   /** Mounts the offline MixPay stand-in under /sandbox. Never on in production unless asked. */
@@ -47,6 +51,7 @@ export function developmentDefaults(port: number): Record<string, string> {
     MERCHANT_API_KEY: 'dev-merchant-key',
     MIXPAY_PAYEE_ID: 'a0d7791408776b47eb1dd3f94ed15d6a',
     MERCHANT_NAME: 'Demo shop',
+    CATALOG_FILE: relative(process.cwd(), join(DEMO_DIR, 'products.json')),
     MIXPAY_SANDBOX: '1',
     SERVE_DEMO: '1',
     MIXPAY_API_BASE: `http://localhost:${port}/sandbox/mixpay/v1`,
@@ -56,9 +61,7 @@ export function developmentDefaults(port: number): Record<string, string> {
   };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Reads `CONFIG_FILE` (JSON object of the same names) when set; environment wins over the file. */
 export function readConfigFile(env: Record<string, string | undefined>): Record<string, unknown> {
@@ -103,8 +106,12 @@ export function loadConfig(
   }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    // One line per variable, each naming it.
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return merged[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
   }
   const settings = result.data;
   // With the sandbox on and no file, a development broker whose bot and wallets are the sandbox's.

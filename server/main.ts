@@ -36,6 +36,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   const say = options.quiet ? () => {} : log;
   const store = openStore(config.DATABASE_URL);
   await migrateToLatest(store.db);
+  if (!config.CATALOG_FILE) say('CATALOG_FILE is unset: the catalog is empty, so POST /v1/checkout sells nothing (orders from POST /v1/orders work)');
   // Both halves from the parsed config, the broker's file included (server/compose.ts).
   const composed = await composeServer(config, store, say);
   const stops = composed.stops;

@@ -11,7 +11,9 @@ export type {
   MixpayOpenDetail, MixpayStatusDetail, MixpayFailedDetail, MixpayErrorDetail, MixpayErrorCode, MixpayEventMap,
 } from './events.ts';
 
-if (!customElements.get('mixpay-button')) customElements.define('mixpay-button', MixpayButton);
+// Only where there is a custom element registry (a browser); the package's `node` export
+// condition gives Node and server-side renderers a module that defines nothing.
+if (typeof customElements !== 'undefined' && !customElements.get('mixpay-button')) customElements.define('mixpay-button', MixpayButton);
 
 declare global {
   interface HTMLElementTagNameMap {

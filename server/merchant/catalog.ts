@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../core/config-error.ts';
 import { decimalString } from '../core/amounts.ts';
 
 export const productSchema = z.object({
@@ -36,16 +37,18 @@ export class Catalog {
     return [...this.byId.values()];
   }
 
-  static fromFile(path: string): Catalog {
+  /** Reads and validates the catalog file; no file (CATALOG_FILE unset) is an empty catalog. */
+  static fromFile(path: string | undefined): Catalog {
+    if (!path) return new Catalog([]);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`CATALOG_FILE ${path} could not be read: ${(error as Error).message}`);
+      throw new ConfigError(`CATALOG_FILE ${path} could not be read: ${(error as Error).message}`);
     }
     const parsed = catalogSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new Error(`CATALOG_FILE ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new ConfigError(`CATALOG_FILE ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     return new Catalog(parsed.data.products);
   }

@@ -28,8 +28,8 @@ export const merchantConfigShape = {
   /** How long a one-time link stays payable (MixPay allows 10 s to 2880 min). */
   // At least 30 s: MixPay refuses an expiry less than 10 s ahead by the time the request lands.
   ORDER_EXPIRY_SECONDS: seconds.min(30).max(2880 * 60 - 60).default(900),
-  /** JSON product catalog for the public `POST /v1/checkout`. */
-  CATALOG_FILE: z.string().default('demo/products.json'),
+  /** JSON product catalog for the public `POST /v1/checkout` (catalog.schema.json); unset = no products. */
+  CATALOG_FILE: z.string().optional(),
   /** Checkouts (`POST /v1/checkout`, public) one caller may start a minute; 0 for no limit. */
   CHECKOUT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(20),
   /** Event streams (`GET /v1/orders/{id}/events`) one address may hold open at once; 0 for no limit. */

@@ -4,10 +4,11 @@
  * so no value changes on its way through either driver.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,24 +26,47 @@ const NUMERIC_OID = 1700;
 export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (!path) throw new Error('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/mixpay.db');
+    if (!path) throw new ConfigError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/mixpay.db');
     return { dialect: 'sqlite', target: path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', target: url };
-  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(url)}`);
+  throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(url)}`);
+}
+
+/** DATABASE_URL names a backend whose driver is not installed. */
+export class MissingDriverError extends ConfigError {
+  override name = 'MissingDriverError';
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Loads the driver a DATABASE_URL needs. The drivers are optional peer dependencies, so that a
+ * page that installs this package for the element alone compiles no native module: a server
+ * installs the one it uses (`npm install better-sqlite3` or `npm install pg`).
+ */
+function loadDriver<T>(name: 'better-sqlite3' | 'pg', dialect: Dialect): T {
+  try {
+    return require(name) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new MissingDriverError(`DATABASE_URL names ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, whose driver is not installed: run \`npm install ${name}\` beside mixpay-checkout`);
+  }
 }
 
 export function openStore(url: string): Store {
   const { dialect, target } = parseDatabaseUrl(url);
   if (dialect === 'sqlite') {
+    const SQLiteDatabase = loadDriver<typeof SQLite>('better-sqlite3', dialect);
     if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
-    const database = new SQLite(target);
+    const database = new SQLiteDatabase(target);
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     return { db, dialect, close: () => db.destroy() };
   }
+  const pg = loadDriver<typeof import('pg').default>('pg', dialect);
   const pool = new pg.Pool({
     connectionString: target,
     max: 10,

@@ -1,5 +1,5 @@
 /**
- * The `mixpay-checkout` command as installed (bin/mixpay-checkout.js through tsx), `serve`'s
+ * The `mixpay-checkout` command as installed (bin/mixpay-checkout.js, running dist/server), `serve`'s
  * production checks, the order and notification commands on both backends, and startServer's
  * wiring end to end: one shared MixPay budget and the notification worker.
  */
