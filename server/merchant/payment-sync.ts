@@ -6,6 +6,7 @@
  * reconciliation check comes through here, so all of them pass the same checks.
  */
 import type { AppDeps } from '../app.ts';
+import { canonicalUuid, sameId } from '../core/ids.ts';
 import type { PaymentResult } from '../mixpay/types.ts';
 import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
@@ -77,7 +78,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     hold = ':awaiting_income';
     await recordOnce(deps, order, 'income:awaiting', { traceId: result.traceId });
     if (!to) {
-      if (result.traceId && result.traceId !== order.mixpay_trace_id) await patchOrder(deps.store.db, order.id, { mixpay_trace_id: result.traceId }, deps.now());
+      if (result.traceId && !sameId(result.traceId, order.mixpay_trace_id ?? '')) await patchOrder(deps.store.db, order.id, { mixpay_trace_id: storedTrace(result.traceId) }, deps.now());
       return applySettlement(deps, order, result, verdict);
     }
   }
@@ -89,7 +90,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     }
     return applySettlement(deps, order, result, verdict);
   }
-  const patch: OrderPatch = { mixpay_trace_id: result.traceId || order.mixpay_trace_id };
+  const patch: OrderPatch = { mixpay_trace_id: result.traceId ? storedTrace(result.traceId) : order.mixpay_trace_id };
   Object.assign(patch, settlementPatch(order, result));
   if (verdict.kind === 'paid' || verdict.kind === 'pending' || verdict.kind === 'failed') {
     patch.pay_amount = verdict.paymentAmount || null;
@@ -111,13 +112,35 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   return applySettlement(deps, applied.order, result, verdict);
 }
 
-/** True when another order is known by this payment traceId (its stored trace or its link code). */
+/** A traceId as an order stores it: a UUID in its canonical spelling (core/ids.ts), anything else as given. */
+function storedTrace(traceId: string): string {
+  return canonicalUuid(traceId) ?? traceId;
+}
+
+/**
+ * The spellings under which a UUID may have been stored: canonical (what is written now), upper
+ * case, and without dashes in either case (link codes are kept as MixPay gave them; traces stored
+ * before they were canonical). A value that is not a UUID is only itself (core/ids.ts).
+ */
+function storedSpellings(id: string): string[] {
+  const canonical = canonicalUuid(id);
+  if (canonical === null) return [id];
+  const bare = canonical.replace(/-/g, '');
+  return [...new Set([id, canonical, canonical.toUpperCase(), bare, bare.toUpperCase()])];
+}
+
+/**
+ * True when another order is known by this payment traceId (its stored trace or its link code),
+ * by the one id rule: an upper-case or undashed spelling of another order's trace is that trace
+ * (issue 13 §3). Equality on the spellings keeps the indexes of 004 in use.
+ */
 async function tracedElsewhere(deps: SyncDeps, order: Order, traceId: string): Promise<boolean> {
+  const spellings = storedSpellings(traceId);
   const other = await deps.store.db
     .selectFrom('orders')
-    .select('id')
+    .select(['id', 'mixpay_trace_id', 'mixpay_code'])
     .where('id', '!=', order.id)
-    .where((eb) => eb.or([eb('mixpay_trace_id', '=', traceId), eb('mixpay_code', '=', traceId)]))
+    .where((eb) => eb.or([eb('mixpay_trace_id', 'in', spellings), eb('mixpay_code', 'in', spellings)]))
     .executeTakeFirst();
   return other !== undefined;
 }
@@ -149,7 +172,8 @@ async function recordOnce(deps: SyncDeps, order: Order, reason: string, detail: 
 
 /** True when the payee bot's snapshots hold a transfer in the order's settlement asset for this payment. */
 export async function incomeSeen(deps: Pick<SyncDeps, 'store'>, order: Order, traceId: string | null | undefined): Promise<boolean> {
-  const trace = (traceId || order.mixpay_trace_id || '').toLowerCase();
+  const given = traceId || order.mixpay_trace_id || '';
+  const trace = canonicalUuid(given) ?? given.toLowerCase();
   if (!trace) return false;
   const row = await deps.store.db
     .selectFrom('income_snapshots')

@@ -91,6 +91,19 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     assert.equal(verifyPaymentResult({ ...expected, payeeId: 'a0d7791408776b47eb1dd3f94ed15d6a' }, result()).kind, 'paid');
   });
 
+  test('a quote asset UUID in upper case or without dashes is the same asset, not a mismatch (issue 13 §9)', () => {
+    const usdt = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
+    const priced = { ...expected, quoteAssetId: usdt };
+    for (const spelling of [usdt, usdt.toUpperCase(), usdt.replace(/-/g, ''), usdt.replace(/-/g, '').toUpperCase()]) {
+      assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: spelling })).kind, 'paid', spelling);
+      // And the other way round: an order that stored the asset in another spelling.
+      assert.equal(verifyPaymentResult({ ...expected, quoteAssetId: spelling }, result({ quoteAssetId: usdt })).kind, 'paid', spelling);
+    }
+    // A moved dash or another asset is still not ours.
+    assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: '4d8c508b91c5-375b-92b0-ee702ed2dac5' })).kind, 'mismatch');
+    assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: '4d8c508b-91c5-375b-92b0-ee702ed2dac6' })).kind, 'mismatch');
+  });
+
   test('an id that is not a UUID (a multisig payee) must match exactly', () => {
     const multisig = { ...expected, payeeId: 'ms-abc-def' };
     assert.equal(verifyPaymentResult(multisig, result({ payeeId: 'ms-abc-def' })).kind, 'paid');

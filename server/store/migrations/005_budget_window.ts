@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import { canonicalUuid } from '../../core/ids.ts';
+
+/**
+ * The MixPay budget and payment verification (issues 12 §6 and 13 §3):
+ * - every stored payment traceId in the one id spelling (core/ids.ts), so "one payment never pays
+ *   two orders" compares like with like; traces stored before were kept as MixPay wrote them.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  const traced: Array<{ id: string; mixpay_trace_id: string }> = await db.selectFrom('orders').select(['id', 'mixpay_trace_id']).where('mixpay_trace_id', 'is not', null).execute();
+  for (const row of traced) {
+    const canonical = canonicalUuid(row.mixpay_trace_id);
+    if (canonical !== null && canonical !== row.mixpay_trace_id) {
+      await db.updateTable('orders').set({ mixpay_trace_id: canonical }).where('id', '=', row.id).execute();
+    }
+  }
+}
+
+export async function down(): Promise<void> {
+  // The canonical spelling is the same id: nothing to undo.
+}
