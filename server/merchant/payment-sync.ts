@@ -8,7 +8,8 @@
 import type { AppDeps } from '../app.ts';
 import { canonicalUuid, sameId } from '../core/ids.ts';
 import type { PaymentResult } from '../mixpay/types.ts';
-import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
+import { MixPayApiError } from '../mixpay/errors.ts';
+import { NO_SUCH_PAYMENT_CODES, UnusableResultError, unusableResult, verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
 import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
@@ -52,8 +53,7 @@ export function settlementPatch(order: Order, result: PaymentResult): OrderPatch
  */
 export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger: string): Promise<SyncOutcome> {
   if (!awaitsResult(order)) return { kind: 'not_awaiting', order };
-  // Ask by our own orderId and payee: the callback's traceId is untrusted input.
-  const result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
+  const result = await fetchUsableResult(deps, order);
   let verdict = verifyPaymentResult(
     { payeeId: order.payee_id, quoteAmount: order.price_amount, quoteAssetId: order.quote_asset_id, orderId: order.mixpay_order_id },
     result,
@@ -106,10 +106,39 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (verdict.kind === 'failed') patch.failure_reason = verdict.reason.slice(0, 400);
   const late = isLatePayment(order.status, to);
   if (late) patch.late_payment = 1;
+  // A success below what was payable is PAID all the same (seed 003 checks the quote), but the
+  // operator sees it: a flag on the order and a line in its history (issue 13 §13).
+  const underpaid = to === 'PAID' && verdict.kind === 'paid' ? verdict.underpaid : undefined;
+  if (underpaid) patch.underpaid = 1;
   const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${hold}${late ? ':late' : ''}`, patch, detail, deps.now());
-  if (applied.changed) return { kind: 'changed', order: applied.order, verdict };
+  if (applied.changed) {
+    if (underpaid) await recordEvent(deps.store.db, order.id, to, to, 'underpaid', underpaid, deps.now());
+    return { kind: 'changed', order: applied.order, verdict };
+  }
   // Someone else moved the order first; settlement data may still be new to it.
   return applySettlement(deps, applied.order, result, verdict);
+}
+
+/**
+ * The order's result from `/payments_result`, asked by our own orderId and payee (the callback's
+ * traceId is untrusted input). An answer that is not a usable result (issue 13 §8: `success:false`
+ * other than "no such payment", a result without its status or the fields the MUST checks read)
+ * throws UnusableResultError, a retry-later failure: the callback asks MixPay to call again and
+ * the reconciler tries later, instead of taking it for "nothing happened".
+ */
+async function fetchUsableResult(deps: SyncDeps, order: Order): Promise<PaymentResult> {
+  let result: PaymentResult;
+  try {
+    result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
+  } catch (error) {
+    if (error instanceof MixPayApiError && !NO_SUCH_PAYMENT_CODES.has(Number(error.code))) {
+      throw new UnusableResultError(`MixPay GET /payments_result answered HTTP ${error.httpStatus} without a result (${error.message})`);
+    }
+    throw error;
+  }
+  const problem = unusableResult(result);
+  if (problem) throw new UnusableResultError(`MixPay GET /payments_result answered without a usable result: ${problem}`);
+  return result;
 }
 
 /** A traceId as an order stores it: a UUID in its canonical spelling (core/ids.ts), anything else as given. */

@@ -54,6 +54,8 @@ export interface OrdersTable {
   next_check_at: number | null;
   check_count: Generated<number>;
   last_checked_at: number | null;
+  /** 005_budget_window: 1 when a success paid less than was payable (still PAID, seed 003; shown to the operator). */
+  underpaid: Generated<number>;
 }
 
 export interface OrderEventsTable {
