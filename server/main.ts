@@ -14,7 +14,7 @@ import { widgetAssets } from './widget-assets.ts';
 import { Catalog } from './merchant/catalog.ts';
 import { StatusBus } from './merchant/status-bus.ts';
 import { MixPayClient } from './mixpay/client.ts';
-import { BudgetedMixPay, CallBudget } from './mixpay/call-budget.ts';
+import { BudgetedMixPay, budgetLimitOf, CallBudget } from './mixpay/call-budget.ts';
 import { NotificationDelivery } from './workers/notification-delivery.ts';
 import { Reconciler } from './workers/reconciler.ts';
 import { IncomeWatcher } from './workers/income-watcher.ts';
@@ -49,14 +49,14 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   const now = () => Date.now();
   // Every MixPay call of this installation (links, callback checks, reconciliation) draws on one
   // budget kept in the database, shared with every other process on the same database.
-  const budget = new CallBudget(store.db, { perMinute: config.MIXPAY_CALLS_PER_MINUTE, now });
+  const budget = new CallBudget(store.db, { perMinute: budgetLimitOf(config), now });
   const mixpay = new MixPayClient({ baseUrl: config.MIXPAY_API_BASE });
   const income = incomeCheckKeys(config);
   const deps: AppDeps = {
     incomeCheck: income !== null,
     config,
     store,
-    mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: 3_000 }),
+    mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: config.MIXPAY_BUDGET_WAIT_MS }),
     bus: new StatusBus(),
     catalog: Catalog.fromFile(config.CATALOG_FILE),
     now,
