@@ -75,8 +75,10 @@ export const configSchema = z.object({
   MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).optional(),
   /** How long a caller (an order being created, a callback check) waits for a free MixPay call before a 429 with Retry-After. */
   MIXPAY_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
-  /** Calls the reconciler and the public checkout leave free for callbacks and the order API (fewer than the limit). */
+  /** Calls the reconciler, the public checkout and callbacks from unknown addresses leave free for MixPay's callbacks and the order API. */
   MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(5999).default(3),
+  /** MixPay checks callbacks from one address that is not MixPay's may cause a minute (mixpay/callback-limits.ts). */
+  MIXPAY_CALLBACK_CHECKS_PER_SOURCE: z.coerce.number().int().min(1).max(6000).default(10),
   /** How long past its expiry an unpaid order waits (for late confirmations) before it is checked once more and EXPIRED. */
   ORDER_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Runs the reconciler and the notification sender in this process (turn off on extra web-only processes). */

@@ -114,6 +114,12 @@ export interface CallBudgetsTable {
   failed_at: Generated<number>;
 }
 
+/** 005_budget_window: the last MixPay check a callback from an unknown source caused, per order. */
+export interface CallbackChecksTable {
+  order_id: string;
+  checked_at: number;
+}
+
 /** 005_budget_window: one row per call slot of a budget; a slot is free once its call left the 60 s window. */
 export interface CallBudgetSlotsTable {
   name: string;
@@ -151,6 +157,7 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
   call_budget_slots: CallBudgetSlotsTable;
+  callback_checks: CallbackChecksTable;
   broker_orders: BrokerOrdersTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
