@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
-import { isRetryLater } from '../core/upstream-errors.ts';
+import { isRetryLater, UpstreamRateLimitedError } from '../core/upstream-errors.ts';
 import { BudgetedMixPay } from '../mixpay/call-budget.ts';
 import { claimOrderCheck, isKnownCallbackSource, SourceCheckLimiter } from '../mixpay/callback-limits.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
@@ -97,7 +97,8 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       } catch (error) {
         if (isRetryLater(error)) {
           log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
-          return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
+          const retryAfter = error instanceof UpstreamRateLimitedError && error.retryAfterMs ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : undefined;
+          return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503, retryAfter);
         }
         if (error instanceof MixPayApiError) {
           // MixPay says it has no such payment: nothing to apply, nothing to retry.

@@ -20,7 +20,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { Config } from '../config.ts';
 import { UpstreamRateLimitedError } from '../core/upstream-errors.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from './errors.ts';
 import type { MixPayClient } from './client.ts';
@@ -67,7 +66,7 @@ export function backoffAfter(kind: CallFailure, incidents: number): number {
  * The configured limit: MIXPAY_RATE_LIMIT_PER_MINUTE, else its former name MIXPAY_CALLS_PER_MINUTE,
  * else MixPay's 60.
  */
-export function budgetLimitOf(config: Pick<Config, 'MIXPAY_RATE_LIMIT_PER_MINUTE' | 'MIXPAY_CALLS_PER_MINUTE'>): number {
+export function budgetLimitOf(config: { MIXPAY_RATE_LIMIT_PER_MINUTE?: number; MIXPAY_CALLS_PER_MINUTE?: number }): number {
   return config.MIXPAY_RATE_LIMIT_PER_MINUTE ?? config.MIXPAY_CALLS_PER_MINUTE ?? MIXPAY_CALLS_PER_MINUTE;
 }
 

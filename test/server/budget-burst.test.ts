@@ -79,5 +79,25 @@ for (const backend of await backends()) {
         await store.dispose().catch(() => {});
       }
     });
+
+    test("MixPay's own 1429 is answered 429 with the installation's back-off as Retry-After, not a guessed minute", async () => {
+      const store = await backend.create();
+      // The sandbox allows 2 calls a minute: the third order meets MixPay's 1429.
+      const running = await serverOn(store.url, { SANDBOX_RATE_LIMIT_PER_MINUTE: '2', MIXPAY_BUDGET_WAIT_MS: '0' });
+      try {
+        for (let i = 0; i < 2; i++) assert.equal((await order(running.url, i)).status, 201);
+        const limited = await order(running.url, 2);
+        assert.equal(limited.status, 429);
+        const first = Number(limited.headers.get('retry-after'));
+        assert.ok(first >= 1 && first <= 20, `Retry-After after a 1429: ${first}`);
+        // Meanwhile the installation backs off: refused without a call, with the time left.
+        const backingOff = await order(running.url, 3);
+        assert.equal(backingOff.status, 429);
+        assert.ok(Number(backingOff.headers.get('retry-after')) <= first);
+      } finally {
+        await running.close();
+        await store.dispose().catch(() => {});
+      }
+    });
   });
 }

@@ -112,7 +112,7 @@ for (const backend of await backends()) {
     });
 
     test("unknown sources leave the budget's reserve: MixPay's callbacks and the merchant's calls still find theirs", async () => {
-      const list = await orders(6);
+      const list = await orders(7);
       // A window of 6 calls, 3 reserved: strangers get 3 at most.
       await withBudget(6, async (script, budget) => {
         const answers: boolean[] = [];
@@ -120,6 +120,9 @@ for (const backend of await backends()) {
         assert.deepEqual(answers, [true, true, true, false, false]);
         assert.equal(script.calls, 3);
         assert.equal((await budget.state()).available, 3);
+        const refused = await callback(list[6]!.id, '192.0.2.99');
+        assert.equal(refused.status, 503);
+        assert.equal(refused.headers.get('retry-after'), '60', 'the frozen window frees its first slot in 60 s');
         assert.equal(await handled(await callback(list[5]!.id, MIXPAY_CALLBACK_SOURCE)), true);
         assert.equal((await budget.state()).available, 2);
         const order = list[0]!;
