@@ -10,7 +10,8 @@
  * cannot both win, because the loser's WHERE no longer holds once the winner's write is in. So
  * no 60 s ever holds more than `perMinute` calls (two calls of one slot are 60 s apart), and the
  * wait for a slot is exact: the time until the oldest use leaves the window. Times come from each
- * process's clock; instances on one database should keep their clocks in sync (NTP).
+ * process's clock; instances on one database should keep their clocks in sync (NTP). A lowered
+ * limit ignores the slots above it at once, so for one minute the calls they held go uncounted.
  *
  * After a 1429 or an unavailable MixPay (5xx, timeout) the whole installation backs off: the
  * budget row's `blocked_until` moves forward. One incident counts once (issue 13 §4): a failure
@@ -145,7 +146,8 @@ export class CallBudget {
   /**
    * Takes one call if the window holds it plus `reserve` more free slots (so background work and
    * the public checkout leave room for callbacks and the merchant's orders). Returns 0 on success,
-   * else the milliseconds until this caller could take one.
+   * else the milliseconds until this caller could take one. Two processes racing may undercut a
+   * reserve by a call; the limit itself holds whatever the race.
    */
   async tryTake(reserve = 0): Promise<number> {
     await this.ensureRows();
