@@ -26,8 +26,6 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().default('sqlite:./data/mixpay.db'),
   ...merchantConfigShape,
-  /** Mounts the offline MixPay stand-in under /sandbox. Never on in production unless asked. */
-  MIXPAY_SANDBOX: bool.default(false),
   /** Multiplies the sandbox's callback retry delays; 0.001 runs MixPay's 2-hour schedule in seconds. */
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   /** MixPay's per-caller budget in the sandbox: 60 as in production; `unlimited` turns it off. */

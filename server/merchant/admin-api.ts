@@ -30,6 +30,8 @@ export function adminOrderView(order: Order) {
     mixpay_code: order.mixpay_code,
     mixpay_trace_id: order.mixpay_trace_id,
     settle_symbol: order.settle_symbol,
+    /** A success that paid less than was payable (PAID all the same; its history says by how much). */
+    underpaid: order.underpaid === 1,
     version: order.version,
     reconcile: { next_check_at: iso(order.next_check_at), check_count: order.check_count, last_checked_at: iso(order.last_checked_at) },
   };

@@ -1,17 +1,20 @@
 /**
  * `POST /mixpay/callback`: MixPay says "look at this payment" and deliberately not how it went
  * (seed 001). We look it up ourselves and answer `{"code":"SUCCESS"}` once handled, forged and
- * unknown ids included; while MixPay's result API cannot be reached we answer otherwise, so that
- * MixPay calls again on its retry schedule.
+ * unknown ids included; while MixPay's result API cannot be reached, answers without a usable
+ * result, or a caller that is not MixPay has used up its checks (mixpay/callback-limits.ts), we
+ * answer otherwise, so that MixPay calls again on its retry schedule.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { MerchantEnv } from './deps.ts';
-import { isRetryLater } from '../core/upstream-errors.ts';
+import { isRetryLater, UpstreamRateLimitedError } from '../core/upstream-errors.ts';
+import { BudgetedMixPay } from '../mixpay/call-budget.ts';
+import { claimOrderCheck, isKnownCallbackSource, SourceCheckLimiter } from '../mixpay/callback-limits.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
 import { callerOf, plainAddress } from './caller.ts';
 import { findOrderForCallback } from './order-store.ts';
-import { syncOrderWithMixPay } from './payment-sync.ts';
+import { awaitsResult, syncOrderWithMixPay } from './payment-sync.ts';
 
 const HANDLED = { code: 'SUCCESS' } as const;
 
@@ -41,6 +44,9 @@ export interface CallbackApiOptions {
 
 export function callbackApi(log: (line: string) => void, { allowedIps = [], trustProxy = false }: CallbackApiOptions = {}) {
   const allowed = new Set(allowedIps.map(plainAddress));
+  const allowedList = [...allowed];
+  // Per process: the per-source cap on MixPay checks caused by callbacks from unknown sources.
+  let sources: SourceCheckLimiter | undefined;
   return new Hono<MerchantEnv>().post(
     '/callback',
     async (c, next) => {
@@ -68,9 +74,21 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
         log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
         return c.json(HANDLED);
       }
+      let mixpay = deps.mixpay;
+      const caller = plainAddress(callerOf(c, trustProxy));
+      if (awaitsResult(order) && !isKnownCallbackSource(caller, { MIXPAY_CALLBACK_IPS: allowedList, MIXPAY_SANDBOX: deps.config.MIXPAY_SANDBOX })) {
+        // Not MixPay's address: this check may not spend the merchant's budget (issue 13 §4).
+        sources ??= new SourceCheckLimiter(deps.config.MIXPAY_CALLBACK_CHECKS_PER_SOURCE, () => deps.now());
+        const wait = sources.take(caller) || (await claimOrderCheck(deps.store.db, order.id, deps.now()));
+        if (wait > 0) {
+          log(`mixpay callback for order ${order.id} from ${caller}: too many checks from this address or for this order; asking to be called again`);
+          return c.json({ code: 'RETRY', message: 'too many callback checks; call again later' }, 429, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+        }
+        if (mixpay instanceof BudgetedMixPay) mixpay = mixpay.reserving(deps.config.MIXPAY_RESERVED_CALLS).waitingAtMost(0);
+      }
       try {
         // MUST 2 and 3 live in syncOrderWithMixPay: awaiting a result, then the verified result.
-        const outcome = await syncOrderWithMixPay(deps, order, 'callback');
+        const outcome = await syncOrderWithMixPay({ ...deps, mixpay }, order, 'callback');
         if (outcome.kind === 'mismatch') {
           log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
         }
@@ -79,7 +97,8 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       } catch (error) {
         if (isRetryLater(error)) {
           log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
-          return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
+          const retryAfter = error instanceof UpstreamRateLimitedError && error.retryAfterMs ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : undefined;
+          return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503, retryAfter);
         }
         if (error instanceof MixPayApiError) {
           // MixPay says it has no such payment: nothing to apply, nothing to retry.

@@ -12,6 +12,8 @@ const bool = z
 const seconds = z.coerce.number().int().positive();
 
 export const merchantConfigShape = {
+  /** Mounts the offline MixPay stand-in under /sandbox (never in production); the merchant then also trusts callbacks from this host. */
+  MIXPAY_SANDBOX: bool.default(false),
   /** Where customers and MixPay reach this server; callbacks and return pages are built from it. */
   PUBLIC_URL: z.string().url().transform((u) => u.replace(/\/+$/, '')),
   /** The `token` header value that authenticates the merchant's backend (as MugglePay's API key). */
@@ -58,10 +60,16 @@ export const merchantConfigShape = {
     .refine((list) => list.every((s) => s.length >= 16), 'each secret must be at least 16 characters'),
   /** The `token` header of the admin API and the CLI's view of it; unset turns the admin API off. */
   ADMIN_API_KEY: z.string().min(16).optional(),
-  /** MixPay allows 60 calls a minute per caller (contracts §1); the whole installation stays below this. */
-  MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(58).default(50),
-  /** Calls the reconciler leaves in the bucket for callbacks and new links (at most the bucket's size, 59 - MIXPAY_CALLS_PER_MINUTE, minus one). */
-  MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(57).default(3),
+  /** MixPay calls the whole installation makes in any 60 s (contracts §1: MixPay allows 60); unset = 60. Higher only for an account MixPay allows more. */
+  MIXPAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(6000).optional(),
+  /** Former name of MIXPAY_RATE_LIMIT_PER_MINUTE, still read when that is unset. */
+  MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).optional(),
+  /** How long a caller (an order being created, a callback check) waits for a free MixPay call before a 429 with Retry-After. */
+  MIXPAY_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
+  /** Calls the reconciler, the public checkout and callbacks from unknown addresses leave free for MixPay's callbacks and the order API. */
+  MIXPAY_RESERVED_CALLS: z.coerce.number().int().min(0).max(5999).default(3),
+  /** MixPay checks callbacks from one address that is not MixPay's may cause a minute (mixpay/callback-limits.ts). */
+  MIXPAY_CALLBACK_CHECKS_PER_SOURCE: z.coerce.number().int().min(1).max(6000).default(10),
   /** How long past its expiry an unpaid order waits (for late confirmations) before it is checked once more and EXPIRED. */
   ORDER_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** How often the reconciler looks for orders due a check. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { OrdersTable } from '../store/schema.ts';
 import type { MerchantDeps } from './deps.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../mixpay/errors.ts';
-import { MixPayBudgetError } from '../mixpay/call-budget.ts';
+import { backoffAfter, MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
 import { storableText } from '../core/text.ts';
@@ -208,7 +208,9 @@ export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): 
     // Customers see failure_reason; the technical cause stays in the order history for the operator.
     await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: 'The payment link could not be created' }, { error: reason }, deps.now());
     if (error instanceof MixPayRateLimitError) {
-      throw new MerchantApiError(429, 'RATE_LIMITED', 'MixPay is rate limiting this server; try again in a minute', { 'retry-after': '60' });
+      // The installation now backs off for this long (call-budget.ts); later calls are refused with the exact time left.
+      const retryAfter = Math.ceil(backoffAfter('rate_limited', 1) / 1000);
+      throw new MerchantApiError(429, 'RATE_LIMITED', `MixPay is rate limiting this server; try again in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
     }
     if (error instanceof MixPayUnavailableError) {
       throw new MerchantApiError(502, 'UPSTREAM_UNAVAILABLE', 'MixPay could not be reached; try again shortly');

@@ -3,7 +3,7 @@
  * their own and swap the outside clients. (The broker half's counterpart is broker/deps.ts.)
  */
 import { MixPayClient } from '../mixpay/client.ts';
-import { BudgetedMixPay, CallBudget, type MixPayApi } from '../mixpay/call-budget.ts';
+import { BudgetedMixPay, budgetLimitOf, CallBudget, type MixPayApi } from '../mixpay/call-budget.ts';
 import type { Store } from '../store/db.ts';
 import { Catalog } from './catalog.ts';
 import { incomeCheckKeys, type MerchantConfig } from './config.ts';
@@ -43,13 +43,13 @@ export function createMerchantDeps(input: MerchantDepsInput): MerchantDeps {
   const now = input.now ?? Date.now;
   // Every MixPay call of this installation (links, callback checks, reconciliation) draws on one
   // budget kept in the database, shared with every other process on the same database.
-  const budget = new CallBudget(store.db, { perMinute: config.MIXPAY_CALLS_PER_MINUTE, now });
+  const budget = new CallBudget(store.db, { perMinute: budgetLimitOf(config), now });
   const mixpay = new MixPayClient({ baseUrl: config.MIXPAY_API_BASE });
   return {
     incomeCheck: incomeCheckKeys(config) !== null,
     config,
     store,
-    mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: 3_000 }),
+    mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: config.MIXPAY_BUDGET_WAIT_MS }),
     background: new BudgetedMixPay(mixpay, budget, { reserve: config.MIXPAY_RESERVED_CALLS }),
     bus: new StatusBus(),
     catalog: Catalog.fromFile(config.CATALOG_FILE),

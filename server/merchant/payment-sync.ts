@@ -6,8 +6,10 @@
  * reconciliation check comes through here, so all of them pass the same checks.
  */
 import type { MerchantDeps } from './deps.ts';
+import { canonicalUuid, sameId } from '../core/ids.ts';
 import type { PaymentResult } from '../mixpay/types.ts';
-import { verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
+import { MixPayApiError } from '../mixpay/errors.ts';
+import { NO_SUCH_PAYMENT_CODES, UnusableResultError, unusableResult, verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
 import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
@@ -51,8 +53,7 @@ export function settlementPatch(order: Order, result: PaymentResult): OrderPatch
  */
 export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger: string): Promise<SyncOutcome> {
   if (!awaitsResult(order)) return { kind: 'not_awaiting', order };
-  // Ask by our own orderId and payee: the callback's traceId is untrusted input.
-  const result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
+  const result = await fetchUsableResult(deps, order);
   let verdict = verifyPaymentResult(
     { payeeId: order.payee_id, quoteAmount: order.price_amount, quoteAssetId: order.quote_asset_id, orderId: order.mixpay_order_id },
     result,
@@ -77,7 +78,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     hold = ':awaiting_income';
     await recordOnce(deps, order, 'income:awaiting', { traceId: result.traceId });
     if (!to) {
-      if (result.traceId && result.traceId !== order.mixpay_trace_id) await patchOrder(deps.store.db, order.id, { mixpay_trace_id: result.traceId }, deps.now());
+      if (result.traceId && !sameId(result.traceId, order.mixpay_trace_id ?? '')) await patchOrder(deps.store.db, order.id, { mixpay_trace_id: storedTrace(result.traceId) }, deps.now());
       return applySettlement(deps, order, result, verdict);
     }
   }
@@ -89,7 +90,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     }
     return applySettlement(deps, order, result, verdict);
   }
-  const patch: OrderPatch = { mixpay_trace_id: result.traceId || order.mixpay_trace_id };
+  const patch: OrderPatch = { mixpay_trace_id: result.traceId ? storedTrace(result.traceId) : order.mixpay_trace_id };
   Object.assign(patch, settlementPatch(order, result));
   if (verdict.kind === 'paid' || verdict.kind === 'pending' || verdict.kind === 'failed') {
     patch.pay_amount = verdict.paymentAmount || null;
@@ -105,19 +106,70 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   if (verdict.kind === 'failed') patch.failure_reason = verdict.reason.slice(0, 400);
   const late = isLatePayment(order.status, to);
   if (late) patch.late_payment = 1;
+  // A success below what was payable is PAID all the same (seed 003 checks the quote), but the
+  // operator sees it: a flag on the order and a line in its history (issue 13 §13).
+  const underpaid = to === 'PAID' && verdict.kind === 'paid' ? verdict.underpaid : undefined;
+  if (underpaid) patch.underpaid = 1;
   const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${hold}${late ? ':late' : ''}`, patch, detail, deps.now());
-  if (applied.changed) return { kind: 'changed', order: applied.order, verdict };
+  if (applied.changed) {
+    if (underpaid) await recordEvent(deps.store.db, order.id, to, to, 'underpaid', underpaid, deps.now());
+    return { kind: 'changed', order: applied.order, verdict };
+  }
   // Someone else moved the order first; settlement data may still be new to it.
   return applySettlement(deps, applied.order, result, verdict);
 }
 
-/** True when another order is known by this payment traceId (its stored trace or its link code). */
+/**
+ * The order's result from `/payments_result`, asked by our own orderId and payee (the callback's
+ * traceId is untrusted input). An answer that is not a usable result (issue 13 §8: `success:false`
+ * other than "no such payment", a result without its status or the fields the MUST checks read)
+ * throws UnusableResultError, a retry-later failure: the callback asks MixPay to call again and
+ * the reconciler tries later, instead of taking it for "nothing happened".
+ */
+async function fetchUsableResult(deps: SyncDeps, order: Order): Promise<PaymentResult> {
+  let result: PaymentResult;
+  try {
+    result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
+  } catch (error) {
+    if (error instanceof MixPayApiError && !NO_SUCH_PAYMENT_CODES.has(Number(error.code))) {
+      throw new UnusableResultError(`MixPay GET /payments_result answered HTTP ${error.httpStatus} without a result (${error.message})`);
+    }
+    throw error;
+  }
+  const problem = unusableResult(result);
+  if (problem) throw new UnusableResultError(`MixPay GET /payments_result answered without a usable result: ${problem}`);
+  return result;
+}
+
+/** A traceId as an order stores it: a UUID in its canonical spelling (core/ids.ts), anything else as given. */
+function storedTrace(traceId: string): string {
+  return canonicalUuid(traceId) ?? traceId;
+}
+
+/**
+ * The spellings under which a UUID may have been stored: canonical (what is written now), upper
+ * case, and without dashes in either case (link codes are kept as MixPay gave them; traces stored
+ * before they were canonical). A value that is not a UUID is only itself (core/ids.ts).
+ */
+function storedSpellings(id: string): string[] {
+  const canonical = canonicalUuid(id);
+  if (canonical === null) return [id];
+  const bare = canonical.replace(/-/g, '');
+  return [...new Set([id, canonical, canonical.toUpperCase(), bare, bare.toUpperCase()])];
+}
+
+/**
+ * True when another order is known by this payment traceId (its stored trace or its link code),
+ * by the one id rule: an upper-case or undashed spelling of another order's trace is that trace
+ * (issue 13 §3). Equality on the spellings keeps the indexes of 004 in use.
+ */
 async function tracedElsewhere(deps: SyncDeps, order: Order, traceId: string): Promise<boolean> {
+  const spellings = storedSpellings(traceId);
   const other = await deps.store.db
     .selectFrom('orders')
-    .select('id')
+    .select(['id', 'mixpay_trace_id', 'mixpay_code'])
     .where('id', '!=', order.id)
-    .where((eb) => eb.or([eb('mixpay_trace_id', '=', traceId), eb('mixpay_code', '=', traceId)]))
+    .where((eb) => eb.or([eb('mixpay_trace_id', 'in', spellings), eb('mixpay_code', 'in', spellings)]))
     .executeTakeFirst();
   return other !== undefined;
 }
@@ -149,7 +201,8 @@ async function recordOnce(deps: SyncDeps, order: Order, reason: string, detail: 
 
 /** True when the payee bot's snapshots hold a transfer in the order's settlement asset for this payment. */
 export async function incomeSeen(deps: Pick<SyncDeps, 'store'>, order: Order, traceId: string | null | undefined): Promise<boolean> {
-  const trace = (traceId || order.mixpay_trace_id || '').toLowerCase();
+  const given = traceId || order.mixpay_trace_id || '';
+  const trace = canonicalUuid(given) ?? given.toLowerCase();
   if (!trace) return false;
   const row = await deps.store.db
     .selectFrom('income_snapshots')

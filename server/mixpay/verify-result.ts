@@ -3,9 +3,10 @@
  * caller has already found the order in its database and fetched the result from
  * `/payments_result`, never trusting the callback's body.
  */
-import { sameAmount, subtractAmounts } from '../core/amounts.ts';
+import { isPositive, sameAmount, subtractAmounts } from '../core/amounts.ts';
 import { isUuid, sameId } from '../core/ids.ts';
-import type { PaymentResult } from './types.ts';
+import { MixPayUnavailableError } from './errors.ts';
+import type { PaymentResult, PaymentStatus } from './types.ts';
 
 export interface ExpectedPayment {
   payeeId: string;
@@ -20,8 +21,15 @@ export const OVERTIME_FAILURE_CODE = '40000';
 
 export type MismatchField = 'payeeId' | 'quoteAmount' | 'quoteAssetId' | 'orderId' | 'traceId';
 
+/** What a success paid against what it had to pay, in one asset (issue 13 §13). */
+export interface Underpayment {
+  paymentAmount: string;
+  payableAmount: string;
+  asset: string;
+}
+
 export type Verdict =
-  | { kind: 'paid'; paymentAmount: string; paymentSymbol: string }
+  | { kind: 'paid'; paymentAmount: string; paymentSymbol: string; underpaid?: Underpayment }
   | { kind: 'pending'; paymentAmount: string; paymentSymbol: string }
   | { kind: 'paid_less'; paidAmount: string; amountDue: string | null; paymentSymbol: string }
   | { kind: 'failed'; reason: string; overtime: boolean; paymentAmount: string; paymentSymbol: string }
@@ -51,6 +59,59 @@ export function resultAmount(value: unknown): string | null {
   return text !== null && PLAIN_DECIMAL.test(text) ? text : null;
 }
 
+/** The statuses contracts §1 names; any other word is not an answer we can act on. */
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<PaymentStatus>(['unpaid', 'pending', 'success', 'failed', 'auditing']);
+
+/**
+ * `/payments_result` error codes that mean "MixPay has no such payment" (a link never minted):
+ * nobody paid, so a callback about it is handled. **Unconfirmed**: 404 is the code of MixPay's
+ * published "The payment link you visited does not exist" (and the sandbox's); any other
+ * `success:false` is not an answer about the payment. Change this one list if reality differs.
+ */
+export const NO_SUCH_PAYMENT_CODES: ReadonlySet<number> = new Set([404]);
+
+/** MixPay answered, but not with a result we can judge: ask again later (issue 13 §8). */
+export class UnusableResultError extends MixPayUnavailableError {
+  override name = 'UnusableResultError';
+}
+
+/**
+ * Why a `/payments_result` answer is not a usable result, or null when it is: a status contracts
+ * §1 names, and the payee, quote asset and quote amount that the MUST checks compare. A result
+ * that has them but with other values is a mismatch, judged by verifyPaymentResult; one that
+ * lacks them says nothing either way, so it is neither acted on nor acknowledged.
+ */
+export function unusableResult(result: unknown): string | null {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return 'no result object';
+  const r = result as Record<string, unknown>;
+  if (typeof r.status !== 'string' || !KNOWN_STATUSES.has(r.status)) return `unknown status ${JSON.stringify(r.status ?? null)}`;
+  for (const field of ['payeeId', 'quoteAssetId'] as const) {
+    if (typeof r[field] !== 'string' || r[field] === '') return `no ${field}`;
+  }
+  if (typeof r.quoteAmount !== 'string' && typeof r.quoteAmount !== 'number') return 'no quoteAmount';
+  return null;
+}
+
+/**
+ * A success that paid less than it had to, in one asset: `paymentAmount` below `payableAmount`
+ * (both in the payment asset), or, when MixPay names no payable amount, below the quote when the
+ * payment asset is the quote asset. Amounts in different assets are never compared. Seed 003 makes
+ * such a success PAID all the same (the quote is what is checked); this only puts it on record.
+ */
+export function underpaymentOf(expected: ExpectedPayment, result: PaymentResult): Underpayment | null {
+  const paid = resultAmount(result.payment?.totalTransactionsAmount) ?? resultAmount(result.paymentAmount);
+  if (paid === null) return null;
+  const asset = typeof result.paymentAssetId === 'string' ? result.paymentAssetId : '';
+  const payable = resultAmount(result.payableAmount);
+  const payableAsset = typeof result.payableAssetId === 'string' && result.payableAssetId !== '' ? result.payableAssetId : asset;
+  let due: string | null = null;
+  if (payable !== null && (asset === '' || sameId(payableAsset, asset))) due = payable;
+  else if (asset !== '' && sameQuoteAsset(asset, expected.quoteAssetId)) due = expected.quoteAmount;
+  if (due === null) return null;
+  const short = subtractAmounts(due, paid);
+  return short !== null && isPositive(short) ? { paymentAmount: paid, payableAmount: due, asset: payableAsset || expected.quoteAssetId } : null;
+}
+
 /**
  * Checks payee, quote asset and quote amount before looking at `status`: a result for a different
  * payee, asset or price is never ours to act on, whatever its status says (seed 003 §1).
@@ -78,7 +139,8 @@ export function verifyPaymentResult(expected: ExpectedPayment, result: PaymentRe
       // A multi-pay success whose own details say it is not fully paid is not proof of payment
       // (contracts §1 reads underpayment from these two flags; alone, isFullyPaid is not documented).
       if (result.payment?.isMultiPay === true && result.payment.isFullyPaid === false) return { kind: 'pending', paymentAmount, paymentSymbol };
-      return { kind: 'paid', paymentAmount, paymentSymbol };
+      const underpaid = underpaymentOf(expected, result);
+      return underpaid ? { kind: 'paid', paymentAmount, paymentSymbol, underpaid } : { kind: 'paid', paymentAmount, paymentSymbol };
     case 'failed':
       return {
         kind: 'failed',

@@ -54,6 +54,8 @@ export interface OrdersTable {
   next_check_at: number | null;
   check_count: Generated<number>;
   last_checked_at: number | null;
+  /** 005_budget_window: 1 when a success paid less than was payable (still PAID, seed 003; shown to the operator). */
+  underpaid: Generated<number>;
 }
 
 export interface OrderEventsTable {
@@ -99,14 +101,30 @@ export interface NotificationAttemptsTable {
   detail: string | null;
 }
 
-/** Token buckets shared by every process of one installation (e.g. MixPay's 60 calls a minute). */
+/** Call budgets shared by every process of one installation (e.g. MixPay's 60 calls a minute). */
 export interface CallBudgetsTable {
   name: string;
-  /** In 1/60000 of a call, so that refilling by whole units per millisecond stays exact. */
+  /** 002's token bucket; unused since the sliding window of 005 (call_budget_slots). */
   tokens: number;
   updated_at: number;
   blocked_until: Generated<number>;
+  /** Consecutive incidents behind the back-off. */
   failures: Generated<number>;
+  /** 005: when the last failure was recorded; a call sent before it failed in the same incident. */
+  failed_at: Generated<number>;
+}
+
+/** 005_budget_window: the last MixPay check a callback from an unknown source caused, per order. */
+export interface CallbackChecksTable {
+  order_id: string;
+  checked_at: number;
+}
+
+/** 005_budget_window: one row per call slot of a budget; a slot is free once its call left the 60 s window. */
+export interface CallBudgetSlotsTable {
+  name: string;
+  slot: number;
+  used_at: number;
 }
 
 /** Incoming transfers to the payee bot (003_merchant_income). */
@@ -138,6 +156,8 @@ export interface Database {
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
+  call_budget_slots: CallBudgetSlotsTable;
+  callback_checks: CallbackChecksTable;
   broker_orders: BrokerOrdersTable;
   broker_order_events: BrokerOrderEventsTable;
   broker_jobs: BrokerJobsTable;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { configFor } from '../../server/main.ts';
+import { budgetLimitOf } from '../../server/mixpay/call-budget.ts';
 
 const base = { PUBLIC_URL: 'https://shop.example', MERCHANT_API_KEY: 'k'.repeat(16), MIXPAY_PAYEE_ID: 'a0d7791408776b47eb1dd3f94ed15d6a' };
 
@@ -15,6 +16,18 @@ describe('configuration', () => {
     assert.equal(config.DATABASE_URL, 'sqlite:./data/mixpay.db');
     assert.equal(config.MIXPAY_SANDBOX, false);
     assert.equal(config.MIXPAY_API_BASE, 'https://api.mixpay.me/v1');
+  });
+
+  test("the MixPay budget: MixPay's 60 a minute by default, higher when set, the former name still read", () => {
+    const defaults = loadConfig(base);
+    assert.equal(budgetLimitOf(defaults), 60);
+    assert.equal(defaults.MIXPAY_BUDGET_WAIT_MS, 10_000);
+    assert.equal(defaults.MIXPAY_RESERVED_CALLS, 3);
+    assert.equal(budgetLimitOf(loadConfig({ ...base, MIXPAY_RATE_LIMIT_PER_MINUTE: '120' })), 120);
+    assert.equal(budgetLimitOf(loadConfig({ ...base, MIXPAY_CALLS_PER_MINUTE: '50' })), 50);
+    assert.equal(budgetLimitOf(loadConfig({ ...base, MIXPAY_CALLS_PER_MINUTE: '50', MIXPAY_RATE_LIMIT_PER_MINUTE: '60' })), 60, 'the new name wins');
+    assert.throws(() => loadConfig({ ...base, MIXPAY_RATE_LIMIT_PER_MINUTE: '0' }), /MIXPAY_RATE_LIMIT_PER_MINUTE/);
+    assert.throws(() => loadConfig({ ...base, MIXPAY_BUDGET_WAIT_MS: '-1' }), /MIXPAY_BUDGET_WAIT_MS/);
   });
 
   test('refuses a bad configuration, naming every variable', () => {

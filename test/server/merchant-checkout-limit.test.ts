@@ -75,17 +75,17 @@ for (const backend of await backends()) {
 
     test('checkouts leave the budget reserve to callbacks; one refused for budget leaves no order', async () => {
       let now = 1_800_000_000_000;
-      // Frozen clock: nothing refills. 50 a minute gives a bucket of 9 calls; the reserve is 3.
-      const budget = new CallBudget(store.db, { perMinute: 50, now: () => now, name: `checkout-test-${backend.name}` });
+      // Frozen clock: no call leaves the window. A window of 9 calls; the reserve is 3.
+      const budget = new CallBudget(store.db, { perMinute: 9, now: () => now, name: `checkout-test-${backend.name}` });
       const client = new MixPayClient({ baseUrl: stack.deps.config.MIXPAY_API_BASE, timeoutMs: 3000 });
       const original = stack.deps.mixpay;
       stack.deps.mixpay = new BudgetedMixPay(client, budget, { maxWaitMs: 0 });
       try {
         const statuses: number[] = [];
         for (let i = 0; i < 8; i++) statuses.push((await checkout(stack.url, { 'x-forwarded-for': `192.0.2.${i}` })).status);
-        // 9 calls in the bucket, each checkout needs itself plus the reserve of 3 left over.
+        // 9 calls in the window, each checkout needs itself plus the reserve of 3 left over.
         assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429]);
-        assert.equal((await budget.state()).tokens, 3);
+        assert.equal((await budget.state()).available, 3);
         const orders = await countOrders();
         assert.equal((await checkout(stack.url, { 'x-forwarded-for': '192.0.2.99' })).status, 429);
         assert.equal(await countOrders(), orders, 'nothing reached MixPay, so no order is kept');
@@ -93,7 +93,7 @@ for (const backend of await backends()) {
         const order = await store.db.selectFrom('orders').select(['id']).where('status', '=', 'NEW').where('mixpay_code', 'is not', null).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
         const answer = await fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: order.id }) });
         assert.deepEqual(await answer.json(), { code: 'SUCCESS' });
-        assert.equal((await budget.state()).tokens, 2);
+        assert.equal((await budget.state()).available, 2);
       } finally {
         stack.deps.mixpay = original;
         now += 60_000;

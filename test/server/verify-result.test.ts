@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyPaymentResult, type ExpectedPayment } from '../../server/mixpay/verify-result.ts';
+import { underpaymentOf, unusableResult, verifyPaymentResult, type ExpectedPayment } from '../../server/mixpay/verify-result.ts';
 import type { PaymentResult } from '../../server/mixpay/types.ts';
 
 const expected: ExpectedPayment = { payeeId: 'a0d77914-0877-6b47-eb1d-d3f94ed15d6a', quoteAmount: '19.99', quoteAssetId: 'usd' };
@@ -91,6 +91,19 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
     assert.equal(verifyPaymentResult({ ...expected, payeeId: 'a0d7791408776b47eb1dd3f94ed15d6a' }, result()).kind, 'paid');
   });
 
+  test('a quote asset UUID in upper case or without dashes is the same asset, not a mismatch (issue 13 §9)', () => {
+    const usdt = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
+    const priced = { ...expected, quoteAssetId: usdt };
+    for (const spelling of [usdt, usdt.toUpperCase(), usdt.replace(/-/g, ''), usdt.replace(/-/g, '').toUpperCase()]) {
+      assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: spelling })).kind, 'paid', spelling);
+      // And the other way round: an order that stored the asset in another spelling.
+      assert.equal(verifyPaymentResult({ ...expected, quoteAssetId: spelling }, result({ quoteAssetId: usdt })).kind, 'paid', spelling);
+    }
+    // A moved dash or another asset is still not ours.
+    assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: '4d8c508b91c5-375b-92b0-ee702ed2dac5' })).kind, 'mismatch');
+    assert.equal(verifyPaymentResult(priced, result({ quoteAssetId: '4d8c508b-91c5-375b-92b0-ee702ed2dac6' })).kind, 'mismatch');
+  });
+
   test('an id that is not a UUID (a multisig payee) must match exactly', () => {
     const multisig = { ...expected, payeeId: 'ms-abc-def' };
     assert.equal(verifyPaymentResult(multisig, result({ payeeId: 'ms-abc-def' })).kind, 'paid');
@@ -150,5 +163,38 @@ describe('verifyPaymentResult (seed 003 MUST checks)', () => {
       result({ status: 'pending', payment: { isMultiPay: true, isFullyPaid: true, totalTransactionsAmount: '19.99' } }),
     );
     assert.equal(verdict.kind, 'pending');
+  });
+});
+
+describe('usable results and underpayments (issue 13 §8, §13)', () => {
+  test('a result is usable with a known status and the fields the MUST checks read', () => {
+    assert.equal(unusableResult(result()), null);
+    assert.equal(unusableResult(result({ status: 'unpaid', paymentAmount: '' })), null);
+    assert.equal(unusableResult(result({ status: 'auditing' })), null);
+    assert.equal(unusableResult(result({ quoteAmount: 19.99 as unknown as string })), null);
+    // A mismatching value is usable: verifyPaymentResult judges it.
+    assert.equal(unusableResult(result({ payeeId: 'someone-else' })), null);
+    for (const broken of [null, [], 'success', {}, result({ status: 'refunded' as never }), result({ status: 'SUCCESS' as never }), result({ payeeId: undefined as never }), result({ quoteAssetId: '' }), result({ quoteAmount: null as never })]) {
+      assert.equal(typeof unusableResult(broken), 'string', JSON.stringify(broken)?.slice(0, 80));
+    }
+  });
+
+  test('a success below what was payable, in the same asset, is an underpayment; other assets are never compared', () => {
+    const usdt = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
+    assert.equal(underpaymentOf(expected, result()), null);
+    assert.deepEqual(underpaymentOf(expected, result({ paymentAmount: '1', payableAmount: '19.99' })), { paymentAmount: '1', payableAmount: '19.99', asset: usdt });
+    assert.equal(verifyPaymentResult(expected, result({ paymentAmount: '1' })).kind, 'paid', 'still PAID (seed 003)');
+    assert.ok((verifyPaymentResult(expected, result({ paymentAmount: '1' })) as { underpaid?: unknown }).underpaid);
+    // More than payable, or the same written differently, is not short.
+    assert.equal(underpaymentOf(expected, result({ paymentAmount: '20' })), null);
+    assert.equal(underpaymentOf(expected, result({ paymentAmount: '19.990' })), null);
+    // The multi-pay total wins over the last transfer.
+    assert.equal(underpaymentOf(expected, result({ paymentAmount: '5', payment: { isMultiPay: true, isFullyPaid: true, totalTransactionsAmount: '19.99' } })), null);
+    // Payable in another asset than the payment: nothing to compare.
+    assert.equal(underpaymentOf(expected, result({ paymentAmount: '1', payableAssetId: 'c6d0c728-2624-429b-8e0d-d9d19b6592fa' })), null);
+    // No payable amount: compared with the quote only when the payment asset is the quote asset.
+    assert.equal(underpaymentOf(expected, result({ paymentAmount: '1', payableAmount: '' })), null);
+    const inUsdt = { ...expected, quoteAssetId: usdt.toUpperCase() };
+    assert.deepEqual(underpaymentOf(inUsdt, result({ quoteAssetId: usdt, paymentAmount: '1', payableAmount: '' })), { paymentAmount: '1', payableAmount: '19.99', asset: usdt });
   });
 });

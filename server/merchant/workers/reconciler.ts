@@ -6,7 +6,7 @@
  * never expired, and while MixPay cannot be reached nothing expires at all.
  *
  * Every call spends from the shared budget with a reserve left for callbacks and new links; a
- * 1429, an outage or an empty bucket ends the round (the budget's back-off is shared by every
+ * 1429, an outage or a full budget window ends the round (the budget's back-off is shared by every
  * process). Several processes may run it: an order is leased before it is checked.
  */
 import type { MerchantDeps } from '../deps.ts';
