@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { hasNul } from '../core/text.ts';
+import { canonicalUuid } from '../core/ids.ts';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
 import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
@@ -26,14 +27,19 @@ export async function findOrder(db: Kysely<Database>, id: string): Promise<Order
 export async function findOrderForCallback(db: Kysely<Database>, orderId: unknown, traceId: unknown): Promise<Order | undefined> {
   // No stored id holds a NUL byte (PostgreSQL could not even compare one): such ids name no order.
   if (typeof orderId === 'string' && orderId.length > 0 && orderId.length <= 36 && !hasNul(orderId)) {
-    const byOrder = await db.selectFrom('orders').selectAll().where('mixpay_order_id', '=', orderId).executeTakeFirst();
+    // Our order ids are UUIDs, stored canonical: any spelling of one names the same order (core/ids.ts).
+    const byOrder = await db.selectFrom('orders').selectAll().where('mixpay_order_id', '=', canonicalUuid(orderId) ?? orderId).executeTakeFirst();
     if (byOrder) return byOrder as Order;
   }
   if (typeof traceId === 'string' && traceId.length > 0 && traceId.length <= 100 && !hasNul(traceId)) {
     const byTrace = await db
       .selectFrom('orders')
       .selectAll()
-      .where((eb) => eb.or([eb('mixpay_trace_id', '=', traceId), eb('mixpay_code', '=', traceId)]))
+      // traceIds are stored canonical; a link code is kept as MixPay wrote it, so both spellings are tried.
+      .where((eb) => {
+        const spellings = [...new Set([traceId, canonicalUuid(traceId) ?? traceId])];
+        return eb.or([eb('mixpay_trace_id', 'in', spellings), eb('mixpay_code', 'in', spellings)]);
+      })
       .executeTakeFirst();
     if (byTrace) return byTrace as Order;
   }

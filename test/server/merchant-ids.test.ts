@@ -103,6 +103,27 @@ for (const backend of await backends()) {
       assert.equal(paid.mixpay_trace_id, trace);
     });
 
+    test('a callback naming only the traceId, or our order id, in another spelling finds the order', async () => {
+      const trace = randomUUID();
+      const created = await createOrder(stack);
+      const order = (await findOrder(store.db, created.order.order_id))!;
+      await withAnswer({ ...resultFor(order, { status: 'pending', paymentAmount: '10.5' }), traceId: trace }, async () => {
+        await callback({ orderId: order.id });
+      });
+      assert.equal((await findOrder(store.db, order.id))!.status, 'PENDING');
+      await withAnswer({ ...resultFor(order, { status: 'success', paymentAmount: '10.5' }), traceId: trace }, async () => {
+        // MixPay names only the payment, in upper case without dashes: still this order.
+        await callback({ traceId: bare(trace).toUpperCase() });
+      });
+      assert.equal((await findOrder(store.db, order.id))!.status, 'PAID');
+      const other = await createOrder(stack);
+      const otherOrder = (await findOrder(store.db, other.order.order_id))!;
+      await withAnswer({ ...resultFor(otherOrder, { status: 'success', paymentAmount: '10.5' }), traceId: randomUUID() }, async () => {
+        await callback({ orderId: otherOrder.id.toUpperCase() });
+      });
+      assert.equal((await findOrder(store.db, otherOrder.id))!.status, 'PAID');
+    });
+
     test('payee ids and quote asset UUIDs in another spelling are not a mismatch', async () => {
       const usdt = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
       // A price in USDT, named by its asset UUID (in upper case: stored canonical).
