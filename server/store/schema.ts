@@ -138,11 +138,21 @@ export interface Database {
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
+  admin_sessions: AdminSessionsTable;
   broker_orders: BrokerOrdersTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
   broker_cursors: BrokerCursorsTable;
   broker_incoming: BrokerIncomingTable;
+}
+
+/** Sign-in sessions of the admin page (007_admin_indexes). */
+export interface AdminSessionsTable {
+  id_hash: string;
+  csrf_token: string;
+  operator: string;
+  created_at: number;
+  expires_at: number;
 }
 
 // Broker mode (server/broker, migration 100_broker).

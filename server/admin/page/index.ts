@@ -1,0 +1,22 @@
+/** Entry of the admin page's script (dist/admin/admin.js): defines its elements once. */
+import { AdminNotifications } from './admin-notifications.ts';
+import { AdminOrder } from './admin-order.ts';
+import { AdminOrders } from './admin-orders.ts';
+import { MixpayAdmin } from './mixpay-admin.ts';
+
+const elements: Array<[string, CustomElementConstructor]> = [
+  ['mixpay-admin', MixpayAdmin],
+  ['admin-orders', AdminOrders],
+  ['admin-order', AdminOrder],
+  ['admin-notifications', AdminNotifications],
+];
+for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mixpay-admin': MixpayAdmin;
+    'admin-orders': AdminOrders;
+    'admin-order': AdminOrder;
+    'admin-notifications': AdminNotifications;
+  }
+}
