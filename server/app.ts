@@ -17,6 +17,7 @@ import { publicApi } from './merchant/public-api.ts';
 import { adminApi } from './merchant/admin-api.ts';
 import { openApiDocument } from './merchant/openapi.ts';
 import { adminPage } from './admin/index.ts';
+import { opsApi } from './ops/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -39,6 +40,8 @@ export interface AppParts {
   mounts?: Array<{ path: string; app: Hono<any> }>;
   /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
   ready?: () => boolean;
+  /** The background workers this process runs and whether each is running, for `/readyz`. */
+  workers?: () => Record<string, boolean>;
 }
 
 export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
@@ -47,6 +50,9 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
     c.set('deps', deps);
     await next();
   });
+  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers });
+  app.use('*', ops.middleware);
+  app.route('/', ops.routes);
 
   app.get('/healthz', async (c) => {
     if (parts.ready && !parts.ready()) return c.json({ status: 'starting' }, 503);

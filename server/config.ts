@@ -69,6 +69,8 @@ export const configSchema = z.object({
     .refine((list) => list.every((s) => s.length >= 16), 'each secret must be at least 16 characters'),
   /** The `token` header of the admin API and the CLI's view of it; unset turns the admin API off. */
   ADMIN_API_KEY: z.string().min(16).optional(),
+  /** Bearer token `/metrics` asks for; unset, it answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** MixPay allows 60 calls a minute per caller (contracts §1); the whole installation stays below this. */
   MIXPAY_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(58).default(50),
   /** Calls the reconciler leaves in the bucket for callbacks and new links (at most the bucket's size, 59 - MIXPAY_CALLS_PER_MINUTE, minus one). */

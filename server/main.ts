@@ -86,7 +86,9 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   }
   mounts.push({ path: '/widget', app: widgetAssets() });
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
-  const app = createApp(deps, { mounts });
+  // Which background workers run here, for /readyz; filled once they start, cleared as they stop.
+  const runningWorkers: Record<string, boolean> = {};
+  const app = createApp(deps, { mounts, workers: () => runningWorkers });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
@@ -116,12 +118,14 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     }
     const notifier = new NotificationDelivery({ db: store.db, secrets: config.WEBHOOK_SECRET, now, log: say }).start(config.NOTIFY_INTERVAL_MS);
     stops.unshift(() => reconciler.stop(), () => notifier.stop());
+    Object.assign(runningWorkers, { reconciler: true, notifications: true }, income ? { income: true } : {});
     if (!config.WEBHOOK_SECRET.length) say('WEBHOOK_SECRET is unset: notifications to merchants go out unsigned (never do this in production)');
   }
   if (brokerDeps) {
     // Started once listening: in development the bot's Mixin is this very server.
     const workers = startBrokerWorkers(brokerDeps);
     stops.unshift(() => workers.stop());
+    runningWorkers.broker = true;
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -130,6 +134,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     port,
     deps,
     async close() {
+      for (const name of Object.keys(runningWorkers)) runningWorkers[name] = false;
       for (const stop of stops) await stop();
       await new Promise<void>((done) => {
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();

@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
 import { isRetryLater } from '../core/upstream-errors.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
+import { reportCallback } from '../ops/channels.ts';
 import { callerOf, plainAddress } from './caller.ts';
 import { findOrderForCallback } from './order-store.ts';
 import { syncOrderWithMixPay } from './payment-sync.ts';
@@ -49,6 +50,7 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       if (allowed.has(caller)) return next();
       // Not MixPay: no lookup, no MixPay call, nothing changes.
       log(`mixpay callback from ${caller}, not in MIXPAY_CALLBACK_IPS; ignored`);
+      reportCallback({ outcome: 'forbidden' });
       return c.json({ code: 'FORBIDDEN', message: 'callbacks are accepted from MixPay only' }, 403);
     },
     bodyLimit({
@@ -66,6 +68,7 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       const order = await findOrderForCallback(deps.store.db, body.orderId, body.traceId);
       if (!order) {
         log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
+        reportCallback({ outcome: 'unknown_order' });
         return c.json(HANDLED);
       }
       try {
@@ -75,15 +78,18 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
           log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
         }
         if (outcome.kind === 'changed') deps.bus.publish(order.id);
+        reportCallback(outcome.kind === 'not_awaiting' ? { outcome: 'not_awaiting' } : outcome.kind === 'mismatch' ? { outcome: 'mismatch', field: outcome.verdict.field } : { outcome: outcome.verdict.kind });
         return c.json(HANDLED);
       } catch (error) {
         if (isRetryLater(error)) {
           log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
+          reportCallback({ outcome: 'retry' });
           return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503);
         }
         if (error instanceof MixPayApiError) {
           // MixPay says it has no such payment: nothing to apply, nothing to retry.
           log(`mixpay callback: order ${order.id}: ${error.message}`);
+          reportCallback({ outcome: 'no_payment' });
           return c.json(HANDLED);
         }
         throw error;
