@@ -13,6 +13,7 @@ import { canonicalUuid } from '../core/ids.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
+import { refuseOtherPrice, releaseLapsedClaims } from './open-order-claim.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 
 const httpUrl = z
@@ -93,20 +94,27 @@ async function findRetriedOrder(deps: AppDeps, input: CreateOrderInput): Promise
   );
 }
 
-export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+export async function createOrder(deps: AppDeps, input: CreateOrderInput, attempt = 0): Promise<{ order: Order; created: boolean }> {
   const { config, store, mixpay } = deps;
   const quoteAssetId = quoteAssetFor(input.price_currency);
   const retried = await findRetriedOrder(deps, input);
   if (retried) return { order: retried, created: false };
+  // One open order per merchant_order_id (open-order-claim.ts): another price is a 409; a lapsed
+  // claim is released so the insert below can take it.
+  if (input.merchant_order_id) {
+    await refuseOtherPrice(store.db, input, deps.now());
+    await releaseLapsedClaims(store.db, input.merchant_order_id, deps.now());
+  }
 
   const now = deps.now();
   const id = randomUUID();
   const expiresAt = now + config.ORDER_EXPIRY_SECONDS * 1000;
-  await store.db
+  const inserted = await store.db
     .insertInto('orders')
     .values({
       id,
       merchant_order_id: input.merchant_order_id ?? null,
+      open_merchant_order_id: input.merchant_order_id ?? null,
       product_id: input.product_id ?? null,
       title: input.title,
       description: input.description,
@@ -138,7 +146,9 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
       next_check_at: now,
       check_count: RESCHEDULE,
     })
-    .execute();
+    .onConflict((oc) => oc.column('open_merchant_order_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return awaitConcurrentCreate(deps, input, attempt);
 
   const returnBase = `${config.PUBLIC_URL}/v1/orders/${id}/return`;
   try {
@@ -193,4 +203,22 @@ export async function createOrder(deps: AppDeps, input: CreateOrderInput): Promi
   const order = await findOrder(store.db, id);
   if (!order) throw new Error(`order ${id} vanished after creation`);
   return { order, created: true };
+}
+
+/**
+ * Another request holds the merchant_order_id's claim right now (a concurrent create with the
+ * same id): wait for its link and answer that order, as a retry would get. If the holder failed
+ * or went away, try again; another price is a 409 like any other.
+ */
+async function awaitConcurrentCreate(deps: AppDeps, input: CreateOrderInput, attempt: number): Promise<{ order: Order; created: boolean }> {
+  const deadline = deps.now() + 10_000;
+  while (deps.now() < deadline) {
+    const retried = await findRetriedOrder(deps, input);
+    if (retried) return { order: retried, created: false };
+    await refuseOtherPrice(deps.store.db, input, deps.now());
+    const holder = await deps.store.db.selectFrom('orders').select(['status', 'expires_at']).where('open_merchant_order_id', '=', input.merchant_order_id!).executeTakeFirst();
+    if ((!holder || holder.status !== 'NEW' || holder.expires_at <= deps.now()) && attempt < 3) return createOrder(deps, input, attempt + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new MerchantApiError(409, 'ORDER_CONFLICT', `merchant_order_id ${input.merchant_order_id} is being created by another request right now; retry in a few seconds`);
 }

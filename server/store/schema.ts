@@ -54,6 +54,8 @@ export interface OrdersTable {
   next_check_at: number | null;
   check_count: Generated<number>;
   last_checked_at: number | null;
+  /** 008_idempotency: the merchant_order_id while the order is NEW with a live link (unique), else null. */
+  open_merchant_order_id?: string | null;
 }
 
 export interface OrderEventsTable {
@@ -139,6 +141,7 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   call_budgets: CallBudgetsTable;
   admin_sessions: AdminSessionsTable;
+  idempotency_keys: IdempotencyKeysTable;
   broker_orders: BrokerOrdersTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
@@ -153,6 +156,17 @@ export interface AdminSessionsTable {
   operator: string;
   created_at: number;
   expires_at: number;
+}
+
+/** First answers to `Idempotency-Key` on POST /v1/orders, kept 24 hours (008_idempotency). */
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  state: 'running' | 'done';
+  status_code: number | null;
+  response_body: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 // Broker mode (server/broker, migration 100_broker).

@@ -8,6 +8,7 @@ import * as m002 from './002_merchant_lifecycle.ts';
 import * as m003 from './003_merchant_income.ts';
 import * as m004 from './004_order_lookup_indexes.ts';
 import * as m007 from './007_admin_indexes.ts';
+import * as m008 from './008_idempotency.ts';
 import * as m100 from './100_broker.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '003_merchant_income': m003,
   '004_order_lookup_indexes': m004,
   '007_admin_indexes': m007,
+  '008_idempotency': m008,
   '100_broker': m100,
 };
