@@ -18,6 +18,7 @@ import { adminApi } from './merchant/admin-api.ts';
 import { openApiDocument } from './merchant/openapi.ts';
 import { adminPage } from './admin/index.ts';
 import { opsApi } from './ops/index.ts';
+import type { OpenStreams } from './ops/open-streams.ts';
 
 export interface AppDeps {
   config: Config;
@@ -42,6 +43,8 @@ export interface AppParts {
   ready?: () => boolean;
   /** The background workers this process runs and whether each is running, for `/readyz`. */
   workers?: () => Record<string, boolean>;
+  /** The status streams open in this app, so a shutdown can end them with a final event. */
+  streams?: OpenStreams;
 }
 
 export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
@@ -50,7 +53,7 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
     c.set('deps', deps);
     await next();
   });
-  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers });
+  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams });
   app.use('*', ops.middleware);
   app.route('/', ops.routes);
 

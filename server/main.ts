@@ -20,6 +20,7 @@ import { Reconciler } from './workers/reconciler.ts';
 import { IncomeWatcher } from './workers/income-watcher.ts';
 import { createMixinClient } from './mixin/client.ts';
 import { openStore } from './store/db.ts';
+import { OpenStreams } from './ops/open-streams.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { brokerDevelopmentConfig, createBrokerApp, createBrokerDeps, loadBrokerConfig, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 
@@ -31,6 +32,9 @@ export interface RunningServer {
 }
 
 const log = (line: string) => console.log(`[mixpay-checkout] ${line}`);
+
+/** How long a shutdown waits for running jobs (a reconcile round, a notification) to finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Reads settings for a command; `dev` fills development defaults and says which it used. */
 export function configFor(command: 'dev' | 'serve' | 'migrate', env: Record<string, string | undefined> = process.env): { config: Config; filled: string[] } {
@@ -88,7 +92,8 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
   // Which background workers run here, for /readyz; filled once they start, cleared as they stop.
   const runningWorkers: Record<string, boolean> = {};
-  const app = createApp(deps, { mounts, workers: () => runningWorkers });
+  const streams = new OpenStreams();
+  const app = createApp(deps, { mounts, workers: () => runningWorkers, streams });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
@@ -133,13 +138,22 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     url: `http://localhost:${port}`,
     port,
     deps,
+    /**
+     * Stops taking connections, ends status streams with a final `closing` event, lets running
+     * jobs finish for up to SHUTDOWN_GRACE_MS (each is leased, so another process takes over what
+     * is cut short), then drops the remaining connections and closes the store.
+     */
     async close() {
       for (const name of Object.keys(runningWorkers)) runningWorkers[name] = false;
-      for (const stop of stops) await stop();
-      await new Promise<void>((done) => {
-        if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
-        server.close(() => done());
-      });
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      streams.closeAll();
+      const stopped = (async () => {
+        for (const stop of stops) await stop();
+      })();
+      const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([stopped, grace]);
+      if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+      await closed;
       await store.close();
     },
   };

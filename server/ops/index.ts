@@ -11,10 +11,13 @@ import { safeEqual } from '../merchant/auth.ts';
 import { callerOf, plainAddress } from '../merchant/caller.ts';
 import { checkReadiness, type ReadinessSources } from './health.ts';
 import { createMetrics } from './metrics.ts';
+import { OpenStreams } from './open-streams.ts';
 
 export interface OpsParts {
   started?: ReadinessSources['started'];
   workers?: ReadinessSources['workers'];
+  /** Status streams of this app; the server that owns it ends them on shutdown. */
+  streams?: OpenStreams;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
@@ -26,7 +29,7 @@ function directLoopback(c: Context): boolean {
 }
 
 export function opsApi(deps: AppDeps, parts: OpsParts = {}) {
-  const metrics = createMetrics({ db: deps.store.db, now: deps.now, callsPerMinute: deps.config.MIXPAY_CALLS_PER_MINUTE });
+  const metrics = createMetrics({ db: deps.store.db, now: deps.now, callsPerMinute: deps.config.MIXPAY_CALLS_PER_MINUTE, streams: parts.streams ?? new OpenStreams() });
   const token = deps.config.METRICS_TOKEN;
   const routes = new Hono()
     .get('/livez', (c) => c.json({ status: 'ok' }))

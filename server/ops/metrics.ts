@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { CallBudget } from '../mixpay/call-budget.ts';
 import { ORDER_STATUSES } from '../merchant/order-state.ts';
+import { OpenStreams } from './open-streams.ts';
 import { callbackChannel, mixpayCallChannel, notificationAttemptChannel, type CallbackMessage, type MixPayCallMessage, type NotificationAttemptMessage } from './channels.ts';
 
 const PREFIX = 'mixpay_checkout_';
@@ -23,6 +24,8 @@ export interface MetricsDeps {
   now: () => number;
   /** MIXPAY_CALLS_PER_MINUTE, to read the shared budget the way CallBudget counts it. */
   callsPerMinute: number;
+  /** The status streams open in this process; counted here, ended by a shutdown. */
+  streams: OpenStreams;
 }
 
 let processRegistry: Registry | undefined;
@@ -57,7 +60,14 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const sseOpen = new Gauge({ name: `${PREFIX}sse_streams_open`, help: 'Status streams (Server-Sent Events) open now in this process', registers });
+  new Gauge({
+    name: `${PREFIX}sse_streams_open`,
+    help: 'Status streams (Server-Sent Events) open now in this process',
+    registers,
+    collect() {
+      this.set(deps.streams.size);
+    },
+  });
   const mixpayCalls = new Counter({ name: `${PREFIX}mixpay_calls_total`, help: "Calls to MixPay's API, by endpoint and outcome", labelNames: ['endpoint', 'outcome'], registers });
   const mixpayDuration = new Histogram({ name: `${PREFIX}mixpay_call_duration_seconds`, help: "Duration of calls to MixPay's API", labelNames: ['endpoint'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
   const callbacks = new Counter({ name: `${PREFIX}callbacks_total`, help: 'MixPay callbacks received, by what checking them found (mismatch_field names the field that did not match)', labelNames: ['outcome', 'mismatch_field'], registers });
@@ -199,7 +209,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     const labels = { method: c.req.method, route, status };
     httpRequests.inc(labels);
     httpDuration.observe(labels, (performance.now() - started) / 1000);
-    if (c.res.headers.get('content-type')?.startsWith('text/event-stream') && c.res.body) c.res = countOpenStream(c.res, sseOpen);
+    if (c.res.headers.get('content-type')?.startsWith('text/event-stream') && c.res.body) c.res = deps.streams.track(c.res);
   };
 
   return {
@@ -214,34 +224,4 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       unsubscribe(notificationAttemptChannel.name, onAttempt);
     },
   };
-}
-
-/** Passes a stream through unchanged, counting it open until it ends or the client goes away. */
-function countOpenStream(response: Response, gauge: Gauge): Response {
-  const reader = response.body!.getReader();
-  let open = true;
-  const close = () => {
-    if (open) gauge.dec();
-    open = false;
-  };
-  gauge.inc();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          close();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        close();
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      close();
-      await reader.cancel(reason);
-    },
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -126,3 +126,30 @@ describe('metrics without a token', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  test('ends open status streams with a final closing event, then stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixpay-shutdown-'));
+    const { config } = configFor('dev', { PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'ops.db')}`, SANDBOX_TIME_SCALE: '0.001' });
+    const server = await startServer(config, { quiet: true });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      const checkout = (await (await fetch(`${url}/v1/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"product":"tee"}' })).json()) as any;
+      const stream = await fetch(`${url}/v1/orders/${checkout.order.order_id}/events`);
+      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = (await reader.read()).value ?? '';
+      assert.match(text, /event: status/);
+      const closing = server.close();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      await closing;
+      assert.match(text, /event: closing\nretry: 2000\ndata: /);
+      await assert.rejects(fetch(`${url}/livez`), 'no longer accepting');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
