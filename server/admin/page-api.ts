@@ -13,6 +13,7 @@ import { historyOf } from '../merchant/order-queries.ts';
 import { nextStatuses } from '../merchant/order-state.ts';
 import { findOrder } from '../merchant/order-store.ts';
 import { withoutEmptyFields } from '../merchant/create-order.ts';
+import { brokerInUse, brokerOverview } from './broker-overview.ts';
 import { endpointHealth } from './notification-health.ts';
 import { actionsFor, applyOrderAction, type OrderAction } from './order-actions.ts';
 import { orderSearchSchema, searchOrders } from './order-search.ts';
@@ -35,10 +36,11 @@ const notificationStateSchema = z.object({
 export function adminPageApi(deps: AppDeps) {
   return new Hono<AdminEnv>()
     .use('*', requireSession(deps))
-    .get('/session', (c) => {
+    .get('/session', async (c) => {
       const session = c.get('session');
-      return c.json({ status: 200, operator: session.operator, csrf_token: session.csrfToken, expires_at_t: session.expiresAt, broker: false });
+      return c.json({ status: 200, operator: session.operator, csrf_token: session.csrfToken, expires_at_t: session.expiresAt, broker: await brokerInUse(deps.store.db) });
     })
+    .get('/broker', async (c) => c.json({ status: 200, ...(await brokerOverview(deps.store.db, deps.now())) }))
     .get('/orders', async (c) => {
       const query = withoutEmptyFields(c.req.query());
       const parsed = orderSearchSchema.safeParse(query);

@@ -3,7 +3,8 @@
  * (a wrong key is refused), finds a paid order by its merchant_order_id, reads its timeline (the
  * payment and the failed notification attempt), resends the notification and sees the new
  * attempt arrive. Every view is axe-clean and breaks no CSP rule; a change without the CSRF token
- * is refused even from the signed-in page. Screenshots of a desktop and a phone go to /tmp.
+ * is refused even from the signed-in page; a reload keeps the session and shows broker mode.
+ * Screenshots of a desktop and a phone go to /tmp.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -125,7 +126,7 @@ describe('admin page end to end in Chromium', () => {
         await link.waitFor();
         assert.equal(await page.locator('tbody tr').count(), 1, 'exactly the order searched for');
         assert.deepEqual(await axeViolations(page), [], 'order list is axe-clean');
-        if (device === 'desktop') await page.screenshot({ path: '/tmp/admin-orders-desktop.png', fullPage: true });
+        await page.screenshot({ path: `/tmp/admin-orders-${device}.png`, fullPage: true });
         await link.click();
 
         const timeline = page.locator('ol.timeline');
@@ -164,6 +165,14 @@ describe('admin page end to end in Chromium', () => {
         await page.getByText(`${merchant.url}/hooks/mixpay`).first().waitFor();
         assert.deepEqual(await axeViolations(page), [], 'notifications view is axe-clean');
         await page.screenshot({ path: `/tmp/admin-notifications-${device}.png`, fullPage: true });
+
+        // Broker mode (on in development): a reload keeps the session; balances against reservations.
+        await page.goto(`${server.url}/admin#/broker`);
+        await page.getByRole('heading', { name: 'Balances' }).waitFor();
+        await page.getByRole('link', { name: 'Broker' }).waitFor();
+        assert.ok((await page.locator('admin-broker tbody tr').count()) >= 1, 'the bot has balances');
+        assert.deepEqual(await axeViolations(page), [], 'broker view is axe-clean');
+        await page.screenshot({ path: `/tmp/admin-broker-${device}.png`, fullPage: true });
 
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.getByRole('heading', { name: 'Sign in to the admin page' }).waitFor();

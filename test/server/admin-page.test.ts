@@ -162,6 +162,16 @@ for (const backend of await backends()) {
       assert.equal((await api('/orders?after=garbage', s)).status, 400);
     });
 
+    test('the broker overview answers from the broker tables', async () => {
+      const s = await session();
+      assert.equal(((await (await api('/session', s)).json()) as any).broker, false, 'no broker activity: no broker view');
+      await store.db.insertInto('broker_balances').values({ asset_id: '4d8c508b-91c5-375b-92b0-ee702ed2dac5', symbol: 'USDT', balance: '100', synced_at: Date.now() }).execute();
+      const overview = (await (await api('/broker', s)).json()) as any;
+      assert.deepEqual(overview.balances.map((b: any) => [b.symbol, b.balance, b.reserved, b.available]), [['USDT', '100', '0', '100']]);
+      assert.deepEqual(overview.attention, []);
+      assert.equal(((await (await api('/session', s)).json()) as any).broker, true);
+    });
+
     test('actions go through the state machine and the history names who and why', async () => {
       const s = await session();
       const created = await createOrder(stack, { merchant_order_id: `act-${backend.name}` });

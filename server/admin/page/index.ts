@@ -1,4 +1,5 @@
 /** Entry of the admin page's script (dist/admin/admin.js): defines its elements once. */
+import { AdminBroker } from './admin-broker.ts';
 import { AdminNotifications } from './admin-notifications.ts';
 import { AdminOrder } from './admin-order.ts';
 import { AdminOrders } from './admin-orders.ts';
@@ -9,6 +10,7 @@ const elements: Array<[string, CustomElementConstructor]> = [
   ['admin-orders', AdminOrders],
   ['admin-order', AdminOrder],
   ['admin-notifications', AdminNotifications],
+  ['admin-broker', AdminBroker],
 ];
 for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);
 
@@ -18,5 +20,6 @@ declare global {
     'admin-orders': AdminOrders;
     'admin-order': AdminOrder;
     'admin-notifications': AdminNotifications;
+    'admin-broker': AdminBroker;
   }
 }

@@ -2,15 +2,16 @@ import { html, LitElement, nothing } from 'lit';
 import { AdminApiError, AdminClient } from './admin-client.ts';
 import { adminStyles } from './admin.styles.ts';
 
-type Route = { view: 'orders'; query: URLSearchParams } | { view: 'order'; id: string } | { view: 'notifications'; query: URLSearchParams };
+type Route = { view: 'orders'; query: URLSearchParams } | { view: 'order'; id: string } | { view: 'notifications'; query: URLSearchParams } | { view: 'broker' };
 
-/** Reads `#/orders?status=PAID`, `#/orders/<id>`, `#/notifications`. */
+/** Reads `#/orders?status=PAID`, `#/orders/<id>`, `#/notifications`, `#/broker`. */
 export function routeOf(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const query = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'orders' && parts[1]) return { view: 'order', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'notifications') return { view: 'notifications', query };
+  if (parts[0] === 'broker') return { view: 'broker' };
   return { view: 'orders', query };
 }
 
@@ -23,6 +24,7 @@ export class MixpayAdmin extends LitElement {
 
   static override properties = {
     operator: { state: true },
+    broker: { state: true },
     checking: { state: true },
     signInError: { state: true },
     busy: { state: true },
@@ -30,6 +32,7 @@ export class MixpayAdmin extends LitElement {
   };
 
   declare operator: string | null;
+  declare broker: boolean;
   declare checking: boolean;
   declare signInError: string;
   declare busy: boolean;
@@ -43,6 +46,7 @@ export class MixpayAdmin extends LitElement {
   constructor() {
     super();
     this.operator = null;
+    this.broker = false;
     this.checking = true;
     this.signInError = '';
     this.busy = false;
@@ -63,8 +67,9 @@ export class MixpayAdmin extends LitElement {
   /** A session cookie from earlier may still be good: ask before showing the sign-in form. */
   private async resume(): Promise<void> {
     try {
-      const session = await this.client.get<{ operator: string; csrf_token: string }>('/session');
+      const session = await this.client.get<{ operator: string; csrf_token: string; broker: boolean }>('/session');
       this.client.csrfToken = session.csrf_token;
+      this.broker = session.broker;
       this.operator = session.operator;
     } catch {
       this.operator = null;
@@ -80,8 +85,8 @@ export class MixpayAdmin extends LitElement {
     this.busy = true;
     this.signInError = '';
     try {
-      const session = await this.client.signIn(String(data.get('key') ?? ''), String(data.get('operator') ?? ''));
-      this.operator = session.operator;
+      await this.client.signIn(String(data.get('key') ?? ''), String(data.get('operator') ?? ''));
+      await this.resume();
     } catch (error) {
       this.signInError = error instanceof AdminApiError ? error.message : 'signing in failed';
     } finally {
@@ -110,6 +115,7 @@ export class MixpayAdmin extends LitElement {
         <nav aria-label="Sections">
           <a href="#/orders" aria-current=${view === 'orders' || view === 'order' ? 'page' : nothing}>Orders</a>
           <a href="#/notifications" aria-current=${view === 'notifications' ? 'page' : nothing}>Notifications</a>
+          ${this.broker ? html`<a href="#/broker" aria-current=${view === 'broker' ? 'page' : nothing}>Broker</a>` : nothing}
         </nav>
         <span class="who">Signed in as ${this.operator}</span>
         <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
@@ -122,6 +128,8 @@ export class MixpayAdmin extends LitElement {
     switch (this.route.view) {
       case 'order':
         return html`<admin-order .client=${this.client} .orderId=${this.route.id}></admin-order>`;
+      case 'broker':
+        return html`<admin-broker .client=${this.client}></admin-broker>`;
       case 'notifications':
         return html`<admin-notifications .client=${this.client} .query=${this.route.query}></admin-notifications>`;
       default:
