@@ -84,14 +84,14 @@ export class AdminNotifications extends LitElement {
       <p role="status">${this.notice}</p>
       <h2>Endpoints</h2>
       <div class="card table-wrap" tabindex="0" role="region" aria-label="Endpoints">
-        <table>
+        <table class="stack">
           <thead><tr><th scope="col">Callback URL</th><th scope="col">Failing</th><th scope="col">Given up</th><th scope="col">Waiting</th><th scope="col">Delivered</th><th scope="col" class="hide-narrow">Last activity</th></tr></thead>
           <tbody>
             ${this.endpoints.map(
               (e) => html`<tr>
-                <td><span class="mono">${e.url}</span>${e.last_error ? html`<br /><span class="error">${e.last_error}</span>` : nothing}</td>
-                <td class="num">${e.failing}</td><td class="num">${e.gave_up}</td><td class="num">${e.pending}</td><td class="num">${e.delivered}</td>
-                <td class="num hide-narrow">${formatTime(e.last_attempt_at_t)}</td>
+                <td data-label="Callback URL"><span><span class="mono">${e.url}</span>${e.last_error ? html`<br /><span class="error">${e.last_error}</span>` : nothing}</span></td>
+                <td class="num" data-label="Failing">${e.failing}</td><td class="num" data-label="Given up">${e.gave_up}</td><td class="num" data-label="Waiting">${e.pending}</td><td class="num" data-label="Delivered">${e.delivered}</td>
+                <td class="num" data-label="Last activity">${formatTime(e.last_attempt_at_t)}</td>
               </tr>`,
             )}
           </tbody>
@@ -107,18 +107,18 @@ export class AdminNotifications extends LitElement {
         </label>
       </form>
       <div class="card table-wrap" tabindex="0" role="region" aria-label="Latest events">
-        <table>
+        <table class="stack">
           <thead><tr><th scope="col">Order</th><th scope="col">Event</th><th scope="col">State</th><th scope="col">Failures in schedule</th><th scope="col" class="hide-narrow">Last error</th><th scope="col">Updated</th><th scope="col"><span class="muted">Action</span></th></tr></thead>
           <tbody>
             ${this.notifications.map(
               (n) => html`<tr>
-                <td><a href="#/orders/${n.order_id}" class="mono" title=${n.order_id}>${shortId(n.order_id)}</a></td>
-                <td>${n.previous_status ?? '—'} → ${n.status}</td>
-                <td><span class="status" data-tone=${toneOfOutcome(n.state)}>${n.state}</span></td>
-                <td class="num">${n.attempts_in_schedule}</td>
-                <td class="hide-narrow">${n.last_error ?? '—'}</td>
-                <td class="num">${formatIso(n.delivered_at ?? n.next_attempt_at ?? n.created_at)}</td>
-                <td><button class="secondary" type="button" @click=${() => this.resend(n)} aria-label="Resend ${n.status} of order ${n.order_id}">Resend</button></td>
+                <td data-label="Order"><a href="#/orders/${n.order_id}" class="mono" title=${n.order_id}>${shortId(n.order_id)}</a></td>
+                <td data-label="Event">${n.previous_status ?? '—'} → ${n.status}</td>
+                <td data-label="State"><span class="status" data-tone=${toneOfOutcome(n.state)}>${n.state}</span></td>
+                <td class="num" data-label="Failures in schedule">${n.attempts_in_schedule}</td>
+                <td data-label="Last error">${n.last_error ?? '—'}</td>
+                <td class="num" data-label="Updated">${formatIso(n.delivered_at ?? n.next_attempt_at ?? n.created_at)}</td>
+                <td data-label="Action"><button class="secondary" type="button" @click=${() => this.resend(n)} aria-label="Resend ${n.status} of order ${n.order_id}">Resend</button></td>
               </tr>`,
             )}
           </tbody>

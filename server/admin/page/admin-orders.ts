@@ -100,19 +100,19 @@ export class AdminOrders extends LitElement {
       </form>
       <p class="error" role="alert">${this.error}</p>
       <div class="card table-wrap" tabindex="0" role="region" aria-label="Orders">
-        <table>
+        <table class="stack">
           <thead>
             <tr><th scope="col">Created</th><th scope="col">Order</th><th scope="col">Merchant order id</th><th scope="col">Status</th><th scope="col">Price</th><th scope="col" class="hide-narrow">Paid</th></tr>
           </thead>
           <tbody>
             ${this.orders.map(
               (o) => html`<tr>
-                <td class="num">${formatIso(o.created_at)}</td>
-                <td><a href="#/orders/${o.order_id}" title=${o.order_id} class="mono">${shortId(o.order_id)}</a></td>
-                <td>${o.merchant_order_id ?? '—'}</td>
-                <td><span class="status" data-tone=${toneOfStatus(o.status)}>${o.status}</span></td>
-                <td class="num">${formatAmount(o.price_amount, o.price_currency)}</td>
-                <td class="num hide-narrow">${formatAmount(o.pay_amount, o.pay_currency)}</td>
+                <td class="num" data-label="Created">${formatIso(o.created_at)}</td>
+                <td data-label="Order"><a href="#/orders/${o.order_id}" title=${o.order_id} class="mono">${shortId(o.order_id)}</a></td>
+                <td data-label="Merchant order id">${o.merchant_order_id ?? '—'}</td>
+                <td data-label="Status"><span class="status" data-tone=${toneOfStatus(o.status)}>${o.status}</span></td>
+                <td class="num" data-label="Price">${formatAmount(o.price_amount, o.price_currency)}</td>
+                <td class="num" data-label="Paid">${formatAmount(o.pay_amount, o.pay_currency)}</td>
               </tr>`,
             )}
           </tbody>

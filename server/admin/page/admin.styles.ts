@@ -56,5 +56,12 @@ ol.timeline li[data-tone=wait]::before{background:var(--mixpay-attention)}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 .spaced{margin-bottom:.75rem}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}
-@media (max-width:40rem){main{padding:.75rem}header{padding:.6rem .75rem}dl{grid-template-columns:1fr}dt{margin-top:.4rem}.hide-narrow{display:none}}
+td a.mono{white-space:nowrap}
+@media (max-width:40rem){main{padding:.75rem}header{padding:.6rem .75rem}dl{grid-template-columns:1fr}dt{margin-top:.4rem}.hide-narrow{display:none}
+/* Narrow screens: each row of a .stack table becomes a small card of label and value. */
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+table.stack tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--mixpay-border)}
+table.stack td{display:grid;grid-template-columns:minmax(6rem,40%) minmax(0,1fr);gap:.5rem;border:0;padding:.15rem .25rem;white-space:normal;justify-items:start}
+.card{padding:.75rem}
+table.stack td::before{content:attr(data-label);color:var(--mixpay-muted-text);font-size:.85rem;font-weight:600}}
 `;
