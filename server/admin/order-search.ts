@@ -43,7 +43,8 @@ export const orderSearchSchema = z.object({
 
 export type OrderSearch = z.infer<typeof orderSearchSchema>;
 
-export async function searchOrders(db: Kysely<Database>, search: OrderSearch): Promise<{ orders: Order[]; next: string | null }> {
+/** The page's query, newest first, one row more than the page to know whether another follows. */
+export function orderSearchQuery(db: Kysely<Database>, search: OrderSearch) {
   let query = db.selectFrom('orders').selectAll();
   if (search.status) query = query.where('status', '=', search.status);
   if (search.q) {
@@ -58,7 +59,11 @@ export async function searchOrders(db: Kysely<Database>, search: OrderSearch): P
     );
   }
   if (search.after) query = query.where(sql<boolean>`(created_at, id) < (${search.after.createdAt}, ${search.after.id})`);
-  const rows = (await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(search.limit + 1).execute()) as Order[];
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(search.limit + 1);
+}
+
+export async function searchOrders(db: Kysely<Database>, search: OrderSearch): Promise<{ orders: Order[]; next: string | null }> {
+  const rows = (await orderSearchQuery(db, search).execute()) as Order[];
   const page = rows.slice(0, search.limit);
   return { orders: page, next: rows.length > search.limit ? encodeCursor(page.at(-1)!) : null };
 }

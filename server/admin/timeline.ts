@@ -57,5 +57,34 @@ export function buildTimeline(createdAt: number, history: HistoryRow[], attempts
     entries.push({ kind: 'notification', at_t: a.at_t, event_id: a.event_id, event_status: a.event_status, attempt: a.attempt, trigger: a.trigger, http_status: a.http_status, duration_ms: a.duration_ms, outcome: a.outcome, detail: a.detail });
   }
   // Stable: entries of the same millisecond keep history-then-attempts order.
-  return entries.map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.at_t - b.entry.at_t || a.index - b.index).map(({ entry }) => entry);
+  const sorted = entries.map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.at_t - b.entry.at_t || a.index - b.index).map(({ entry }) => entry);
+  return chainSameInstant(sorted);
+}
+
+/**
+ * History rows carry a millisecond and a random id, no sequence: two changes made in one
+ * millisecond (PAID → REFUND_PENDING → REFUNDED by one action) come back in either order. Within
+ * one millisecond, status changes are put in the order where each starts where the last ended.
+ */
+export function chainSameInstant(entries: TimelineEntry[]): TimelineEntry[] {
+  const out = [...entries];
+  for (let start = 0; start < out.length; ) {
+    let end = start;
+    while (end + 1 < out.length && out[end + 1]!.at_t === out[start]!.at_t) end++;
+    const group = out.slice(start, end + 1);
+    const changes = group.filter((e): e is Extract<TimelineEntry, { kind: 'status' }> => e.kind === 'status');
+    if (changes.length > 1) {
+      const ordered: typeof changes = [];
+      let next = changes.find((c) => !changes.some((o) => o !== c && o.to === c.from)) ?? changes[0]!;
+      while (next) {
+        ordered.push(next);
+        const last: typeof next = next;
+        next = changes.find((c) => !ordered.includes(c) && c.from === last.to) ?? changes.find((c) => !ordered.includes(c))!;
+      }
+      let k = 0;
+      for (let i = start; i <= end; i++) if (out[i]!.kind === 'status') out[i] = ordered[k++]!;
+    }
+    start = end + 1;
+  }
+  return out;
 }

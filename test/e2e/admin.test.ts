@@ -170,7 +170,7 @@ describe('admin page end to end in Chromium', () => {
         await page.goto(`${server.url}/admin#/broker`);
         await page.getByRole('heading', { name: 'Balances' }).waitFor();
         await page.getByRole('link', { name: 'Broker' }).waitFor();
-        assert.ok((await page.locator('admin-broker tbody tr').count()) >= 1, 'the bot has balances');
+        assert.ok((await page.locator('mixpay-admin-broker tbody tr').count()) >= 1, 'the bot has balances');
         assert.deepEqual(await axeViolations(page), [], 'broker view is axe-clean');
         await page.screenshot({ path: `/tmp/admin-broker-${device}.png`, fullPage: true });
 

@@ -7,19 +7,19 @@ import { MixpayAdmin } from './mixpay-admin.ts';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['mixpay-admin', MixpayAdmin],
-  ['admin-orders', AdminOrders],
-  ['admin-order', AdminOrder],
-  ['admin-notifications', AdminNotifications],
-  ['admin-broker', AdminBroker],
+  ['mixpay-admin-orders', AdminOrders],
+  ['mixpay-admin-order', AdminOrder],
+  ['mixpay-admin-notifications', AdminNotifications],
+  ['mixpay-admin-broker', AdminBroker],
 ];
 for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);
 
 declare global {
   interface HTMLElementTagNameMap {
     'mixpay-admin': MixpayAdmin;
-    'admin-orders': AdminOrders;
-    'admin-order': AdminOrder;
-    'admin-notifications': AdminNotifications;
-    'admin-broker': AdminBroker;
+    'mixpay-admin-orders': AdminOrders;
+    'mixpay-admin-order': AdminOrder;
+    'mixpay-admin-notifications': AdminNotifications;
+    'mixpay-admin-broker': AdminBroker;
   }
 }

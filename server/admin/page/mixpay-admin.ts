@@ -127,13 +127,13 @@ export class MixpayAdmin extends LitElement {
   private renderView() {
     switch (this.route.view) {
       case 'order':
-        return html`<admin-order .client=${this.client} .orderId=${this.route.id}></admin-order>`;
+        return html`<mixpay-admin-order .client=${this.client} .orderId=${this.route.id}></mixpay-admin-order>`;
       case 'broker':
-        return html`<admin-broker .client=${this.client}></admin-broker>`;
+        return html`<mixpay-admin-broker .client=${this.client}></mixpay-admin-broker>`;
       case 'notifications':
-        return html`<admin-notifications .client=${this.client} .query=${this.route.query}></admin-notifications>`;
+        return html`<mixpay-admin-notifications .client=${this.client} .query=${this.route.query}></mixpay-admin-notifications>`;
       default:
-        return html`<admin-orders .client=${this.client} .query=${this.route.query}></admin-orders>`;
+        return html`<mixpay-admin-orders .client=${this.client} .query=${this.route.query}></mixpay-admin-orders>`;
     }
   }
 
