@@ -39,7 +39,11 @@ export function requestFingerprint(method: string, path: string, body: string): 
 
 const keptStatus = (status: number) => status < 500 && status !== 429;
 
+/** Keys older than the TTL are swept at most this often per process. */
+const SWEEP_EVERY_MS = 60_000;
+
 export function idempotency(): MiddlewareHandler<AppEnv> {
+  let sweptAt = 0;
   return async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) return next();
@@ -49,6 +53,10 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const deps = c.get('deps');
     const db = deps.store.db;
     const fingerprint = requestFingerprint(c.req.method, c.req.path, await c.req.text());
+    if (deps.now() - sweptAt >= SWEEP_EVERY_MS) {
+      sweptAt = deps.now();
+      await db.deleteFrom('idempotency_keys').where('created_at', '<=', sweptAt - IDEMPOTENCY_TTL_MS).execute();
+    }
     const deadline = deps.now() + WAIT_MS;
     for (;;) {
       const now = deps.now();

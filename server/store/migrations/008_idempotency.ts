@@ -18,6 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('idempotency_keys_created_idx').on('idempotency_keys').column('created_at').execute();
   await db.schema.alterTable('orders').addColumn('open_merchant_order_id', 'varchar(200)').execute();
   await db.schema.createIndex('orders_open_merchant_order_id_key').on('orders').column('open_merchant_order_id').unique().execute();
 }
