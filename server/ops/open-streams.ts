@@ -1,8 +1,8 @@
 /**
  * The status streams (Server-Sent Events) open in this process. Every stream's body passes through
  * here unchanged, so metrics can count them and a shutdown can end each with a final event
- * instead of a cut connection: `event: closing` with a `retry:` hint, after which the browser's
- * EventSource reconnects to another process (or to this one once it is back).
+ * instead of a cut connection: `event: closing` with a `retry:` hint. `<mixpay-button>` then follows
+ * the order by polling; a plain EventSource reconnects to another process (or this one, once back).
  */
 export const CLOSING_EVENT = 'closing';
 
