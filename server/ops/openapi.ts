@@ -163,6 +163,64 @@ function operatorPaths(): Json {
   };
 }
 
+/** The admin page's own JSON (/admin/api): session cookie, and the CSRF token on every change. */
+function adminPagePaths(): Json {
+  const read = [{ adminSession: [] }];
+  const change = [{ adminSession: [], csrfToken: [] }];
+  const answer = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+  const refused = { '401': mugglePayError('No session: sign in first'), '403': mugglePayError('Missing or wrong CSRF token, or another origin') };
+  const orderId = { name: 'order_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const eventId = { name: 'event_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const tags = ['admin page'];
+  return {
+    '/admin': { get: { operationId: 'adminPage', tags, summary: 'The admin page (HTML; its script is /admin/assets/admin.js)', description: 'Public: the page shell holds no data; everything it shows comes from /admin/api after sign-in.', security: [], responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '404': { description: 'ADMIN_API_KEY is unset' } } } },
+    '/admin/api/session': { get: { operationId: 'adminPageSession', tags, summary: "The signed-in operator and the session's CSRF token", security: read, responses: { '200': answer('{operator, csrf_token, expires_at_t, broker}'), '401': refused['401'] } } },
+    '/admin/api/orders': {
+      get: {
+        operationId: 'adminPageSearchOrders',
+        tags,
+        summary: 'Orders newest first, keyset pages; q finds our id, merchant_order_id, traceId or link code',
+        security: read,
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string' } },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
+          { name: 'after', in: 'query', description: 'The `next` cursor of the previous page', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+        ],
+        responses: { '200': answer('{orders, next}'), '400': mugglePayError('A bad filter or cursor'), '401': refused['401'] },
+      },
+    },
+    '/admin/api/orders/{order_id}': { get: { operationId: 'adminPageGetOrder', tags, summary: "An order, its timeline, notifications and the actions its status allows", security: read, parameters: [orderId], responses: { '200': answer('{order, timeline, notifications, actions}'), '401': refused['401'], '404': mugglePayError('No such order') } } },
+    '/admin/api/orders/{order_id}/{action}': {
+      post: {
+        operationId: 'adminPageOrderAction',
+        tags,
+        summary: 'cancel, resolve, refund_pending or refunded, through the state machine, with who and why in the history',
+        security: change,
+        parameters: [orderId, { name: 'action', in: 'path', required: true, schema: { enum: ['cancel', 'resolve', 'refund_pending', 'refunded'] } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string', maxLength: 500 }, reference: { type: 'string', maxLength: 200 } } } } } },
+        responses: { '200': answer('{order, actions}'), '400': mugglePayError('No reason given'), ...refused, '404': mugglePayError('No such order or action'), '409': mugglePayError('Not possible in the order\'s status') },
+      },
+    },
+    '/admin/api/notifications': { get: { operationId: 'adminPageNotifications', tags, summary: 'Callback URLs, failing first, and the latest events', security: read, parameters: [{ name: 'state', in: 'query', schema: { enum: ['pending', 'delivered', 'gave_up'] } }, { name: 'url', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }], responses: { '200': answer('{endpoints, notifications}'), '400': mugglePayError('A bad filter'), '401': refused['401'] } } },
+    '/admin/api/notifications/{event_id}': { get: { operationId: 'adminPageGetNotification', tags, summary: 'One notification with its attempts', security: read, parameters: [eventId], responses: { '200': answer('{notification}'), '401': refused['401'], '404': mugglePayError('No such notification') } } },
+    '/admin/api/notifications/{event_id}/resend': { post: { operationId: 'adminPageResendNotification', tags, summary: 'Send an event again (same event id and body)', security: change, parameters: [eventId], responses: { '200': answer('{notification}'), ...refused, '404': mugglePayError('No such notification') } } },
+    '/admin/api/broker': { get: { operationId: 'adminPageBroker', tags, summary: 'Broker mode: balances against reservations, open orders, transfers, refunds, what needs attention', security: read, responses: { '200': answer('{balances, orders_by_status, open_orders, transfers, refunds, attention}'), '401': refused['401'] } } },
+    '/openapi.json': { get: { operationId: 'getOpenApi', tags: ['operations'], summary: 'This document', description: 'Public: describes the API, holds no data.', security: [], responses: { '200': answer('OpenAPI 3.1'), '404': { description: 'Never: listed for completeness' } } } },
+    '/widget/{file}': {
+      get: {
+        operationId: 'getWidgetScript',
+        tags: ['public'],
+        summary: 'The built element, mixpay-button.js (ES module) or mixpay-button.iife.js, with CORS',
+        description: "Public: merchants' pages load it from any origin.",
+        security: [],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { enum: ['mixpay-button.js', 'mixpay-button.iife.js'] } }],
+        responses: { '200': { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'Not a file of the element, or not built' } },
+      },
+    },
+  };
+}
+
 /** Adds what the merchant document lacks; every operation leaves with an operationId and a security statement. */
 export function completeOpenApi<T extends Json>(doc: T): T {
   const out: Json = structuredClone(doc);
@@ -199,7 +257,7 @@ export function completeOpenApi<T extends Json>(doc: T): T {
     BrokerOrderLinks: { type: 'object', properties: { checkout_url: { type: 'string' }, deep_link: { type: 'string' }, universal_url: { type: 'string' } } },
     BrokerCreateOrderRequest: schemaOf(brokerCreateOrderSchema),
   });
-  Object.assign(out.paths, brokerPaths(), operatorPaths());
+  Object.assign(out.paths, brokerPaths(), operatorPaths(), adminPagePaths());
 
   for (const [path, item] of Object.entries<Json>(out.paths)) {
     for (const [method, operation] of Object.entries<Json>(item)) {

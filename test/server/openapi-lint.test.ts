@@ -43,13 +43,13 @@ describe('OpenAPI document', () => {
       assert.ok(Array.isArray(operation.security), `${method} ${path}: security`);
       if (operation.security.length === 0) assert.ok(operation.description?.length > 20, `${method} ${path}: says why it is public`);
     }
-    for (const path of ['/mixpay/assets/range', '/mixpay/create_order', '/livez', '/readyz', '/metrics', '/admin/session']) assert.ok(doc.paths[path], path);
+    for (const path of ['/mixpay/assets/range', '/mixpay/create_order', '/livez', '/readyz', '/metrics', '/admin/session', '/admin/api/orders', '/widget/{file}']) assert.ok(doc.paths[path], path);
     assert.deepEqual(doc.paths['/mixpay/create_order'].post.responses['200'].content['application/json'].schema.allOf[0], { $ref: '#/components/schemas/BrokerEnvelope' });
   });
 
   test('every documented route is served, broker mode included', async () => {
     for (const { path, method } of operations()) {
-      const url = `${server.url}${path.replace(/\{(order_id|event_id|trace_id)\}/, '00000000-0000-0000-0000-000000000000').replace('{wallet}', 'binance')}`;
+      const url = `${server.url}${path.replace(/\{(order_id|event_id|trace_id)\}/, '00000000-0000-0000-0000-000000000000').replace('{wallet}', 'binance').replace('{action}', 'cancel').replace('{file}', 'mixpay-button.js')}`;
       const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'post' ? '{}' : undefined, redirect: 'manual' });
       assert.doesNotMatch(await answer.text(), /no route/, `${method.toUpperCase()} ${path}`);
     }
