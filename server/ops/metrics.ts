@@ -10,7 +10,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { CallBudget } from '../mixpay/call-budget.ts';
 import { ORDER_STATUSES } from '../merchant/order-state.ts';
@@ -93,23 +93,37 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   subscribe(notificationAttemptChannel.name, onAttempt);
 
   const { db, now } = deps;
+  // A gauge read from the database that fails (the database is down) keeps its last value and
+  // database_up says so: the scrape still answers, with the counters, when it matters most.
+  const guarded = (read: (this: Gauge) => Promise<void>) =>
+    async function (this: Gauge) {
+      await read.call(this).catch(() => {});
+    };
+  new Gauge({
+    name: `${PREFIX}database_up`,
+    help: '1 when the database answered at this scrape, else 0 (the database gauges then show their last values)',
+    registers,
+    async collect() {
+      this.set(await sql`select 1`.execute(db).then(() => 1, () => 0));
+    },
+  });
   new Gauge({
     name: `${PREFIX}orders`,
     help: 'Orders in the database, by status',
     labelNames: ['status'],
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const rows = await db.selectFrom('orders').select((eb) => ['status', eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
       const counts = new Map(rows.map((r) => [r.status, Number(r.count)]));
       for (const status of ORDER_STATUSES) this.set({ status }, counts.get(status) ?? 0);
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}notifications`,
     help: 'Notifications in the outbox, by state (failing: waiting after at least one failed attempt)',
     labelNames: ['state'],
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const rows = await db
         .selectFrom('notifications')
         .select((eb) => ['state', eb.fn.countAll<number>().as('count'), eb.fn.sum<number>(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('failing')])
@@ -118,61 +132,61 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       const byState = new Map(rows.map((r) => [r.state, r]));
       for (const state of ['pending', 'delivered', 'gave_up'] as const) this.set({ state }, Number(byState.get(state)?.count ?? 0));
       this.set({ state: 'failing' }, Number(byState.get('pending')?.failing ?? 0));
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}notification_oldest_undelivered_seconds`,
     help: 'Age of the oldest notification not yet delivered (0 when none waits)',
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const row = await db.selectFrom('notifications').select((eb) => eb.fn.min<number>('created_at').as('oldest')).where('state', '=', 'pending').executeTakeFirst();
       this.set(row?.oldest ? Math.max(0, (now() - Number(row.oldest)) / 1000) : 0);
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}reconcile_backlog`,
     help: 'Orders whose reconciliation check is due now or overdue',
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('count')).where('next_check_at', '<=', now()).executeTakeFirst();
       this.set(Number(row?.count ?? 0));
-    },
+    }),
   });
   const budget = new CallBudget(db, { perMinute: deps.callsPerMinute, now });
   new Gauge({
     name: `${PREFIX}mixpay_budget_calls`,
     help: "MixPay calls left in the installation's shared bucket now",
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const row = await db.selectFrom('call_budgets').select('name').where('name', '=', budget.name).executeTakeFirst();
       this.set(row ? (await budget.state()).tokens : budget.capacity);
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}mixpay_blocked_seconds`,
     help: 'Seconds until the installation calls MixPay again after a 1429 or an outage (0 when not backing off)',
     registers,
-    async collect() {
+    collect: guarded(async function () {
       const row = await db.selectFrom('call_budgets').select('blocked_until').where('name', '=', budget.name).executeTakeFirst();
       this.set(row ? Math.max(0, (Number(row.blocked_until) - now()) / 1000) : 0);
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}broker_balance`,
     help: "Broker mode: the bot's balance per asset, as last synced (a float: for alerting, not accounting)",
     labelNames: ['asset_id', 'symbol'],
     registers,
-    async collect() {
+    collect: guarded(async function () {
       this.reset();
       for (const row of await db.selectFrom('broker_balances').selectAll().execute()) this.set({ asset_id: row.asset_id, symbol: row.symbol }, Number(row.balance));
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}broker_jobs`,
     help: 'Broker mode: transfer and refund jobs not done, by kind (failing: retried at least once)',
     labelNames: ['kind', 'state'],
     registers,
-    async collect() {
+    collect: guarded(async function () {
       this.reset();
       const rows = await db
         .selectFrom('broker_jobs')
@@ -184,18 +198,18 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         this.set({ kind: row.kind, state: 'pending' }, Number(row.count));
         this.set({ kind: row.kind, state: 'failing' }, Number(row.failing ?? 0));
       }
-    },
+    }),
   });
   new Gauge({
     name: `${PREFIX}broker_orders`,
     help: 'Broker mode: orders by status',
     labelNames: ['status'],
     registers,
-    async collect() {
+    collect: guarded(async function () {
       this.reset();
       const rows = await db.selectFrom('broker_orders').select((eb) => ['status', eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
       for (const row of rows) this.set({ status: row.status }, Number(row.count));
-    },
+    }),
   });
 
   const middleware: MiddlewareHandler = async (c, next) => {

@@ -98,6 +98,7 @@ for (const backend of await backends()) {
       assert.ok(sample(text, 'mixpay_checkout_reconcile_backlog')! >= 0);
       assert.ok(sample(text, 'mixpay_checkout_mixpay_budget_calls') !== undefined);
       assert.ok(sample(text, 'mixpay_checkout_process_resident_memory_bytes') !== undefined || sample(text, 'mixpay_checkout_nodejs_heap_size_used_bytes') !== undefined);
+      assert.equal(sample(text, 'mixpay_checkout_database_up'), 1);
       // Unknown paths share one series instead of one per path.
       await fetch(`${stack.url}/no/such/${Math.random()}`);
       text = await (await scrape()).text();
@@ -120,8 +121,16 @@ describe('metrics without a token', () => {
       assert.equal(ready.status, 'ok');
       assert.equal(ready.workers.reconciler, true);
       assert.equal(ready.workers.notifications, true);
+      // With the database gone, /metrics still answers: database_up 0, counters intact.
+      await server.deps.store.close();
+      const down = await fetch(`${url}/metrics`);
+      assert.equal(down.status, 200);
+      const text = await down.text();
+      assert.equal(sample(text, 'mixpay_checkout_database_up'), 0);
+      assert.match(text, /mixpay_checkout_http_requests_total/);
+      assert.equal((await fetch(`${url}/readyz`)).status, 503);
     } finally {
-      await server.close();
+      await server.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     }
   });
