@@ -110,8 +110,15 @@ for (const backend of await backends()) {
       assert.match(s.setCookie, /SameSite=Strict/);
       assert.match(s.setCookie, /Max-Age=28800/);
       assert.match(s.setCookie, /Path=\/admin/);
-      // Loopback is plain HTTP in development; elsewhere the cookie is Secure (isLoopbackHost above).
+      // Loopback is plain HTTP in development; anywhere else the cookie is Secure.
       assert.doesNotMatch(s.setCookie, /Secure/);
+      const remote = await stack.app.request('https://pay.shop.example/admin/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://pay.shop.example' },
+        body: JSON.stringify({ key: ADMIN_KEY, operator: 'Ada' }),
+      });
+      assert.equal(remote.status, 200);
+      assert.match(remote.headers.get('set-cookie') ?? '', /; Secure/);
       assert.equal((await api('/session', s)).status, 200);
       assert.equal((await api('/session', { cookie: 'mixpay_admin_session=forged' })).status, 401);
       // The x-admin-key API is unchanged and does not take the cookie.
