@@ -8,6 +8,9 @@ import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import { demoApp } from './demo.ts';
 import { widgetAssets } from './widget-assets.ts';
+import { adminPage } from './admin/index.ts';
+import { opsApi } from './ops/index.ts';
+import { OpenStreams } from './ops/open-streams.ts';
 import { errorEnvelope, PARAMETER_ERROR } from './broker/api-errors.ts';
 import { createBrokerApp, createBrokerDeps, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 import { errorBody } from './merchant/api-errors.ts';
@@ -18,11 +21,19 @@ export interface AppParts {
   mounts?: Array<{ path: string; app: Hono<any> }>;
   /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
   ready?: () => boolean;
+  /** The background workers this process runs and whether each is running, for `/readyz`. */
+  workers?: () => Record<string, boolean>;
+  /** The status streams open in this app, so a shutdown can end them with a final event. */
+  streams?: OpenStreams;
 }
 
 /** The server's app: `/healthz`, the merchant half, then each mount, and one not-found per protocol. */
 export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
   const app = new Hono();
+  // Request metrics, /livez, /readyz and /metrics (server/ops/) see every request first.
+  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams });
+  app.use('*', ops.middleware);
+  app.route('/', ops.routes);
   app.get('/healthz', async (c) => {
     if (parts.ready && !parts.ready()) return c.json({ status: 'starting' }, 503);
     try {
@@ -33,6 +44,7 @@ export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
     return c.json({ status: 'ok' });
   });
   app.route('/', createMerchantApp(deps));
+  app.route('/admin', adminPage(deps));
   for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
 
   app.notFound((c) => {
@@ -55,6 +67,10 @@ export interface ComposedServer {
   startWorkers(): Array<() => Promise<void>>;
   /** Stops what composing started (the sandbox's timers). */
   stops: Array<() => void | Promise<void>>;
+  /** Status streams open now, to end with a final event on shutdown. */
+  streams: OpenStreams;
+  /** Marks every worker stopped, for `/readyz` while shutting down. */
+  markWorkersStopped(): void;
 }
 
 /** Builds both halves from `config` over `store`, with the sandbox, the element and the demo when configured. */
@@ -81,16 +97,29 @@ export async function composeServer(config: Config, store: Store, log: (line: st
   }
   mounts.push({ path: '/widget', app: widgetAssets() });
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
+  // Which background workers run here, for /readyz; filled once they start, cleared as they stop.
+  const runningWorkers: Record<string, boolean> = {};
+  const streams = new OpenStreams();
   return {
-    app: createApp(merchant, { mounts }),
+    app: createApp(merchant, { mounts, workers: () => runningWorkers, streams }),
     merchant,
     broker,
     stops,
+    streams,
     startWorkers() {
       const running: Array<() => Promise<void>> = [];
-      if (config.RUN_WORKERS) running.push(startMerchantWorkers(merchant).stop);
-      if (broker) running.push(startBrokerWorkers(broker).stop);
+      if (config.RUN_WORKERS) {
+        running.push(startMerchantWorkers(merchant).stop);
+        Object.assign(runningWorkers, { merchant: true });
+      }
+      if (broker) {
+        running.push(startBrokerWorkers(broker).stop);
+        runningWorkers.broker = true;
+      }
       return running;
+    },
+    markWorkersStopped() {
+      for (const name of Object.keys(runningWorkers)) runningWorkers[name] = false;
     },
   };
 }

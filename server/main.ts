@@ -22,6 +22,9 @@ export interface RunningServer {
 
 const log = (line: string) => console.log(`[mixpay-checkout] ${line}`);
 
+/** How long a shutdown waits for running jobs (a reconcile round, a notification) to finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /** Reads settings for a command; `dev` fills development defaults and says which it used. */
 export function configFor(command: 'dev' | 'serve' | 'migrate', env: Record<string, string | undefined> = process.env): { config: Config; filled: string[] } {
   if (command !== 'dev') return { config: loadConfig(env), filled: [] };
@@ -53,12 +56,22 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
     url: `http://localhost:${port}`,
     port,
     deps: composed.merchant,
+    /**
+     * Stops taking connections, ends status streams with a final `closing` event, lets running
+     * jobs finish for up to SHUTDOWN_GRACE_MS (each is leased, so another process takes over what
+     * is cut short), then drops the remaining connections and closes the store.
+     */
     async close() {
-      for (const stop of stops) await stop();
-      await new Promise<void>((done) => {
-        if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
-        server.close(() => done());
-      });
+      composed.markWorkersStopped();
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      composed.streams.closeAll();
+      const stopped = (async () => {
+        for (const stop of stops) await stop();
+      })();
+      const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([stopped, grace]);
+      if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+      await closed;
       await store.close();
     },
   };

@@ -12,6 +12,7 @@ import { isRetryLater, UpstreamRateLimitedError } from '../core/upstream-errors.
 import { BudgetedMixPay } from '../mixpay/call-budget.ts';
 import { claimOrderCheck, isKnownCallbackSource, SourceCheckLimiter } from '../mixpay/callback-limits.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
+import { reportCallback } from '../core/channels.ts';
 import { callerOf, plainAddress } from './caller.ts';
 import { findOrderForCallback } from './order-store.ts';
 import { awaitsResult, syncOrderWithMixPay } from './payment-sync.ts';
@@ -55,6 +56,7 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       if (allowed.has(caller)) return next();
       // Not MixPay: no lookup, no MixPay call, nothing changes.
       log(`mixpay callback from ${caller}, not in MIXPAY_CALLBACK_IPS; ignored`);
+      reportCallback({ outcome: 'forbidden' });
       return c.json({ code: 'FORBIDDEN', message: 'callbacks are accepted from MixPay only' }, 403);
     },
     bodyLimit({
@@ -72,6 +74,7 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
       const order = await findOrderForCallback(deps.store.db, body.orderId, body.traceId);
       if (!order) {
         log(`mixpay callback for unknown order ${JSON.stringify(body.orderId ?? body.traceId ?? null)}; ignored`);
+        reportCallback({ outcome: 'unknown_order' });
         return c.json(HANDLED);
       }
       let mixpay = deps.mixpay;
@@ -93,16 +96,19 @@ export function callbackApi(log: (line: string) => void, { allowedIps = [], trus
           log(`mixpay callback: order ${order.id} result ${outcome.verdict.field} is ${outcome.verdict.actual}, expected ${outcome.verdict.expected}; not applied`);
         }
         if (outcome.kind === 'changed') deps.bus.publish(order.id);
+        reportCallback(outcome.kind === 'not_awaiting' ? { outcome: 'not_awaiting' } : outcome.kind === 'mismatch' ? { outcome: 'mismatch', field: outcome.verdict.field } : { outcome: outcome.verdict.kind });
         return c.json(HANDLED);
       } catch (error) {
         if (isRetryLater(error)) {
           log(`mixpay callback: order ${order.id} result unavailable (${error.message}); asking MixPay to retry`);
+          reportCallback({ outcome: 'retry' });
           const retryAfter = error instanceof UpstreamRateLimitedError && error.retryAfterMs ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : undefined;
           return c.json({ code: 'RETRY', message: 'payment result temporarily unavailable' }, 503, retryAfter);
         }
         if (error instanceof MixPayApiError) {
           // MixPay says it has no such payment: nothing to apply, nothing to retry.
           log(`mixpay callback: order ${order.id}: ${error.message}`);
+          reportCallback({ outcome: 'no_payment' });
           return c.json(HANDLED);
         }
         throw error;

@@ -60,6 +60,8 @@ export const merchantConfigShape = {
     .refine((list) => list.every((s) => s.length >= 16), 'each secret must be at least 16 characters'),
   /** The `token` header of the admin API and the CLI's view of it; unset turns the admin API off. */
   ADMIN_API_KEY: z.string().min(16).optional(),
+  /** Bearer token `/metrics` asks for; unset, it answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** MixPay calls the whole installation makes in any 60 s (contracts §1: MixPay allows 60); unset = 60. Higher only for an account MixPay allows more. */
   MIXPAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(6000).optional(),
   /** Former name of MIXPAY_RATE_LIMIT_PER_MINUTE, still read when that is unset. */

@@ -17,6 +17,7 @@ import { isConnectionLost } from '../store/db.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
 import { findOrder, patchOrder, transitionOrder, type Order } from './order-store.ts';
+import { refuseOtherPrice, releaseLapsedClaims } from './open-order-claim.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 
 const httpUrl = storableText(2000)
@@ -113,6 +114,7 @@ function newOrderRow(config: MerchantDeps['config'], input: CreateOrderInput, id
   return {
     id,
     merchant_order_id: input.merchant_order_id ?? null,
+    open_merchant_order_id: input.merchant_order_id ?? null,
     product_id: input.product_id ?? null,
     title: input.title,
     description: input.description,
@@ -147,16 +149,27 @@ function newOrderRow(config: MerchantDeps['config'], input: CreateOrderInput, id
 }
 
 /** Creates the order and mints its one-time link; a retry of a still-payable order answers that order. */
-export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+export async function createOrder(deps: MerchantDeps, input: CreateOrderInput, attempt = 0): Promise<{ order: Order; created: boolean }> {
   const { config, store, mixpay } = deps;
   const quoteAssetId = quoteAssetFor(input.price_currency);
   const retried = await findRetriedOrder(deps, input);
   if (retried) return { order: retried, created: false };
+  // One open order per merchant_order_id (open-order-claim.ts): another price is a 409; a lapsed
+  // claim is released so the insert below can take it.
+  if (input.merchant_order_id) {
+    await refuseOtherPrice(store.db, input, deps.now());
+    await releaseLapsedClaims(store.db, input.merchant_order_id, deps.now());
+  }
 
   const now = deps.now();
   const id = randomUUID();
   const expiresAt = now + config.ORDER_EXPIRY_SECONDS * 1000;
-  await store.db.insertInto('orders').values(newOrderRow(config, input, id, quoteAssetId, now)).execute();
+  const inserted = await store.db
+    .insertInto('orders')
+    .values(newOrderRow(config, input, id, quoteAssetId, now))
+    .onConflict((oc) => oc.column('open_merchant_order_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return awaitConcurrentCreate(deps, input, attempt);
 
   const returnBase = `${config.PUBLIC_URL}/v1/orders/${id}/return`;
   try {
@@ -223,4 +236,22 @@ export async function createOrder(deps: MerchantDeps, input: CreateOrderInput): 
   const order = await findOrder(store.db, id);
   if (!order) throw new Error(`order ${id} vanished after creation`);
   return { order, created: true };
+}
+
+/**
+ * Another request holds the merchant_order_id's claim right now (a concurrent create with the
+ * same id): wait for its link and answer that order, as a retry would get. If the holder failed
+ * or went away, try again; another price is a 409 like any other.
+ */
+async function awaitConcurrentCreate(deps: MerchantDeps, input: CreateOrderInput, attempt: number): Promise<{ order: Order; created: boolean }> {
+  const deadline = deps.now() + 10_000;
+  while (deps.now() < deadline) {
+    const retried = await findRetriedOrder(deps, input);
+    if (retried) return { order: retried, created: false };
+    await refuseOtherPrice(deps.store.db, input, deps.now());
+    const holder = await deps.store.db.selectFrom('orders').select(['status', 'expires_at']).where('open_merchant_order_id', '=', input.merchant_order_id!).executeTakeFirst();
+    if ((!holder || holder.status !== 'NEW' || holder.expires_at <= deps.now()) && attempt < 3) return createOrder(deps, input, attempt + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new MerchantApiError(409, 'ORDER_CONFLICT', `merchant_order_id ${input.merchant_order_id} is being created by another request right now; retry in a few seconds`);
 }

@@ -16,6 +16,7 @@ import {
   orderViewSchema,
 } from './api-schemas.ts';
 import { checkoutSchema } from './public-api.ts';
+import { completeOpenApi } from '../ops/openapi.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -43,7 +44,8 @@ const eventIdParameter = { name: 'event_id', in: 'path', required: true, schema:
 export function openApiDocument(publicUrl: string) {
   const merchant = [{ merchantToken: [] }];
   const admin = [{ adminKey: [] }];
-  return {
+  // Broker, admin page, health and metrics routes, operationIds and security statements: ops/openapi.ts.
+  return completeOpenApi({
     openapi: '3.1.0',
     info: {
       title: 'mixpay-checkout',
@@ -148,5 +150,5 @@ export function openApiDocument(publicUrl: string) {
         },
       },
     },
-  };
+  });
 }

@@ -5,6 +5,7 @@ import { limitBody, MerchantApiError, readJsonObject, validationError } from './
 import { listOrdersQuerySchema } from './api-schemas.ts';
 import { requireToken } from './auth.ts';
 import { createOrder, createOrderSchema, withoutEmptyFields } from './create-order.ts';
+import { idempotency } from './idempotency.ts';
 import { canCancel } from './order-state.ts';
 import { findOrder, transitionOrder } from './order-store.ts';
 import { listOrders } from './order-queries.ts';
@@ -14,7 +15,7 @@ export function ordersApi(merchantApiKey: string) {
   return new Hono<MerchantEnv>()
     .use('*', requireToken({ header: 'token', key: merchantApiKey }))
     .use('*', limitBody)
-    .post('/', async (c) => {
+    .post('/', idempotency(), async (c) => {
       const deps = c.get('deps');
       const body = withoutEmptyFields(await readJsonObject(c));
       const parsed = createOrderSchema.safeParse(body);

@@ -3,6 +3,7 @@
  * from configuration so that the sandbox can stand in for api.mixpay.me.
  */
 import { MIXPAY_RATE_LIMIT_CODE, MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from './errors.ts';
+import { reportMixPayCall } from '../core/channels.ts';
 import type { Envelope, OneTimePaymentRequest, OneTimePaymentResult, PaymentResult, PaymentResultQuery } from './types.ts';
 
 export interface MixPayClientOptions {
@@ -72,7 +73,22 @@ export class MixPayClient {
     return this.call<PaymentResult>('GET', `/payments_result?${params}`);
   }
 
+  /** Every call is reported (endpoint, outcome, duration) for the metrics at /metrics. */
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const started = performance.now();
+    const endpoint = `${method} ${path.split('?')[0]}`;
+    try {
+      const data = await this.send<T>(method, path, body);
+      reportMixPayCall({ endpoint, outcome: 'ok', durationMs: performance.now() - started });
+      return data;
+    } catch (error) {
+      const outcome = error instanceof MixPayRateLimitError ? 'rate_limited' : error instanceof MixPayUnavailableError ? 'unavailable' : 'rejected';
+      reportMixPayCall({ endpoint, outcome, durationMs: performance.now() - started });
+      throw error;
+    }
+  }
+
+  private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {

@@ -56,6 +56,8 @@ export interface OrdersTable {
   last_checked_at: number | null;
   /** 005_budget_window: 1 when a success paid less than was payable (still PAID, seed 003; shown to the operator). */
   underpaid: Generated<number>;
+  /** 008_idempotency: the merchant_order_id while the order is NEW with a live link (unique), else null. */
+  open_merchant_order_id?: string | null;
 }
 
 export interface OrderEventsTable {
@@ -158,12 +160,34 @@ export interface Database {
   call_budgets: CallBudgetsTable;
   call_budget_slots: CallBudgetSlotsTable;
   callback_checks: CallbackChecksTable;
+  admin_sessions: AdminSessionsTable;
+  idempotency_keys: IdempotencyKeysTable;
   broker_orders: BrokerOrdersTable;
   broker_order_events: BrokerOrderEventsTable;
   broker_jobs: BrokerJobsTable;
   broker_balances: BrokerBalancesTable;
   broker_cursors: BrokerCursorsTable;
   broker_incoming: BrokerIncomingTable;
+}
+
+/** Sign-in sessions of the admin page (007_admin_indexes). */
+export interface AdminSessionsTable {
+  id_hash: string;
+  csrf_token: string;
+  operator: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** First answers to `Idempotency-Key` on POST /v1/orders, kept 24 hours (008_idempotency). */
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  state: 'running' | 'done';
+  status_code: number | null;
+  response_body: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 // Broker mode (server/broker, migration 100_broker).

@@ -107,6 +107,8 @@ for (const backend of await backends()) {
       // Every documented route is served (it may refuse us, but it is there).
       for (const [path, methods] of Object.entries<any>(doc.paths)) {
         for (const method of Object.keys(methods)) {
+          // Broker mode is off in this stack; openapi-lint.test.ts checks those routes with it on.
+          if (methods[method].tags?.includes('broker')) continue;
           const url = `${stack.url}${path.replace('{order_id}', '00000000-0000-0000-0000-000000000000').replace('{event_id}', '00000000-0000-0000-0000-000000000000')}`;
           const answer = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'post' ? '{}' : undefined, redirect: 'manual' });
           const text = await answer.text();

@@ -11,6 +11,7 @@ import { nextNotificationDelay } from '../notification-schedule.ts';
 import type { Notification } from '../notifications.ts';
 import { runEvery, type Running } from '../../core/worker-loop.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../../core/signature.ts';
+import { reportNotificationAttempt } from '../../core/channels.ts';
 
 export interface NotificationDeliveryDeps {
   db: Kysely<Database>;
@@ -172,6 +173,7 @@ export class NotificationDelivery {
         .where('id', '=', notification.id)
         .execute();
     });
+    reportNotificationAttempt({ outcome, httpStatus, durationMs: Date.now() - wallStart });
     this.deps.log(
       `notification ${notification.id} (${notification.order_status}) attempt ${number} to ${notification.url}: ${outcome}${httpStatus ? ` ${httpStatus}` : ''}` +
         (delivered ? '' : delay === null ? '; giving up (resend by hand)' : `; next in ${Math.round(delay / 1000)} s`),

@@ -8,6 +8,8 @@ import * as m002 from './002_merchant_lifecycle.ts';
 import * as m003 from './003_merchant_income.ts';
 import * as m004 from './004_order_lookup_indexes.ts';
 import * as m005 from './005_budget_window.ts';
+import * as m007 from './007_admin_indexes.ts';
+import * as m008 from './008_idempotency.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
 
@@ -17,6 +19,8 @@ export const migrations: Record<string, Migration> = {
   '003_merchant_income': m003,
   '004_order_lookup_indexes': m004,
   '005_budget_window': m005,
+  '007_admin_indexes': m007,
+  '008_idempotency': m008,
   '100_broker': m100,
   '101_broker_order_history': m101,
 };
