@@ -110,7 +110,7 @@ export async function composeServer(config: Config, store: Store, log: (line: st
       const running: Array<() => Promise<void>> = [];
       if (config.RUN_WORKERS) {
         running.push(startMerchantWorkers(merchant).stop);
-        Object.assign(runningWorkers, { merchant: true });
+        Object.assign(runningWorkers, { reconciler: true, notifications: true }, merchant.incomeCheck ? { income: true } : {});
       }
       if (broker) {
         running.push(startBrokerWorkers(broker).stop);

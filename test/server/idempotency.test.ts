@@ -40,10 +40,10 @@ for (const backend of await backends()) {
     test('the same key and body answer the first answer again; another body is a 409', async () => {
       const key = randomUUID();
       const first = await create({ merchant_order_id: 'idem-1' }, key);
-      assert.equal(first.status, 201);
+      assert.equal(first.status, 200, 'MugglePay answers HTTP 200 with "status": 201 in the body');
       const firstBody = await first.text();
       const again = await create({ merchant_order_id: 'idem-1' }, key);
-      assert.equal(again.status, 201, 'the first status, replayed');
+      assert.equal(again.status, 200, 'the first status, replayed');
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
       assert.equal(await again.text(), firstBody);
       assert.equal((await ordersFor('idem-1')).length, 1);
@@ -59,7 +59,7 @@ for (const backend of await backends()) {
 
       // After 24 hours the key is free again.
       await store.db.updateTable('idempotency_keys').set({ created_at: Date.now() - 25 * 3600_000 }).where('key', '=', key).execute();
-      assert.equal((await create({ merchant_order_id: 'idem-3' }, key)).status, 201);
+      assert.equal((await create({ merchant_order_id: 'idem-3' }, key)).status, 200);
     });
 
     test('a validation error is kept for its key too; it is an answer, not a failure', async () => {
@@ -75,7 +75,7 @@ for (const backend of await backends()) {
       const key = randomUUID();
       const answers = await Promise.all(Array.from({ length: 20 }, () => create({ merchant_order_id: 'idem-burst' }, key)));
       const bodies = (await Promise.all(answers.map((a) => a.json()))) as any[];
-      assert.deepEqual([...new Set(answers.map((a) => a.status))], [201], JSON.stringify(bodies.find((b) => b.status !== 201)));
+      assert.deepEqual([...new Set(answers.map((a) => a.status))], [200], JSON.stringify(bodies.find((b) => b.status !== 201)));
       assert.equal(new Set(bodies.map((b) => b.order.order_id)).size, 1);
       assert.equal((await ordersFor('idem-burst')).length, 1);
     });
@@ -83,8 +83,8 @@ for (const backend of await backends()) {
     test('20 concurrent identical requests without a key make exactly one order per merchant_order_id', async () => {
       const answers = await Promise.all(Array.from({ length: 20 }, () => create({ merchant_order_id: 'open-burst' })));
       const bodies = (await Promise.all(answers.map((a) => a.json()))) as any[];
-      assert.ok(answers.every((a) => a.status === 201 || a.status === 200), JSON.stringify(bodies.find((b) => !b.order)));
-      assert.equal(answers.filter((a) => a.status === 201).length, 1, 'one created, the others answered with it');
+      // MugglePay's answer is HTTP 200 for a new order and for the same order again: the ids tell.
+      assert.ok(answers.every((a) => a.status === 200), JSON.stringify(bodies.find((b) => !b.order)));
       assert.equal(new Set(bodies.map((b) => b.order.order_id)).size, 1);
       assert.equal((await ordersFor('open-burst')).length, 1);
     });
@@ -99,10 +99,10 @@ for (const backend of await backends()) {
       // Canceled, the id is free for another price.
       const cancel = await fetch(`${stack.url}/v1/orders/${first.order.order_id}/cancel`, { method: 'POST', headers: { token: TEST_API_KEY } });
       assert.equal(cancel.status, 200);
-      assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '12.00' })).status, 201);
+      assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '12.00' })).status, 200);
       // A lapsed link frees it too, though the order waits for its last check before EXPIRED.
       await store.db.updateTable('orders').set({ expires_at: Date.now() - 1000 }).where('merchant_order_id', '=', 'open-1').execute();
-      assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '13.00' })).status, 201);
+      assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '13.00' })).status, 200);
     });
   });
 }

@@ -87,7 +87,7 @@ for (const backend of await backends()) {
 
       text = await (await scrape()).text();
       assert.equal(sample(text, 'mixpay_checkout_orders', { status: 'PAID' }), 1);
-      assert.ok(sample(text, 'mixpay_checkout_http_requests_total', { method: 'POST', route: '/v1/orders', status: '201' })! >= 1);
+      assert.ok(sample(text, 'mixpay_checkout_http_requests_total', { method: 'POST', route: '/v1/orders', status: '200' })! >= 1);
       assert.ok(sample(text, 'mixpay_checkout_http_requests_total', { method: 'GET', route: '/v1/orders/:id/events', status: '200' })! >= 1);
       assert.ok(sample(text, 'mixpay_checkout_http_request_duration_seconds_count', { route: '/v1/orders' })! >= 1);
       assert.ok(sample(text, 'mixpay_checkout_mixpay_calls_total', { endpoint: 'POST /one_time_payment', outcome: 'ok' })! >= 1, text.split('\n').filter((l) => l.includes('mixpay_calls')).join('\n'));
