@@ -14,6 +14,7 @@ import { errorBody, MerchantApiError, respondError } from './merchant/api-errors
 import { callbackApi } from './merchant/callback-api.ts';
 import { ordersApi } from './merchant/orders-api.ts';
 import { publicApi } from './merchant/public-api.ts';
+import { orderPage } from './merchant/order-page.ts';
 import { adminApi } from './merchant/admin-api.ts';
 import { openApiDocument } from './merchant/openapi.ts';
 
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps, parts: AppParts = {}): Hono<AppEnv> {
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
   app.route('/mixpay', callbackApi(deps.log, { allowedIps: deps.config.MIXPAY_CALLBACK_IPS, trustProxy: deps.config.TRUST_PROXY }));
   app.route('/admin/v1', adminApi(deps.config.ADMIN_API_KEY));
+  app.route('/pay', orderPage());
   let openapi: ReturnType<typeof openApiDocument> | undefined;
   app.get('/openapi.json', (c) => c.json((openapi ??= openApiDocument(deps.config.PUBLIC_URL))));
   for (const mount of parts.mounts ?? []) app.route(mount.path, mount.app);
