@@ -134,6 +134,7 @@ export class CheckoutSession implements ReactiveController {
     const body = dialogBody(dialogModel(this.#state, t, host), {
       openLink: (click) => this.#dispatch({ type: 'linkClicked', allowedSchemes: host.allowedSchemes }, click),
       copyLink: () => void this.#copyLink(),
+      copyAmount: () => void this.#copy(dialogModel(this.#state, t, host).copyAmount, 'amount'),
       startOver: () => this.#dispatch({ type: 'startOver', ...this.#intent() }),
       retry: () => this.#dispatch({ type: 'retry', ...this.#intent() }),
       close: () => this.close(),
@@ -280,10 +281,13 @@ export class CheckoutSession implements ReactiveController {
   async #copyLink(): Promise<void> {
     const choice = offerOf(this.#state)?.choice;
     const url = choice?.qrUrl ?? choice?.url;
-    if (!url) return;
+    if (url) await this.#copy(url);
+  }
+
+  async #copy(text: string, what?: 'amount'): Promise<void> {
     try {
-      await navigator.clipboard.writeText(url);
-      this.#dispatch({ type: 'copied' });
+      await navigator.clipboard.writeText(text);
+      this.#dispatch(what ? { type: 'copied', what } : { type: 'copied' });
     } catch {
       // Clipboard refused (no permission, insecure page): select the text for the customer to copy.
       this.host.dialog()?.querySelector<HTMLInputElement>('#link')?.select();

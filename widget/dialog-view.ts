@@ -23,6 +23,9 @@ export interface DialogModel {
   choice: LinkChoice | null;
   qr: QrMatrix | null;
   copied: boolean;
+  /** The amount to copy (in-app browsers, where the customer may pay from another app), and whether it was. */
+  copyAmount: string;
+  copiedAmount: boolean;
   canStartOver: boolean;
   /** The merchant allows a new purchase after a paid one (`new-purchase="always"`). */
   buyAgain: boolean;
@@ -34,6 +37,7 @@ export interface DialogModel {
 export interface DialogActions {
   openLink(event: Event): void;
   copyLink(): void;
+  copyAmount(): void;
   startOver(): void;
   retry(): void;
   close(): void;
@@ -81,7 +85,8 @@ ${choice.openInBrowserHint ? html`<p class="muted">${t.openInBrowser}</p>` : not
 <a class="primary" part="link" href=${choice.url} target=${choice.showQr ? '_blank' : '_self'} rel="noopener noreferrer"
 @click=${on.openLink}>${label}</a>
 ${qrUrl
-    ? html`<dl><dt>${t.amount}</dt><dd>${m.amount}</dd><dt>${t.payee}</dt><dd>${m.payee}</dd></dl>
+    ? html`<dl><dt>${t.amount}</dt><dd>${m.amount}${choice.openInBrowserHint && m.copyAmount
+      ? html` <button class="copy-amount" @click=${on.copyAmount}>${m.copiedAmount ? t.copied : t.copyAmount}</button>` : nothing}</dd><dt>${t.payee}</dt><dd>${m.payee}</dd></dl>
 <div class="copy"><label for="link">${t.paymentLink}</label><div><input id="link" dir="ltr" readonly .value=${qrUrl}
 @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}><button @click=${on.copyLink}>${m.copied ? t.copied : t.copyLink}</button></div></div>`
     : nothing}`;

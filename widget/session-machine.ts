@@ -63,7 +63,7 @@ export function reduce(state: SessionState, event: SessionEvent): Transition {
       return clickLink(state, event.allowedSchemes);
     case 'copied': {
       const offer = offerOf(state);
-      return stay(offer ? withOffer(state, { ...offer, copied: true }) : state);
+      return stay(offer ? withOffer(state, event.what ? { ...offer, copiedAmount: true } : { ...offer, copied: true }) : state);
     }
     case 'tick':
       return askAtExpiry(stay({ ...state, now: event.now }));

@@ -35,6 +35,7 @@ export interface Offer {
   choice: LinkChoice;
   qr: QrMatrix | null;
   copied: boolean;
+  copiedAmount?: boolean;
 }
 
 /** Where the session is. Each step means one thing; `phaseOf` says what the customer sees. */
@@ -105,7 +106,7 @@ export type SessionEvent =
   /** The customer clicked the offered link. */
   | { type: 'linkClicked'; allowedSchemes: string }
   /** The link is on the clipboard. */
-  | { type: 'copied' }
+  | { type: 'copied'; what?: 'amount' }
   /** A second of the countdown has passed. */
   | { type: 'tick'; now: number };
 

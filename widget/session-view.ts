@@ -58,6 +58,8 @@ export function dialogModel(state: SessionState, t: Strings, host: ViewHost): Di
     choice: offer?.choice ?? null,
     qr: offer?.qr ?? null,
     copied: offer?.copied ?? false,
+    copyAmount: (phase === 'paidLess' ? order?.amount_due : order?.price_amount) ?? host.quoteAmount,
+    copiedAmount: offer?.copiedAmount ?? false,
     canStartOver: Boolean(host.product || linkOnly) && host.newPurchase !== 'never',
     buyAgain: host.newPurchase === 'always' && Boolean(host.product),
     page: host.mode === 'page',

@@ -36,7 +36,7 @@ const WORDS: Record<Locale, { title: string; back: string; notFound: string }> =
 const STYLE =
   'html{color-scheme:light dark;font-family:system-ui,sans-serif}body{margin:0;min-height:100vh;background:light-dark(#f6f8fa,#0d1117);' +
   'color:light-dark(#1f2328,#e6edf3)}main{box-sizing:border-box;max-width:28rem;margin:0 auto;padding:1rem}' +
-  'mixpay-button{display:block}.card{background:light-dark(#fff,#161b22);border-radius:12px;padding:1.25rem;text-align:center}' +
+  'mixpay-button{display:block;--mixpay-radius:10px}.card{background:light-dark(#fff,#161b22);border-radius:12px;padding:1.25rem;text-align:center}' +
   'a{color:light-dark(#0969da,#4493f8)}.back{text-align:center;margin:1.25rem 0}';
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
@@ -90,7 +90,7 @@ export function orderPage() {
     // "Back to the shop": the merchant's success_url; the demo shop when this server serves it.
     const back = order.success_url ?? (config.SERVE_DEMO ? `${config.PUBLIC_URL}/` : null);
     // A catalog order offers "start again" (the element's product); a merchant's order cannot be re-created here.
-    const element = html`<mixpay-button class="card" server="${config.PUBLIC_URL}" order="${order.id}" product="${order.product_id ?? ''}" mode="page" lang="${locale}"></mixpay-button>`;
+    const element = html`<mixpay-button server="${config.PUBLIC_URL}" order="${order.id}" product="${order.product_id ?? ''}" mode="page" lang="${locale}"></mixpay-button>`;
     return c.html(shell(locale, `${words.title} · ${order.title}`, html`${element}${back ? html`<p class="back"><a href="${back}">${words.back}</a></p>` : ''}`));
   });
   return app;

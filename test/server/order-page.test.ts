@@ -37,7 +37,7 @@ describe('hosted order page', () => {
     assert.match(body, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
     assert.match(body, /<script type="module" src="\/widget\/mixpay-button.js"><\/script>/);
     assert.doesNotMatch(body, /<script>|<script [^>]*>[^<]/, 'no inline script');
-    assert.match(body, new RegExp(`<mixpay-button class="card" server="${stack.url}" order="${id}" product="" mode="page" lang="en">`));
+    assert.match(body, new RegExp(`<mixpay-button server="${stack.url}" order="${id}" product="" mode="page" lang="en">`));
     // Data is escaped, never markup.
     assert.match(body, /Tea &lt;b&gt;&amp; cups&lt;\/b&gt;/);
     assert.match(body, /href="https:\/\/merchant.example\/thanks\?a=1&amp;b=2">Back to the shop</);

@@ -2,6 +2,7 @@
 // it instead of minting a second one; the order page (mode="page") shows its order in place.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { MixpayButton } from '../../widget/mixpay-button.ts';
+import { forgetOrder, purchaseKey } from '../../widget/remembered-order.ts';
 import { FakeEventSource, FakeServer, SERVER } from './fake-server.ts';
 import { button, clickAndWait, DESKTOP, outerStatus, productButton, record, shadow } from './element-helpers.ts';
 
@@ -54,8 +55,38 @@ describe('<mixpay-button>: coming back to a purchase', () => {
       expect(checkouts()).to.equal(1);
     } finally {
       Object.assign(Storage.prototype, { getItem, setItem });
+      forgetOrder(purchaseKey(SERVER + '/', 'coffee', '')); // the memory outlives the test
     }
   });
+
+  it('in an in-app browser the dialog offers to copy the amount as well as the link', async () => {
+    const el = await productButton({ form: 'phone', walletScheme: null, inAppBrowser: 'wechat' });
+    await clickAndWait(el, () => Boolean(shadow(el).querySelector('dialog svg')), 'QR shown');
+    expect(shadow(el).querySelector('.copy-amount')!.textContent).to.equal('Copy amount');
+    expect(shadow(el).querySelector('dialog')!.textContent).to.contain('Open this page in your browser');
+    let copied = '';
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void (copied = text) } });
+    try {
+      shadow(el).querySelector<HTMLButtonElement>('.copy-amount')!.click();
+      await waitUntil(() => shadow(el).querySelector('.copy-amount')?.textContent === 'Copied', 'copied shown');
+      expect(copied).to.equal('9.99');
+    } finally {
+      delete (navigator as { clipboard?: unknown }).clipboard;
+      if (original) Object.defineProperty(Navigator.prototype, 'clipboard', original);
+    }
+    await expect(el).to.be.accessible();
+  });
+
+  for (const [theme, lang] of [['dark', 'en'], ['light', 'ar']] as const) {
+    it(`mode="page" is accessible in ${theme} ${lang}`, async () => {
+      const order = server.addOrder('PAID');
+      const el = await fixture<MixpayButton>(html`<mixpay-button server=${SERVER} order=${order.order_id} mode="page" theme=${theme} lang=${lang} .environment=${DESKTOP}></mixpay-button>`);
+      await waitUntil(() => Boolean(shadow(el).querySelector('[part~=dialog] [data-phase=paid]')), 'receipt shown');
+      expect(shadow(el).querySelector('[part~=dialog]')!.getAttribute('dir')).to.equal(lang === 'ar' ? 'rtl' : 'ltr');
+      await expect(el).to.be.accessible();
+    });
+  }
 
   it('mode="page" shows the order in place: no pay button, no close button', async () => {
     const order = server.addOrder('UNRESOLVED');

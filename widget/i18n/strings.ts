@@ -39,6 +39,7 @@ export interface Strings {
   payee: string;
   paymentLink: string;
   copyLink: string;
+  copyAmount: string;
   copied: string;
   qrLabel: (amount: string, payee: string) => string;
 }

@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'المستفيد',
   paymentLink: 'رابط الدفع',
   copyLink: 'انسخ الرابط',
+  copyAmount: 'نسخ المبلغ',
   copied: 'تم النسخ',
   qrLabel: (amount, payee) => `رمز QR لدفع ${amount} إلى ${payee}`,
 };

@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Empfänger',
   paymentLink: 'Zahlungslink',
   copyLink: 'Link kopieren',
+  copyAmount: 'Betrag kopieren',
   copied: 'Kopiert',
   qrLabel: (amount, payee) => `QR-Code, um ${amount} an ${payee} zu bezahlen`,
 };

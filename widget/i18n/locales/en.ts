@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Payee',
   paymentLink: 'Payment link',
   copyLink: 'Copy link',
+  copyAmount: 'Copy amount',
   copied: 'Copied',
   qrLabel: (amount, payee) => `QR code to pay ${amount} to ${payee}`,
 };

@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Beneficiario',
   paymentLink: 'Enlace de pago',
   copyLink: 'Copiar enlace',
+  copyAmount: 'Copiar importe',
   copied: 'Copiado',
   qrLabel: (amount, payee) => `Código QR para pagar ${amount} a ${payee}`,
 };

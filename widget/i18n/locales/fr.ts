@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Bénéficiaire',
   paymentLink: 'Lien de paiement',
   copyLink: 'Copier le lien',
+  copyAmount: 'Copier le montant',
   copied: 'Copié',
   qrLabel: (amount, payee) => `Code QR pour payer ${amount} à ${payee}`,
 };

@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: '支払先',
   paymentLink: '支払いリンク',
   copyLink: 'リンクをコピー',
+  copyAmount: '金額をコピー',
   copied: 'コピーしました',
   qrLabel: (amount, payee) => `${payee} に ${amount} を支払うためのQRコード`,
 };

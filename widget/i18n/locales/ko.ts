@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: '받는 사람',
   paymentLink: '결제 링크',
   copyLink: '링크 복사',
+  copyAmount: '금액 복사',
   copied: '복사됨',
   qrLabel: (amount, payee) => `${payee}에게 ${amount}을(를) 결제하는 QR 코드`,
 };

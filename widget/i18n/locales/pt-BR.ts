@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Recebedor',
   paymentLink: 'Link de pagamento',
   copyLink: 'Copiar link',
+  copyAmount: 'Copiar valor',
   copied: 'Copiado',
   qrLabel: (amount, payee) => `QR code para pagar ${amount} a ${payee}`,
 };

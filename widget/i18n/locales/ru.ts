@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Получатель',
   paymentLink: 'Ссылка на оплату',
   copyLink: 'Копировать ссылку',
+  copyAmount: 'Копировать сумму',
   copied: 'Скопировано',
   qrLabel: (amount, payee) => `QR-код для оплаты ${amount} получателю ${payee}`,
 };

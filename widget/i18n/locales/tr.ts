@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: 'Alıcı',
   paymentLink: 'Ödeme bağlantısı',
   copyLink: 'Bağlantıyı kopyala',
+  copyAmount: 'Tutarı kopyala',
   copied: 'Kopyalandı',
   qrLabel: (amount, payee) => `${payee} alıcısına ${amount} ödemek için QR kodu`,
 };

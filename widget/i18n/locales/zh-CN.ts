@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: '收款方',
   paymentLink: '支付链接',
   copyLink: '复制链接',
+  copyAmount: '复制金额',
   copied: '已复制',
   qrLabel: (amount, payee) => `向 ${payee} 支付 ${amount} 的二维码`,
 };

@@ -37,6 +37,7 @@ export const strings: Strings = {
   payee: '收款方',
   paymentLink: '付款連結',
   copyLink: '複製連結',
+  copyAmount: '複製金額',
   copied: '已複製',
   qrLabel: (amount, payee) => `向 ${payee} 支付 ${amount} 的 QR 碼`,
 };
