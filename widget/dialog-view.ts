@@ -61,7 +61,8 @@ export function dialogBody(m: DialogModel, on: DialogActions): TemplateResult {
   const links = SHOWS_LINKS.has(m.phase) && choice ? choice : null;
   // Templates are written without indentation: whitespace inside them ships to every customer.
   // The heading row is a div: a <header> here would be a page banner landmark, one per button.
-  return html`<div class="head"><h2 id="title">${t.pay}</h2>${m.page ? nothing : html`<button class="close" aria-label=${t.close}
+  // The order page is the merchant's: its heading names them (the receipt's merchant name).
+  return html`<div class="head"><h2 id="title">${m.page ? m.payee : t.pay}</h2>${m.page ? nothing : html`<button class="close" aria-label=${t.close}
 @click=${on.close}>&times;</button>`}</div>
 ${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
 ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
