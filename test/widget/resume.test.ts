@@ -99,4 +99,16 @@ describe('<mixpay-button>: coming back to a purchase', () => {
     expect(shadow(el).textContent).to.contain('Paid so far').and.to.contain('Pay the rest');
     await expect(el).to.be.accessible();
   });
+
+  it('a short expiry: the dialog is expired within a second of 0:00, with no QR code or link, and offers a new checkout', async () => {
+    server.expiresIn = 1500;
+    const el = await productButton();
+    await clickAndWait(el, () => Boolean(shadow(el).querySelector('dialog svg[part~=qr]')), 'QR shown');
+    const deadline = server.lastOrder.expires_at_t;
+    await waitUntil(() => Boolean(shadow(el).querySelector('dialog [data-phase=expired]')), 'expired shown', { timeout: 3000 });
+    expect(Date.now() - deadline).to.be.below(1000);
+    expect(shadow(el).querySelector('dialog svg[part~=qr]')).to.equal(null);
+    expect(shadow(el).querySelector('dialog [part~=link]')).to.equal(null);
+    expect([...shadow(el).querySelectorAll('dialog button')].map((b) => b.textContent?.trim())).to.include('Start a new checkout');
+  });
 });
