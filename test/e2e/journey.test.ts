@@ -96,7 +96,7 @@ describe('the customer journey on a phone', () => {
     await context.close();
   });
 
-  test('reload during waiting resumes the same order; pay less → still due and "pay the rest" → paid', async () => {
+  test('reload and a second tab during waiting resume the same order; pay less → still due and "pay the rest" → paid', async () => {
     const since = Date.now();
     const context = await phone();
     const page = await context.newPage();
@@ -106,6 +106,12 @@ describe('the customer journey on a phone', () => {
     await page.reload();
     const element = page.locator('mixpay-button[product="stickers"]');
     await eventually(async () => /Waiting for your payment/.test(await element.locator('.outer-status').innerText()), 3000, 'waiting shown after reload');
+    assert.equal((await ordersFor('stickers', since)).length, 1);
+    // A second tab opened from this one (sessionStorage is copied into it) follows the same order.
+    const [second] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => void window.open(location.href))]);
+    const secondElement = second.locator('mixpay-button[product="stickers"]');
+    await eventually(async () => /Waiting for your payment/.test(await secondElement.locator('.outer-status').innerText()), 3000, 'waiting shown in a second tab');
+    await second.close();
     assert.equal((await ordersFor('stickers', since)).length, 1);
 
     await page.goto(`${server.url}/sandbox/mixpay/code/${order.mixpay_code}`);

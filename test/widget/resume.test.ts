@@ -44,6 +44,16 @@ describe('<mixpay-button>: coming back to a purchase', () => {
     expect(checkouts()).to.equal(1);
   });
 
+  it('restored from the back-forward cache, asks for the status again at once', async () => {
+    const el = await buyThenComeBack();
+    const streams = FakeEventSource.instances.length;
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    await waitUntil(() => FakeEventSource.instances.length === streams + 1, 'status asked again');
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false })); // a plain load: nothing
+    expect(FakeEventSource.instances.length).to.equal(streams + 1);
+    expect(el.order?.order_id).to.equal(server.lastOrder.order_id);
+  });
+
   it('with storage blocked, remembers in memory', async () => {
     const { getItem, setItem } = Storage.prototype;
     Storage.prototype.getItem = () => {
