@@ -30,8 +30,6 @@ export const configSchema = z.object({
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   /** MixPay's per-caller budget in the sandbox: 60 as in production; `unlimited` turns it off. */
   SANDBOX_RATE_LIMIT_PER_MINUTE: z.union([z.literal('unlimited'), z.coerce.number().int().positive()]).default(60),
-  /** Serves demo/ at `/`. */
-  SERVE_DEMO: bool.default(false),
   /** Runs the reconciler and the notification sender in this process (turn off on extra web-only processes). */
   RUN_WORKERS: bool.default(true),
   /** Broker mode (docs/broker.md): a JSON file of the broker's settings; unset leaves broker mode off (dev: the sandbox's broker). */

@@ -20,9 +20,22 @@ export class ServerError extends Error {
     message: string,
     readonly code: string,
     readonly retryable = false,
+    /** The server is refusing for now (429, or 503 with Retry-After): wait this many ms, at most 60 s. */
+    readonly busyFor: number | null = null,
   ) {
     super(message);
   }
+}
+
+/**
+ * How long a refusing server asked us to wait (`Retry-After`: seconds or an HTTP date), capped at
+ * 60 s; 10 s for a 429 that names no time; null when the answer is not a refusal.
+ */
+export function busyDelay(status: number, retryAfter: string | null, now = Date.now()): number | null {
+  if (status !== 429 && !(status === 503 && retryAfter)) return null;
+  const value = retryAfter?.trim() ?? '';
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Math.min(Math.max(ms > 0 ? ms : 10_000, 1000), 60_000);
 }
 
 /** The status and events URLs of an order on `server`. */
@@ -71,6 +84,7 @@ async function request<T>(url: string, init: RequestInit, read: (body: any, resp
       body?.error ?? `HTTP ${status}`,
       body?.error_code ?? `HTTP_${status}`,
       status >= 500 || status === 429 || status === 408,
+      busyDelay(status, response.headers.get('retry-after')),
     );
   }
   try {

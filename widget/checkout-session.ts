@@ -9,6 +9,7 @@ import type { Strings } from './i18n/strings.ts';
 import { BadResponseError, type OrderStatus } from './order-status.ts';
 import { randomTraceId } from './pay-link.ts';
 import type { Phase } from './phase.ts';
+import { forgetOrder, purchaseKey, rememberOrder } from './remembered-order.ts';
 import { nextRetryDelay } from './retry.ts';
 import { reduce } from './session-machine.ts';
 import {
@@ -72,10 +73,12 @@ export class CheckoutSession implements ReactiveController {
 
   hostConnected(): void {
     this.host.requestUpdate(); // restarts the countdown if it was running
+    addEventListener('pageshow', this.#onPageShow);
     this.#dispatch({ type: 'connected', ...this.#intent() });
   }
 
   hostDisconnected(): void {
+    removeEventListener('pageshow', this.#onPageShow);
     // What is in flight goes with the element; the state stays, and `connected` resumes from it.
     this.#abort?.abort();
     this.#stopRetry();
@@ -86,7 +89,7 @@ export class CheckoutSession implements ReactiveController {
     const dialog = this.host.dialog();
     this.#focusInDialog = dialog?.contains(activeIn(dialog)) ?? false;
     // The countdown ticks once a second while the order awaits payment, and only then.
-    const awaiting = this.phase === 'awaiting' && this.host.isConnected;
+    const awaiting = /^(awaiting|busy)$/.test(this.phase) && this.host.isConnected;
     if (awaiting && !this.#ticker) {
       this.#ticker = setInterval(() => this.#dispatch({ type: 'tick', now: Date.now() }), 1000);
       this.#dispatch({ type: 'tick', now: Date.now() });
@@ -113,6 +116,11 @@ export class CheckoutSession implements ReactiveController {
     this.host.dialog()?.close();
   }
 
+  /** Follows `orderId`, an order this element began before (or the order page's), instead of a fresh checkout. */
+  resume(orderId: string): void {
+    void this.host.stringsLoaded.then(() => this.#dispatch({ type: 'resume', orderId, ...this.#intent() }));
+  }
+
   /** The status line under the button (a live region). */
   statusText(): string {
     const t = this.host.strings;
@@ -126,11 +134,14 @@ export class CheckoutSession implements ReactiveController {
     const body = dialogBody(dialogModel(this.#state, t, host), {
       openLink: (click) => this.#dispatch({ type: 'linkClicked', allowedSchemes: host.allowedSchemes }, click),
       copyLink: () => void this.#copyLink(),
+      copyAmount: () => void this.#copy(dialogModel(this.#state, t, host).copyAmount, 'amount'),
       startOver: () => this.#dispatch({ type: 'startOver', ...this.#intent() }),
       retry: () => this.#dispatch({ type: 'retry', ...this.#intent() }),
       close: () => this.close(),
     });
-    return html`<dialog part="dialog" aria-labelledby="title" dir=${directionOf(host.locale ?? 'en')} lang=${localeOf(host)}
+    const dir = directionOf(host.locale ?? 'en');
+    if (host.mode === 'page') return html`<section part="dialog" class="page" aria-labelledby="title" dir=${dir} lang=${localeOf(host)}>${body}</section>`;
+    return html`<dialog part="dialog" aria-labelledby="title" dir=${dir} lang=${localeOf(host)}
       @close=${this.#onDialogClose}>${body}</dialog>`;
   }
 
@@ -152,6 +163,8 @@ export class CheckoutSession implements ReactiveController {
   #perform(effect: Effect, click: Event | undefined): void {
     switch (effect.type) {
       case 'emit':
+        // An order that failed or expired is no longer the purchase's: a second button, or coming back, starts afresh.
+        if (effect.name === 'mixpay-failed' || effect.name === 'mixpay-expired') forgetOrder(this.#purchase());
         emit<keyof MixpayEventMap>(this.host, effect.name, effect.detail);
         return;
       case 'cancelAll':
@@ -174,9 +187,14 @@ export class CheckoutSession implements ReactiveController {
           (error: unknown) => this.#dispatch({ type: 'qrEncoderFailed', error }),
         );
         return;
-      case 'follow':
+      case 'follow': {
+        // Remembered for this tab, so that coming back follows this order rather than a new one.
+        const { order_id } = effect.order;
+        rememberOrder(this.#purchase(), order_id);
+        emit(this.host, 'mixpay-order', { orderId: order_id });
         this.#status.follow(effect.endpoints, effect.order);
         return;
+      }
       case 'checkStatus':
         this.#status.checkNow();
         return;
@@ -196,7 +214,7 @@ export class CheckoutSession implements ReactiveController {
         this.#retryTimer = setTimeout(() => {
           this.#retryTimer = undefined;
           this.#dispatch({ type: 'retryDue', ...this.#intent() });
-        }, nextRetryDelay(effect.failures));
+        }, effect.delay ?? nextRetryDelay(effect.failures));
         return;
       default:
         effect satisfies never; // each effect of session-state.ts has its case above
@@ -221,8 +239,12 @@ export class CheckoutSession implements ReactiveController {
       const loaded = { type: 'loaded', run, order, endpoints, environment: await environment, allowedSchemes: this.host.allowedSchemes } as const;
       if (!abort.signal.aborted) this.#dispatch(loaded);
     } catch (error) {
-      if (!abort.signal.aborted) this.#dispatch({ type: 'loadFailed', run, error });
+      if (!abort.signal.aborted) this.#dispatch({ type: 'loadFailed', run, error, now: Date.now() });
     }
+  }
+
+  #purchase(): string {
+    return purchaseKey(this.host.server, this.host.product, this.host.orderId);
   }
 
   #environmentNow(): Promise<Environment> {
@@ -246,6 +268,11 @@ export class CheckoutSession implements ReactiveController {
     if (dialog && !dialog.open && this.host.isConnected) dialog.showModal();
   }
 
+  // Restored from the back-forward cache: the status may have moved on while the page slept.
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.#status.checkNow();
+  };
+
   #onDialogClose = (): void => {
     this.host.focus();
     emit(this.host, 'mixpay-close', {});
@@ -254,10 +281,13 @@ export class CheckoutSession implements ReactiveController {
   async #copyLink(): Promise<void> {
     const choice = offerOf(this.#state)?.choice;
     const url = choice?.qrUrl ?? choice?.url;
-    if (!url) return;
+    if (url) await this.#copy(url);
+  }
+
+  async #copy(text: string, what?: 'amount'): Promise<void> {
     try {
-      await navigator.clipboard.writeText(url);
-      this.#dispatch({ type: 'copied' });
+      await navigator.clipboard.writeText(text);
+      this.#dispatch(what ? { type: 'copied', what } : { type: 'copied' });
     } catch {
       // Clipboard refused (no permission, insecure page): select the text for the customer to copy.
       this.host.dialog()?.querySelector<HTMLInputElement>('#link')?.select();

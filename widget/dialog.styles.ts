@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 // The QR code keeps black on white in both themes: scanners need the contrast.
 export const dialogStyles = css`
-dialog{box-sizing:border-box;width:min(26rem,calc(100vw - 2rem));padding:1.25rem;border:0;border-radius:calc(var(--mixpay-radius)*1.5);background:var(--mixpay-dialog-background);color:var(--mixpay-dialog-text);text-align:center}
+dialog,.page{box-sizing:border-box;width:min(26rem,calc(100vw - 2rem));padding:1.25rem;border:0;border-radius:calc(var(--mixpay-radius)*1.5);background:var(--mixpay-dialog-background);color:var(--mixpay-dialog-text);text-align:center}
 dialog::backdrop{background:#0008}
 .head{display:flex;justify-content:space-between;align-items:center}
 h2{margin:0;font-size:1.1rem}
@@ -19,5 +19,6 @@ dd{margin:0;overflow-wrap:anywhere}
 .copy{text-align:start;font-size:.85rem}
 .copy div{display:flex;gap:.5rem}
 input{flex:1;min-width:0;background:none;border:1px solid var(--mixpay-muted-text);border-radius:4px;padding:.3rem}
-.copy button{background:none;border:1px solid var(--mixpay-accent);border-radius:4px;cursor:pointer}
+.page{display:block;width:auto}
+.copy button,.copy-amount{background:none;border:1px solid var(--mixpay-accent);border-radius:4px;cursor:pointer}
 `;

@@ -24,6 +24,7 @@ export type MixpayErrorCode =
   | 'server' // the server refused the request (unknown product or order, bad configuration)
   | 'bad-response' // the server's answer does not match the contract
   | 'unsafe-url' // a link was refused by the URL policy
+  | 'busy' // the server refused the checkout for now (429, 503): the element waits and retries once
   | 'config'; // the element's attributes do not describe a checkout
 
 /** Detail of `mixpay-error`. */
@@ -36,9 +37,15 @@ export interface MixpayErrorDetail {
   url?: string;
 }
 
+/** Detail of `mixpay-order`: the order the element follows (created, or remembered and resumed). */
+export interface MixpayOrderDetail {
+  orderId: string;
+}
+
 /** Every event the element fires, with its detail. */
 export interface MixpayEventMap {
   'mixpay-open': MixpayOpenDetail;
+  'mixpay-order': MixpayOrderDetail;
   'mixpay-status': MixpayStatusDetail;
   'mixpay-success': MixpayStatusDetail;
   'mixpay-failed': MixpayFailedDetail;
@@ -65,6 +72,7 @@ export function emit<K extends keyof MixpayEventMap>(
 declare global {
   interface GlobalEventHandlersEventMap {
     'mixpay-open': CustomEvent<MixpayOpenDetail>;
+    'mixpay-order': CustomEvent<MixpayOrderDetail>;
     'mixpay-status': CustomEvent<MixpayStatusDetail>;
     'mixpay-success': CustomEvent<MixpayStatusDetail>;
     'mixpay-failed': CustomEvent<MixpayFailedDetail>;

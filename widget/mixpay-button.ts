@@ -8,6 +8,7 @@ import { directionOf, resolveLocale, type Locale } from './i18n/locale.ts';
 import type { Strings } from './i18n/strings.ts';
 import type { OrderStatus } from './order-status.ts';
 import { DEFAULT_PAY_BASE } from './pay-link.ts';
+import { purchaseKey, recallOrder } from './remembered-order.ts';
 
 /**
  * A checkout button for MixPay payments through the mixpay-checkout companion server: it creates
@@ -22,6 +23,7 @@ import { DEFAULT_PAY_BASE } from './pay-link.ts';
  * @slot - The button's label (default: "Pay with MixPay" in the page's language).
  *
  * @event {CustomEvent<MixpayOpenDetail>} mixpay-open - Before a link is opened: `{kind, url}`. Cancelable: cancel it and nothing is opened.
+ * @event {CustomEvent<MixpayOrderDetail>} mixpay-order - The order the element follows, once created or resumed: `{orderId}`. Store it to find the order again.
  * @event {CustomEvent<MixpayStatusDetail>} mixpay-status - Every change of the order's status: `{order}`.
  * @event {CustomEvent<MixpayStatusDetail>} mixpay-success - The order is paid (PAID, or RESOLVED by the merchant): `{order}`.
  * @event {CustomEvent<MixpayFailedDetail>} mixpay-failed - The payment failed or the order was canceled: `{order, reason}`.
@@ -62,6 +64,8 @@ export class MixpayButton extends LitElement implements SessionHost {
     payBase: { attribute: 'pay-base' },
     payeeName: { attribute: 'payee-name' },
     allowedSchemes: { attribute: 'allowed-schemes' },
+    newPurchase: { attribute: 'new-purchase' },
+    mode: {},
     theme: { reflect: true },
     lang: { reflect: true },
     environment: { attribute: false },
@@ -89,6 +93,10 @@ export class MixpayButton extends LitElement implements SessionHost {
   declare payeeName: string;
   /** Extra wallet URL schemes the element may open besides `mixin:` and `bnc:` (space or comma separated). */
   declare allowedSchemes: string;
+  /** When a click after a final order starts a new purchase: `unpaid` (after failed, expired, canceled), `always`, `never`. */
+  declare newPurchase: 'unpaid' | 'always' | 'never';
+  /** `button`, or `page`: the order's state in place, with no button or dialog (the hosted order page). */
+  declare mode: 'button' | 'page';
   /** Colour theme; `auto` follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | 'auto';
   /** Language of the element (else the nearest `[lang]` ancestor's, else the browser's). */
@@ -119,11 +127,21 @@ export class MixpayButton extends LitElement implements SessionHost {
     this.payBase = DEFAULT_PAY_BASE;
     this.payeeName = '';
     this.allowedSchemes = '';
+    this.newPurchase = 'unpaid';
+    this.mode = 'button';
     this.theme = 'auto';
     this.environment = null;
   }
 
-  /** The order being paid, as last reported by the server, or null before a checkout exists. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Coming back (Back, reload, a second tab) to a purchase this element began: follow that
+    // order, never a second one. The order page follows its order from the start.
+    const id = this.mode === 'page' ? this.orderId : recallOrder(purchaseKey(this.server, this.product, this.orderId));
+    if (id && this.server && !this._session) void this._load().then((session) => session?.resume(id));
+  }
+
+  /** The order being paid, as last reported by the server, or null before a checkout exists (its id: `order.order_id`). */
   get order(): Readonly<OrderStatus> | null {
     return this._session?.order ?? null;
   }
@@ -175,8 +193,10 @@ export class MixpayButton extends LitElement implements SessionHost {
     const session = this._session;
     // The label and status follow the element's language, whatever the direction of the page.
     const dir = directionOf(this.locale ?? 'en');
+    if (this.mode === 'page') return session?.renderDialog() ?? nothing;
     return html`<button class="pay" part="button" dir=${dir} aria-haspopup="dialog" aria-busy=${session?.phase === 'creating' ? 'true' : 'false'}
-@click=${this.open} @pointerenter=${this._load} @focus=${this._load}><slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot></button>
+@click=${this.open} @pointerenter=${this._load} @focus=${this._load}>${session?.phase === 'paid' && this.strings
+      ? this.strings.paidMark : html`<slot>${this.strings?.pay ?? 'Pay with MixPay'}</slot>`}</button>
 <span class="outer-status" part="status" role="status" dir=${dir}>${session?.statusText() ?? ''}</span>${session ? session.renderDialog() : nothing}`;
   }
 

@@ -6,7 +6,7 @@ import type { OrderStatusName } from './order-status.ts';
  */
 export type Phase =
   | 'idle' | 'creating' | 'linkOnly' | 'awaiting' | 'pending' | 'paidLess' | 'paid' | 'failed'
-  | 'expired' | 'canceled' | 'refundPending' | 'refunded' | 'unreachable' | 'error';
+  | 'expired' | 'canceled' | 'refundPending' | 'refunded' | 'unreachable' | 'busy' | 'error';
 
 const RENAMED: Partial<Record<OrderStatusName, Phase>> = {
   NEW: 'awaiting',

@@ -10,7 +10,7 @@ import { chooseLink, type Environment, type LinkChoice } from './choose-link.ts'
 import type { MixpayErrorCode, MixpayEventMap } from './events.ts';
 import { BadResponseError, isFinalStatus, type OrderStatus } from './order-status.ts';
 import { buildPayLink } from './pay-link.ts';
-import { startsOver } from './phase.ts';
+import { startsOver, type Phase } from './phase.ts';
 import type { QrMatrix } from './qr-matrix.ts';
 import { isSafeUrl, walletSchemes } from './safe-url.ts';
 import {
@@ -25,7 +25,9 @@ type Following = Extract<SessionState, { step: 'following' }>;
 export function reduce(state: SessionState, event: SessionEvent): Transition {
   switch (event.type) {
     case 'open':
-      return startsOver(phaseOf(state)) ? start(state, event) : stay(state, { type: 'showDialog' });
+      return buysAgain(phaseOf(state), event.setup) ? start(state, event) : stay(state, { type: 'showDialog' });
+    case 'resume':
+      return state.step === 'idle' ? resume(state, event) : stay(state);
     case 'startOver':
       return start(state, event);
     case 'retry':
@@ -33,6 +35,7 @@ export function reduce(state: SessionState, event: SessionEvent): Transition {
       // not be fetched, an error) starts over.
       return state.step === 'following' && !isFinalStatus(state.order.status) ? stay(state, { type: 'checkStatus' }) : start(state, event);
     case 'retryDue':
+      if (state.step === 'busy') return retried(start(state, event));
       return state.step === 'retrying' ? start(state, event) : stay(state);
     case 'connected':
       // Leaving the DOM aborted the request or the retry timer: begin again rather than stay on
@@ -42,6 +45,7 @@ export function reduce(state: SessionState, event: SessionEvent): Transition {
       return state.step === 'creating' && event.run === state.run ? present(state, event) : stay(state);
     case 'loadFailed':
       if (state.step !== 'creating' || event.run !== state.run) return stay(state);
+      if (event.error instanceof ServerError && event.error.busyFor !== null) return busy({ ...state, now: event.now ?? state.now }, event.error, event.error.busyFor);
       return event.error instanceof ServerError && event.error.retryable ? retryLater(state, event.error) : fail(state, event.error);
     case 'environmentKnown':
       return state.step === 'linkOnly' && event.run === state.run ? offerPayLink(state, event.environment) : stay(state);
@@ -59,7 +63,7 @@ export function reduce(state: SessionState, event: SessionEvent): Transition {
       return clickLink(state, event.allowedSchemes);
     case 'copied': {
       const offer = offerOf(state);
-      return stay(offer ? withOffer(state, { ...offer, copied: true }) : state);
+      return stay(offer ? withOffer(state, event.what ? { ...offer, copiedAmount: true } : { ...offer, copied: true }) : state);
     }
     case 'tick':
       return askAtExpiry(stay({ ...state, now: event.now }));
@@ -91,6 +95,40 @@ function safe(url: string, allowedSchemes: string): boolean {
 }
 
 /** A fresh checkout from the attributes: a plain pay link without a server, else the server's. */
+/**
+ * Whether a click in `phase` starts a new checkout. `new-purchase` (default `unpaid`): after a
+ * failed, expired or canceled order; `always`: after a paid one too; `never`: not after an order.
+ */
+export function buysAgain(phase: Phase, { newPurchase = 'unpaid' }: Setup): boolean {
+  if (newPurchase === 'always' && /^(paid|refunded)$/.test(phase)) return true;
+  return startsOver(phase) && !(newPurchase === 'never' && /^(expired|failed|canceled)$/.test(phase));
+}
+
+/** An order this element created (or was given) before, coming back: fetch it, show it, open nothing. */
+function resume(state: SessionState, { setup, orderId }: Extract<SessionEvent, { type: 'resume' }>): Transition {
+  const run = state.run + 1;
+  return {
+    state: { ...counters(state), run, step: 'creating', quiet: true },
+    effects: [{ type: 'load', run, server: setup.server, product: '', orderId }],
+  };
+}
+
+function retried({ state, effects }: Transition): Transition {
+  return { state: state.step === 'creating' ? { ...state, retried: true } : state, effects };
+}
+
+/** The server refused the checkout for now: say so, count down, and try once more by itself. */
+function busy(state: Extract<SessionState, { step: 'creating' }>, error: ServerError, delay: number): Transition {
+  const auto = !state.retried;
+  return {
+    state: { ...counters(state), step: 'busy', until: state.now + delay, auto },
+    effects: [
+      fire('mixpay-error', { code: 'busy', message: error.message, serverCode: error.code }),
+      ...(auto ? [{ type: 'retryLater', failures: state.failures, delay } as const] : []),
+    ],
+  };
+}
+
 function start(state: SessionState, { setup, traceId }: Intent): Transition {
   const fresh: SessionState = { step: 'idle', run: state.run + 1, failures: state.failures, now: state.now };
   const cancel: Effect = { type: 'cancelAll' };
@@ -129,9 +167,11 @@ function present(state: SessionState, { order, endpoints, environment, allowedSc
   const unsafe = [choice.url, choice.qrUrl ?? choice.url].find((url) => !safe(url, allowedSchemes));
   if (unsafe !== undefined) return prepend(announced, refuse(reached, unsafe, order));
   const next: SessionState = { ...counters(reached), step: 'following', order, offer: { choice, qr: null, copied: false }, live: true, expiryChecked: false };
-  // An order="..." may already be paid, pending, expired...: show its state, open nothing.
+  // An order="..." may already be paid, pending, expired...: show its state, open nothing. A
+  // remembered order (quiet) is shown as it is: the customer has just come back from its link.
   const payable = order.status === 'NEW' || order.status === 'UNRESOLVED';
-  return { state: next, effects: [...announced, { type: 'follow', endpoints, order }, ...(payable ? offerLink(next.run, choice) : [])] };
+  const offered = payable ? offerLink(next.run, choice).filter((effect) => !('quiet' in state) || effect.type !== 'openLink') : [];
+  return { state: next, effects: [...announced, { type: 'follow', endpoints, order }, ...offered] };
 }
 
 function offerPayLink(state: Extract<SessionState, { step: 'linkOnly' }>, environment: Environment): Transition {
@@ -186,7 +226,7 @@ function announce(known: OrderStatus | null, next: OrderStatus): { order: OrderS
 // The server decides when an order has expired: once the countdown reaches zero, ask it, once.
 function askAtExpiry(transition: Transition): Transition {
   const { state, effects } = transition;
-  if (state.step !== 'following' || phaseOf(state) !== 'awaiting' || state.expiryChecked) return transition;
+  if (state.step !== 'following' || state.order.status !== 'NEW' || !state.live || state.expiryChecked) return transition;
   const expires = state.order.expires_at_t;
   if (expires <= 0 || expires > state.now) return transition;
   return { state: { ...state, expiryChecked: true }, effects: [...effects, { type: 'checkStatus' }] };

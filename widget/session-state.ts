@@ -26,6 +26,8 @@ export interface Setup {
   readonly remark: string;
   readonly payBase: string;
   readonly allowedSchemes: string;
+  /** When a click after a final order starts a new one (`new-purchase`); default `unpaid`. */
+  readonly newPurchase?: 'unpaid' | 'always' | 'never';
 }
 
 /** The link offered to the customer, its QR code once drawn, and whether it was copied. */
@@ -33,14 +35,20 @@ export interface Offer {
   choice: LinkChoice;
   qr: QrMatrix | null;
   copied: boolean;
+  copiedAmount?: boolean;
 }
 
 /** Where the session is. Each step means one thing; `phaseOf` says what the customer sees. */
 export type Step =
   /** No checkout yet. */
   | { step: 'idle' }
-  /** The checkout (or the merchant's order) is being fetched. */
-  | { step: 'creating' }
+  /**
+   * The checkout (or the merchant's order) is being fetched. `quiet`: an order the element
+   * remembered, coming back (reload, Back): show its state, open nothing. `retried`: after "busy".
+   */
+  | { step: 'creating'; quiet?: true; retried?: true }
+  /** The server refused the checkout for now (429, 503 with Retry-After); `auto`: it is retried by itself at `until`. */
+  | { step: 'busy'; until: number; auto: boolean }
   /** The server could not be reached for the checkout; a retry is scheduled. */
   | { step: 'retrying' }
   /** A plain pay link `url`, no server; `offer` is null until the environment is known. */
@@ -81,9 +89,11 @@ export type SessionEvent =
   | ({ type: 'retryDue' } & Intent)
   /** The element is in the DOM (again: a framework may move it). */
   | ({ type: 'connected' } & Intent)
+  /** The element remembered an open order (`orderId`) for this purchase: follow it instead of a new one. */
+  | ({ type: 'resume'; orderId: string } & Intent)
   /** The checkout answer or the merchant's order, with where the page runs and the allowed schemes now. */
   | { type: 'loaded'; run: number; order: OrderStatus; endpoints: OrderEndpoints; environment: Environment; allowedSchemes: string }
-  | { type: 'loadFailed'; run: number; error: unknown }
+  | { type: 'loadFailed'; run: number; error: unknown; now?: number }
   /** Link-only mode: where the page runs. */
   | { type: 'environmentKnown'; run: number; environment: Environment }
   /** The QR encoder (a chunk of its own) has loaded, or could not. */
@@ -96,7 +106,7 @@ export type SessionEvent =
   /** The customer clicked the offered link. */
   | { type: 'linkClicked'; allowedSchemes: string }
   /** The link is on the clipboard. */
-  | { type: 'copied' }
+  | { type: 'copied'; what?: 'amount' }
   /** A second of the countdown has passed. */
   | { type: 'tick'; now: number };
 
@@ -123,8 +133,8 @@ export type Effect =
   | { type: 'openLink'; kind: LinkKind; url: string }
   /** Cancel the click on a link that was refused. */
   | { type: 'cancelClick' }
-  /** Fire `retryDue` after the back-off for `failures` consecutive failures. */
-  | { type: 'retryLater'; failures: number };
+  /** Fire `retryDue` after the back-off for `failures` consecutive failures, or after `delay` ms. */
+  | { type: 'retryLater'; failures: number; delay?: number };
 
 export interface Transition {
   state: SessionState;
@@ -145,8 +155,14 @@ export function phaseOf(state: SessionState): Phase {
       return state.step;
     case 'retrying':
       return 'unreachable';
-    case 'following':
-      return state.live ? orderPhase(state.order.status) : 'unreachable';
+    case 'busy':
+      return 'busy';
+    case 'following': {
+      const { status, expires_at_t } = state.order;
+      // Expired in the customer's time: at 0:00 the link is gone, whatever the server's grace window.
+      if (status === 'NEW' && expires_at_t > 0 && state.now >= expires_at_t) return 'expired';
+      return state.live ? orderPhase(status) : 'unreachable';
+    }
     case 'error':
     case 'refused':
       return 'error';

@@ -10,10 +10,12 @@ import type { Strings } from './i18n/strings.ts';
 import { isLinkOnly, offerOf, orderOf, phaseOf, type SessionState, type Setup } from './session-state.ts';
 
 /** What the view reads of the host element. */
-export interface ViewHost extends Pick<Setup, 'product' | 'payeeId' | 'quoteAmount' | 'quoteAssetId'> {
+export interface ViewHost extends Pick<Setup, 'product' | 'payeeId' | 'quoteAmount' | 'quoteAssetId' | 'newPurchase'> {
   /** Payee shown when the server names none. */
   readonly payeeName: string;
   readonly locale: Locale | null;
+  /** `page`: the hosted order page (no close button). */
+  readonly mode?: 'button' | 'page';
 }
 
 /** The status line, under the button and in the dialog (both are live regions). */
@@ -22,7 +24,8 @@ export function statusLine(state: SessionState, t: Strings, host: ViewHost): str
   const order = orderOf(state);
   // amount_due is counted in the asset paid with (e.g. USDT), not in the price currency.
   const due = order?.amount_due ? formatAmount(order.amount_due, order.pay_currency ?? order.price_currency, localeOf(host)) : '';
-  return statusText(t, phaseOf(state), { due, reason: order?.failure_reason ?? null, error: state.step === 'error' ? state.message : null });
+  const wait = state.step === 'busy' ? formatCountdown(state.until - state.now) : '';
+  return statusText(t, phaseOf(state), { due, wait, reason: order?.failure_reason ?? null, error: state.step === 'error' ? state.message : null });
 }
 
 /** Everything the dialog shows in `state`. */
@@ -32,18 +35,34 @@ export function dialogModel(state: SessionState, t: Strings, host: ViewHost): Di
   const offer = offerOf(state);
   const linkOnly = isLinkOnly(state);
   const remaining = order && phase === 'awaiting' && order.expires_at_t ? order.expires_at_t - state.now : null;
+  const locale = localeOf(host);
+  const price = amountText(state, host);
+  // What the customer paid, in the asset they paid with (the status has it once money arrived).
+  const paid = order?.pay_amount && order.pay_currency ? formatAmount(order.pay_amount, order.pay_currency, locale) : '';
+  const due = phase === 'paidLess' && order?.amount_due ? formatAmount(order.amount_due, order.pay_currency ?? order.price_currency, locale) : '';
+  const details: Array<[string, string]> =
+    phase === 'paidLess' ? [[t.price, price], [t.paidSoFar, paid]]
+    : phase === 'paid' && order ? [[t.paidAmount, paid || price], [t.orderId, order.order_id], [t.time, new Date(order.updated_at).toLocaleString(locale)]]
+    : [];
   return {
     phase,
     t,
     status: statusLine(state, t, host),
     product: order?.title ?? '',
-    amount: amountText(state, host),
+    // After an underpayment the headline is what is still due.
+    amount: due || price,
+    paid: phase === 'pending' ? paid : '',
+    details: details.filter(([, value]) => value),
     payee: order?.payee_name || host.payeeName || (linkOnly ? host.payeeId : location.hostname),
     countdown: remaining === null ? null : formatCountdown(remaining),
     choice: offer?.choice ?? null,
     qr: offer?.qr ?? null,
     copied: offer?.copied ?? false,
-    canStartOver: Boolean(host.product || linkOnly),
+    copyAmount: (phase === 'paidLess' ? order?.amount_due : order?.price_amount) ?? host.quoteAmount,
+    copiedAmount: offer?.copiedAmount ?? false,
+    canStartOver: Boolean(host.product || linkOnly) && host.newPurchase !== 'never',
+    buyAgain: host.newPurchase === 'always' && Boolean(host.product),
+    page: host.mode === 'page',
   };
 }
 

@@ -14,6 +14,7 @@ import { errorBody, MerchantApiError, respondError } from './api-errors.ts';
 import { callbackApi } from './callback-api.ts';
 import { ordersApi } from './orders-api.ts';
 import { publicApi } from './public-api.ts';
+import { orderPage } from './order-page.ts';
 import { adminApi } from './admin-api.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -55,6 +56,7 @@ export function createMerchantApp(deps: MerchantDeps): Hono<MerchantEnv> {
   app.route('/v1', publicApi(deps.config, deps.now));
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
   app.route('/mixpay', callbackApi(deps.log, { allowedIps: deps.config.MIXPAY_CALLBACK_IPS, trustProxy: deps.config.TRUST_PROXY }));
+  app.route('/pay', orderPage());
   app.route('/admin/v1', adminApi(deps.config.ADMIN_API_KEY));
   let openapi: ReturnType<typeof openApiDocument> | undefined;
   app.get('/openapi.json', (c) => c.json((openapi ??= openApiDocument(deps.config.PUBLIC_URL))));

@@ -12,6 +12,8 @@ const bool = z
 const seconds = z.coerce.number().int().positive();
 
 export const merchantConfigShape = {
+  /** Serves demo/ at `/`; the hosted order page then links back to it when an order has no success_url. */
+  SERVE_DEMO: bool.default(false),
   /** Mounts the offline MixPay stand-in under /sandbox (never in production); the merchant then also trusts callbacks from this host. */
   MIXPAY_SANDBOX: bool.default(false),
   /** Where customers and MixPay reach this server; callbacks and return pages are built from it. */

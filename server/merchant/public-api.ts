@@ -43,7 +43,8 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
   const app = new Hono<MerchantEnv>();
-  app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
+  // Retry-After is exposed: the element counts a refused checkout down by it.
+  app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], exposeHeaders: ['retry-after'] }));
   app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
   app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
@@ -132,12 +133,11 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     // The query is MixPay's hint (returnTo vs failedReturnTo) and anyone can edit it; an order we
     // know failed, expired or was canceled never lands on the success page, whatever it says.
     const failed = UNPAID_FINAL.has(order.status) || c.req.query('outcome') === 'failed';
-    // A failed payment never lands on the success page: without a cancel_url it gets the plain page.
+    // Without a page of the merchant's, the customer lands on our hosted order page, which shows
+    // what happened (receipt, still due, failed) and follows the order live.
     const target = failed ? order.cancel_url : order.success_url;
-    if (target) return c.redirect(target, 302);
-    return c.html(
-      `<!doctype html><meta charset="utf-8"><title>Payment</title><p>${failed ? 'The payment did not complete.' : 'Thank you. Your payment is being confirmed.'}</p><p>Order ${order.id}: ${order.status}</p>`,
-    );
+    const lang = c.req.query('lang');
+    return c.redirect(target ?? `/pay/${order.id}${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`, 302);
   });
 
   return app;

@@ -73,7 +73,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['GET', '/v1/orders/:x/status'], ['GET', '/v1/orders/:x/events'], ['GET', '/v1/orders/:x/return'],
   ['POST', '/mixpay/callback'], ['GET', '/mixpay/assets/range'], ['POST', '/mixpay/create_order'], ['GET', '/mixpay/return/:x'], ['POST', '/mixpay/webhooks/:x'],
   ['GET', '/admin/v1/orders'], ['GET', '/admin/v1/orders/:x'], ['GET', '/admin/v1/notifications'], ['GET', '/admin/v1/notifications/:x'], ['POST', '/admin/v1/notifications/:x/resend'],
-  ['GET', '/openapi.json'], ['GET', '/healthz'], ['GET', '/widget/:x'], ['GET', '/:x'],
+  ['GET', '/openapi.json'], ['GET', '/healthz'], ['GET', '/livez'], ['GET', '/readyz'], ['GET', '/metrics'], ['GET', '/pay/:x'], ['GET', '/admin/:x'], ['POST', '/admin/api/:x'], ['GET', '/widget/:x'], ['GET', '/:x'],
   ['POST', '/sandbox/mixpay/v1/one_time_payment'], ['GET', '/sandbox/mixpay/v1/payments_result'], ['POST', '/sandbox/mixpay/payments/:x/simulate'], ['GET', '/sandbox/mixpay/payments/:x/callbacks'], ['GET', '/sandbox/mixpay/code/:x'],
   ['GET', '/sandbox/mixin/assets/:x'], ['POST', '/sandbox/mixin/transfers'], ['GET', '/sandbox/mixin/snapshots'], ['POST', '/sandbox/mixin/_sandbox/deposit'], ['POST', '/sandbox/mixin/_sandbox/refund'], ['GET', '/sandbox/mixin/_sandbox/balances/:x'],
   ['POST', '/sandbox/binance/binancepay/openapi/v3/order'], ['POST', '/sandbox/binance/binancepay/openapi/v2/order/query'], ['GET', '/sandbox/binance/pay/:x'], ['POST', '/sandbox/binance/pay/:x/pay'],

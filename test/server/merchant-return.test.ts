@@ -1,7 +1,7 @@
 /**
  * Return pages (issue 4 §7): MixPay's returnTo / failedReturnTo point at /v1/orders/{id}/return,
  * which redirects only to that order's stored success_url / cancel_url, never to a URL from the
- * request, and never sends a failed payment to the success page.
+ * request, and never sends a failed payment to the success page. Without them: the order page.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,18 +49,16 @@ describe('return pages', () => {
     assert.equal(failed.headers.get('location'), 'https://merchant.example/cart');
   });
 
-  test('without stored URLs it shows a plain page; a failure never lands on the success page', async () => {
+  test('without stored URLs it lands on the hosted order page; a failure never lands on the success page', async () => {
     const bare = await createOrder(stack);
-    const page = await visit(`/v1/orders/${bare.order.order_id}/return?outcome=success`);
-    assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
-    assert.match(await page.text(), /NEW/);
+    const page = await visit(`/v1/orders/${bare.order.order_id}/return?outcome=success&lang=de`);
+    assert.equal(page.status, 302);
+    assert.equal(page.headers.get('location'), `/pay/${bare.order.order_id}?lang=de`);
 
     const successOnly = await createOrder(stack, { success_url: 'https://merchant.example/thanks' });
     const failed = await visit(`/v1/orders/${successOnly.order.order_id}/return?outcome=failed`);
-    assert.equal(failed.status, 200);
-    assert.equal(failed.headers.get('location'), null);
-    assert.match(await failed.text(), /did not complete/);
+    assert.equal(failed.status, 302);
+    assert.equal(failed.headers.get('location'), `/pay/${successOnly.order.order_id}`);
   });
 
   test('an order that failed, expired or was canceled goes to cancel_url even when the query says success', async () => {

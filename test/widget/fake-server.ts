@@ -69,6 +69,7 @@ export class FakeServer {
 
   install(): this {
     FakeEventSource.instances = [];
+    sessionStorage.clear(); // each test starts with no remembered order (remembered-order.ts)
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => this.#fetch(String(input), init ?? {});
     (window as { EventSource: unknown }).EventSource = FakeEventSource;
     return this;

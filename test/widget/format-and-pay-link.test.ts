@@ -56,3 +56,15 @@ describe('nextRetryDelay', () => {
     expect(nextRetryDelay(1, timing, () => 1)).to.equal(1200);
   });
 });
+
+describe('busyDelay: how long a refusing server asked us to wait', () => {
+  it('honours Retry-After in seconds or as a date, caps it at 60 s, and reads only 429 and 503', async () => {
+    const { busyDelay } = await import('../../widget/checkout-api.ts');
+    expect(busyDelay(429, '5')).to.equal(5000);
+    expect(busyDelay(429, '3600')).to.equal(60_000);
+    expect(busyDelay(429, null)).to.equal(10_000);
+    expect(busyDelay(503, new Date(1_000_045_000).toUTCString(), 1_000_000_000)).to.equal(45_000);
+    expect(busyDelay(503, null)).to.equal(null);
+    expect(busyDelay(500, '5')).to.equal(null);
+  });
+});

@@ -312,3 +312,46 @@ describe('session machine: a plain pay link (no server)', () => {
     expect(errors(refused.effects)[0]!.code).to.equal('unsafe-url');
   });
 });
+
+describe('session machine: coming back, expiry in the customer\'s time, a busy server', () => {
+  it('resume: fetches the remembered order quietly; on a phone nothing opens by itself', () => {
+    const { state, effects } = reduce(idle, { type: 'resume', orderId: 'o1', setup: SETUP });
+    expect(state).to.deep.equal({ step: 'creating', quiet: true, run: 1, failures: 0, now: T0 });
+    expect(effects).to.deep.equal([{ type: 'load', run: 1, server: SETUP.server, product: '', orderId: 'o1' }]);
+    const shown = reduce(state, loaded(1, order(), PHONE));
+    expect(phaseOf(shown.state)).to.equal('awaiting');
+    expect(names(shown.effects)).to.deep.equal(['mixpay-status', 'follow']);
+    expect(reduce(awaiting, { type: 'resume', orderId: 'o2', setup: SETUP }).effects).to.deep.equal([]);
+  });
+
+  it('new-purchase: after paid only with "always"; never after an order with "never"', () => {
+    const paid = reduce(awaiting, { type: 'status', order: order({ status: 'PAID', version: 2 }) }).state;
+    expect(names(reduce(paid, { type: 'open', setup: SETUP }).effects)).to.deep.equal(['showDialog']);
+    expect(names(reduce(paid, { type: 'open', setup: { ...SETUP, newPurchase: 'always' } }).effects)).to.include('load');
+    const expired = reduce(awaiting, { type: 'status', order: order({ status: 'EXPIRED', version: 2 }) }).state;
+    expect(names(reduce(expired, { type: 'open', setup: SETUP }).effects)).to.include('load');
+    expect(names(reduce(expired, { type: 'open', setup: { ...SETUP, newPurchase: 'never' } }).effects)).to.deep.equal(['showDialog']);
+  });
+
+  it('at 0:00 the order is expired for the customer, before the server says so; a late payment still shows', () => {
+    const expires = order().expires_at_t;
+    const zero = reduce(awaiting, { type: 'tick', now: expires }).state;
+    expect(phaseOf(zero)).to.equal('expired');
+    expect(names(reduce(zero, { type: 'open', setup: SETUP }).effects)).to.include('load');
+    expect(phaseOf(reduce(zero, { type: 'status', order: order({ status: 'PENDING', version: 2 }) }).state)).to.equal('pending');
+  });
+
+  it('busy: a refusal with a wait counts down, retries once by itself, then waits for the customer', () => {
+    const refused = new ServerError('busy', 'TOO_MANY_REQUESTS', true, 5000);
+    const first = play(idle, { type: 'open', setup: SETUP }, { type: 'loadFailed', run: 1, error: refused, now: T0 + 10 });
+    expect(phaseOf(first.state)).to.equal('busy');
+    expect(first.state).to.deep.include({ until: T0 + 5010, auto: true });
+    expect(errors(first.effects)).to.deep.equal([{ code: 'busy', message: 'busy', serverCode: 'TOO_MANY_REQUESTS' }]);
+    expect(first.effects.at(-1)).to.deep.equal({ type: 'retryLater', failures: 0, delay: 5000 });
+    const again = play(first.state, { type: 'retryDue', setup: SETUP }, { type: 'loadFailed', run: 2, error: refused });
+    expect(phaseOf(again.state)).to.equal('busy');
+    expect(again.state).to.deep.include({ auto: false });
+    expect(names(again.effects)).not.to.include('retryLater');
+    expect(names(reduce(again.state, { type: 'retry', setup: SETUP }).effects)).to.include('load');
+  });
+});

@@ -10,6 +10,15 @@ export interface Strings {
   paidLess: (due: string) => string;
   payRest: string;
   paid: string;
+  /** The button's label once the order is paid. */
+  paidMark: string;
+  /** The server refused the checkout for now; `time` is the countdown to the next attempt. */
+  busy: (time: string) => string;
+  price: string;
+  paidSoFar: string;
+  paidAmount: string;
+  orderId: string;
+  time: string;
   failed: string;
   failedReason: (reason: string) => string;
   expired: string;
@@ -30,6 +39,7 @@ export interface Strings {
   payee: string;
   paymentLink: string;
   copyLink: string;
+  copyAmount: string;
   copied: string;
   qrLabel: (amount: string, payee: string) => string;
 }

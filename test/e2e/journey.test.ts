@@ -1,0 +1,155 @@
+/**
+ * The customer's journey on a phone (issue 9): buy → MixPay's pay page → pay → back on the hosted
+ * order page, which shows the receipt; Back in the shop shows "paid" for that very order, and the
+ * shop holds one order for the purchase. Paying less shows what is still due and "pay the rest".
+ * A checkout the server refuses (429 with Retry-After) is "busy", retried once, after the wait.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { configFor, startServer, type RunningServer } from '../../server/main.ts';
+import { launchChromium } from '../support/browser.ts';
+import { freePort } from '../support/ports.ts';
+import { eventually } from '../support/stack.ts';
+
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+describe('the customer journey on a phone', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let dir: string;
+
+  before(async () => {
+    assert.ok(existsSync('dist/mixpay-button.js'), 'run `npm run build` first: the suite loads the built element');
+    dir = mkdtempSync(join(tmpdir(), 'mixpay-journey-'));
+    const port = await freePort();
+    const { config } = configFor('dev', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
+      SANDBOX_TIME_SCALE: '0.001',
+    });
+    server = await startServer(config, { quiet: true });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const phone = (): Promise<BrowserContext> =>
+    browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE, isMobile: true, hasTouch: true });
+
+  async function ordersFor(product: string, since: number) {
+    return server.deps.store.db.selectFrom('orders').selectAll().where('product_id', '=', product).where('created_at', '>=', since).execute();
+  }
+
+  /** The text of the element on the order page (its shadow root), whitespace folded. */
+  const pageText = (page: Page) => page.locator('mixpay-button [part~=dialog]').innerText().then((t) => t.replace(/\s+/g, ' '));
+
+  /** Buys `product` on the shop: the element sends the phone to the pay page. */
+  async function buy(page: Page, product: string) {
+    await page.goto(`${server.url}/`);
+    await page.locator(`mixpay-button[product="${product}"] button`).first().click();
+    await page.waitForURL(/\/sandbox\/mixpay\/code\//, { timeout: 5000 });
+    const code = new URL(page.url()).pathname.split('/').pop()!;
+    return eventually(async () => server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(), 3000, 'the order');
+  }
+
+  test('pay in full → return → the order page shows the receipt; Back → the shop shows paid; one order', async (t) => {
+    const since = Date.now();
+    const context = await phone();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const order = await buy(page, 'tee');
+    await page.getByRole('button', { name: /pay in full/i }).click();
+    const returnLink = page.locator('a.return');
+    await returnLink.waitFor({ timeout: 5000 });
+    const returnedAt = Date.now();
+    await returnLink.click();
+    await page.waitForURL(new RegExp(`/pay/${order.id}$`), { timeout: 5000 });
+    await page.locator('mixpay-button [data-phase=paid]').waitFor({ timeout: 2000 });
+    t.diagnostic(`receipt shown ${Date.now() - returnedAt} ms after "Return to merchant"`);
+    const receipt = await pageText(page);
+    for (const part of ['Paid. Thank you!', 'MixPay T-shirt', '$19.99', order.id, 'Amount paid', 'Back to the shop']) {
+      assert.ok(receipt.includes(part) || (await page.content()).includes(part), `receipt shows ${part}: ${receipt}`);
+    }
+    assert.equal(await page.locator('a.back, .back a').count(), 1, 'a way back to the shop');
+
+    // Back to the shop: the element remembers the order and shows it paid, no second order.
+    for (let i = 0; i < 6 && new URL(page.url()).pathname !== '/'; i++) await page.goBack();
+    assert.equal(new URL(page.url()).pathname, '/');
+    const shopButton = page.locator('mixpay-button[product="tee"] button[part~=button]');
+    await eventually(async () => /Paid ✓/.test(await shopButton.innerText()), 3000, 'the shop button says paid');
+    await shopButton.click();
+    await page.locator('mixpay-button[product="tee"] dialog[open] [data-phase=paid]').waitFor({ timeout: 3000 });
+    const orders = await ordersFor('tee', since);
+    assert.equal(orders.length, 1, 'exactly one order for the purchase');
+    assert.equal(orders[0]!.status, 'PAID');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('reload and a second tab during waiting resume the same order; pay less → still due and "pay the rest" → paid', async () => {
+    const since = Date.now();
+    const context = await phone();
+    const page = await context.newPage();
+    const order = await buy(page, 'stickers');
+    // Back before paying: the shop shows the order waiting, and a click offers its link, not a new order.
+    await page.goBack();
+    await page.reload();
+    const element = page.locator('mixpay-button[product="stickers"]');
+    await eventually(async () => /Waiting for your payment/.test(await element.locator('.outer-status').innerText()), 3000, 'waiting shown after reload');
+    assert.equal((await ordersFor('stickers', since)).length, 1);
+    // A second tab opened from this one (sessionStorage is copied into it) follows the same order.
+    const [second] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => void window.open(location.href))]);
+    const secondElement = second.locator('mixpay-button[product="stickers"]');
+    await eventually(async () => /Waiting for your payment/.test(await secondElement.locator('.outer-status').innerText()), 3000, 'waiting shown in a second tab');
+    await second.close();
+    assert.equal((await ordersFor('stickers', since)).length, 1);
+
+    await page.goto(`${server.url}/sandbox/mixpay/code/${order.mixpay_code}`);
+    await page.getByRole('button', { name: /^pay less$/i }).click();
+    await eventually(async () => (await server.deps.store.db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirst())?.status === 'UNRESOLVED', 5000, 'UNRESOLVED');
+    await page.goto(`${server.url}/pay/${order.id}`);
+    await page.locator('mixpay-button [data-phase=paidLess]').waitFor({ timeout: 3000 });
+    const text = await pageText(page);
+    assert.match(text, /Still due/);
+    assert.match(text, /Paid so far/);
+    const rest = page.getByRole('link', { name: 'Pay the rest' });
+    assert.equal(await rest.getAttribute('href'), order.universal_url ?? order.checkout_url, 'the same one-time link (seed 001)');
+    await rest.click();
+    await page.getByRole('button', { name: /pay in full/i }).click();
+    await page.locator('a.return').click();
+    await page.locator('mixpay-button [data-phase=paid]').waitFor({ timeout: 3000 });
+    assert.equal((await ordersFor('stickers', since)).length, 1);
+    await context.close();
+  });
+
+  test('429 with Retry-After: 5 → "busy" with a countdown, one retry after ≥ 5 s, then the dialog', { timeout: 20_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const checkouts: number[] = [];
+    await page.route('**/v1/checkout', async (route) => {
+      checkouts.push(Date.now());
+      if (checkouts.length === 1) {
+        await route.fulfill({ status: 429, headers: { 'retry-after': '5', 'content-type': 'application/json' }, body: JSON.stringify({ status: 429, error_code: 'TOO_MANY_REQUESTS', error: 'busy' }) });
+      } else await route.continue();
+    });
+    await page.goto(`${server.url}/`);
+    await page.locator('mixpay-button[product="tee"] button').first().click();
+    const status = page.locator('mixpay-button[product="tee"] dialog[open] [part~=status]');
+    await eventually(async () => /Many payments right now\. Trying again in 0:0[45]/.test(await status.innerText()), 3000, 'busy shown');
+    assert.doesNotMatch(await status.innerText(), /Cannot reach/);
+    await page.locator('mixpay-button[product="tee"] dialog[open] svg').first().waitFor({ timeout: 9000 });
+    assert.equal(checkouts.length, 2, 'one retry');
+    assert.ok(checkouts[1]! - checkouts[0]! >= 5000, `retried after ${checkouts[1]! - checkouts[0]!} ms`);
+    await context.close();
+  });
+});
