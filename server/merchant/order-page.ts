@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { MerchantEnv } from './deps.ts';
-import { directionOf, matchLocale, type Locale } from '../../widget/i18n/locale.ts';
+import { directionOf, matchLocale, type Locale } from '../../widget/i18n/locales.ts';
 import { findOrder } from './order-store.ts';
 
 /** The page's own words; the order's state is the element's (widget/i18n/locales). */
