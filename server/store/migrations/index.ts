@@ -9,6 +9,8 @@ import * as m003 from './003_merchant_income.ts';
 import * as m004 from './004_order_lookup_indexes.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
+import * as m102 from './102_broker_reservations.ts';
+import * as m103 from './103_broker_incoming_raw_memo.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_orders': m001,
@@ -17,4 +19,6 @@ export const migrations: Record<string, Migration> = {
   '004_order_lookup_indexes': m004,
   '100_broker': m100,
   '101_broker_order_history': m101,
+  '102_broker_reservations': m102,
+  '103_broker_incoming_raw_memo': m103,
 };

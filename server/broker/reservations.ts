@@ -1,0 +1,179 @@
+/**
+ * What the bot has promised, as maintained values (issue 12 §4). Each order that holds part of
+ * the balance carries `held_units` (its amount in 10^-8 units) and, while unpaid, the time the
+ * hold lapses; `broker_reservations` keeps their sum and count per asset for the bot and for each
+ * payee and source, changed in the same transaction as the order. create_order then checks one
+ * row with a conditional update instead of summing open orders, and stays exact under
+ * concurrency: the update only applies while `reserved + amount ≤ balance`.
+ *
+ * Holds that lapsed (an unpaid order past expired_at) are subtracted through an indexed query
+ * until the balance sync releases them, so a lapsed hold never blocks an order, however late the
+ * worker runs. Every writer takes the bot's row first (then payees', then sources'), so writers of
+ * one asset queue on one row for a few statements and never deadlock.
+ */
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { Dialect } from '../store/db.ts';
+import { fromUnits, toUnits } from '../core/amounts.ts';
+
+/** The per-payee and per-source caps; null is no cap. Percentages are of the synced balance. */
+export interface HoldCaps {
+  payee: { open_orders: number | null; reserved_percent: number };
+  source: { open_orders: number | null; reserved_percent: number };
+}
+
+export interface HoldOwner {
+  asset_id: string;
+  payee_id: string;
+  source: string | null;
+}
+
+/** Why a hold was refused: the bot's balance, or a payee's or a source's cap. */
+export class HoldRefusedError extends Error {
+  override name = 'HoldRefusedError';
+  constructor(
+    readonly scope: 'balance' | 'payee' | 'source',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BOT = 'bot';
+
+/** The backend behind `db` (a transaction included), read from Kysely's adapter. */
+export function dialectOf(db: Kysely<Database>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+const scopesOf = (owner: HoldOwner): string[] => [BOT, `payee:${owner.payee_id}`, ...(owner.source ? [`source:${owner.source}`] : [])];
+const units = (value: string) => sql`cast(${value} as bigint)`;
+
+/** Locks the bot's row of an asset (PostgreSQL; SQLite runs one write transaction at a time). */
+async function lockBot(trx: Kysely<Database>, dialect: Dialect, assetId: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`select 1 from broker_reservations where scope = ${BOT} and asset_id = ${assetId} for update`.execute(trx);
+}
+
+/** Held units of orders of `assetId` whose hold lapsed at `now` but is not yet released. */
+const lapsed = (assetId: string, now: number) =>
+  sql`(select coalesce(sum(held_units), 0) from broker_orders where asset_id = ${assetId} and hold_expires_at <= ${now})`;
+const balanceUnits = (assetId: string) => sql`(select balance_units from broker_balances where asset_id = ${assetId})`;
+
+/**
+ * Takes a hold for a new order inside its insert's transaction, or throws HoldRefusedError (the
+ * caller's transaction then rolls back the insert). Lapsed holds count as released.
+ */
+export async function takeHold(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
+  const scopes = scopesOf(owner);
+  await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values ${sql.join(scopes.map((s) => sql`(${s}, ${owner.asset_id}, 0, 0)`))} on conflict do nothing`.execute(trx);
+  await lockBot(trx, dialect, owner.asset_id);
+  // After the lock, so the lapsed sum and the balance are read as of the last writer's commit.
+  const bot = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
+    where scope = ${BOT} and asset_id = ${owner.asset_id}
+      and reserved_units + ${units(heldUnits)} - ${lapsed(owner.asset_id, now)} <= ${balanceUnits(owner.asset_id)}`.execute(trx);
+  if (Number(bot.numAffectedRows ?? 0n) !== 1) throw new HoldRefusedError('balance', 'the balance less open orders cannot cover it');
+  for (const [scope, cap, kind] of [[scopes[1], caps.payee, 'payee'], [scopes[2], caps.source, 'source']] as const) {
+    if (!scope) continue;
+    const open = cap.open_orders === null ? sql`` : sql`and open_orders + 1 <= ${cap.open_orders}`;
+    const share = cap.reserved_percent >= 100 ? sql`` : sql`and (reserved_units + ${units(heldUnits)}) * 100 <= ${balanceUnits(owner.asset_id)} * ${cap.reserved_percent}`;
+    const row = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
+      where scope = ${scope} and asset_id = ${owner.asset_id} ${open} ${share}`.execute(trx);
+    if (Number(row.numAffectedRows ?? 0n) !== 1) throw new HoldRefusedError(kind, `the ${kind}'s cap on open orders or reserved amount is reached`);
+  }
+}
+
+/** Adds `delta` units and `count` orders to every scope of the owner, with no check. */
+async function adjust(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner, delta: bigint, count: number): Promise<void> {
+  await lockBot(trx, dialect, owner.asset_id);
+  const scopes = scopesOf(owner);
+  await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values ${sql.join(scopes.map((s) => sql`(${s}, ${owner.asset_id}, 0, 0)`))} on conflict do nothing`.execute(trx);
+  for (const scope of scopes) {
+    await sql`update broker_reservations set reserved_units = reserved_units + ${units(delta.toString())}, open_orders = open_orders + ${count}
+      where scope = ${scope} and asset_id = ${owner.asset_id}`.execute(trx);
+  }
+}
+
+/**
+ * Releases an order's hold, if it still has one (the condition on `held_units` makes a release
+ * happen once, whoever races for it); true when this call released it.
+ */
+export async function releaseHold(trx: Kysely<Database>, dialect: Dialect, traceId: string, onlyLapsedAt?: number): Promise<boolean> {
+  let query = trx.updateTable('broker_orders').set({ held_units: 0, hold_expires_at: null }).where('trace_id', '=', traceId).where('held_units', '>', 0);
+  if (onlyLapsedAt !== undefined) query = query.where('hold_expires_at', '<=', onlyLapsedAt);
+  // RETURNING gives the row after the update (held_units is 0 by then); a hold is always the amount's units.
+  const released = await query.returning(['asset_id', 'payee_id', 'source', 'amount']).executeTakeFirst();
+  if (!released) return false;
+  await adjust(trx, dialect, released, -BigInt(toUnits(released.amount)), -1);
+  return true;
+}
+
+/**
+ * A paid order keeps its hold until the transfer, whenever that is: its lapse time is cleared,
+ * or, if the hold already lapsed and was released, it is taken again without a check (the
+ * customer has paid; an over-commitment shows up as a failing transfer and its alert).
+ */
+export async function keepHold(trx: Kysely<Database>, dialect: Dialect, order: HoldOwner & { trace_id: string; amount: string }, heldUnits: string, expiresAt: number | null): Promise<void> {
+  const kept = await trx.updateTable('broker_orders').set({ hold_expires_at: expiresAt }).where('trace_id', '=', order.trace_id).where('held_units', '>', 0).executeTakeFirst();
+  if (Number(kept.numUpdatedRows) === 1) return;
+  await trx.updateTable('broker_orders').set({ held_units: heldUnits, hold_expires_at: expiresAt }).where('trace_id', '=', order.trace_id).execute();
+  await adjust(trx, dialect, order, BigInt(heldUnits), 1);
+}
+
+/** Releases lapsed holds (a worker step); returns how many. Each release is its own transaction. */
+export async function releaseLapsedHolds(db: Kysely<Database>, dialect: Dialect, now: number, max = 500): Promise<number> {
+  const due = await db.selectFrom('broker_orders').select('trace_id').where('hold_expires_at', '<=', now).limit(max).execute();
+  let released = 0;
+  for (const { trace_id } of due) {
+    if (await db.transaction().execute((trx) => releaseHold(trx, dialect, trace_id, now))) released += 1;
+  }
+  return released;
+}
+
+/** What the bot can still promise of `assetId`, as a decimal string; null when never synced. */
+export async function availableToPromise(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
+  const row = await sql<{ available: string | null }>`select cast(${balanceUnits(assetId)} - coalesce((select reserved_units from broker_reservations where scope = ${BOT} and asset_id = ${assetId}), 0) + ${lapsed(assetId, now)} as text) as available`.execute(db);
+  const available = row.rows[0]?.available;
+  return available === null || available === undefined ? null : fromUnits(available);
+}
+
+/**
+ * Writes a synced balance: Mixin's answer less the transfers recorded since the sync began (the
+ * answer may predate them), and the maintained sums recomputed from the orders' own holds, which
+ * repairs any drift (an order row deleted by hand). Runs under the bot row's lock.
+ */
+export async function writeSyncedBalance(db: Kysely<Database>, dialect: Dialect, asset: { asset_id: string; symbol: string; balance: string; units: string }, syncedAt: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values (${BOT}, ${asset.asset_id}, 0, 0) on conflict do nothing`.execute(trx);
+    await lockBot(trx, dialect, asset.asset_id);
+    const settled = await trx
+      .selectFrom('broker_orders')
+      .select(['amount'])
+      .where('asset_id', '=', asset.asset_id)
+      .where('status', 'in', ['SETTLED', 'MIXPAY_REFUNDED', 'REFUNDED'])
+      .where('settled_at', '>=', syncedAt)
+      .execute();
+    let left = BigInt(asset.units);
+    for (const order of settled) left -= BigInt(toUnits(order.amount));
+    const values = { symbol: asset.symbol, balance: asset.balance, synced_at: syncedAt, balance_units: left.toString() };
+    await trx
+      .insertInto('broker_balances')
+      .values({ asset_id: asset.asset_id, ...values })
+      .onConflict((oc) => oc.column('asset_id').doUpdateSet(values))
+      .execute();
+    const holds = await sql<{ payee_id: string; source: string | null; units: string; n: number | string }>`select payee_id, source, cast(sum(held_units) as text) as units, count(*) as n
+      from broker_orders where asset_id = ${asset.asset_id} and held_units > 0 group by payee_id, source`.execute(trx);
+    const totals = new Map<string, { units: bigint; n: number }>([[BOT, { units: 0n, n: 0 }]]);
+    for (const row of holds.rows) {
+      for (const scope of scopesOf({ asset_id: asset.asset_id, payee_id: row.payee_id, source: row.source })) {
+        const total = totals.get(scope) ?? { units: 0n, n: 0 };
+        totals.set(scope, { units: total.units + BigInt(row.units), n: total.n + Number(row.n) });
+      }
+    }
+    await sql`update broker_reservations set reserved_units = 0, open_orders = 0 where asset_id = ${asset.asset_id} and scope <> ${BOT}`.execute(trx);
+    for (const [scope, total] of totals) {
+      await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values (${scope}, ${asset.asset_id}, ${units(total.units.toString())}, ${total.n})
+        on conflict (scope, asset_id) do update set reserved_units = excluded.reserved_units, open_orders = excluded.open_orders`.execute(trx);
+    }
+  });
+}
