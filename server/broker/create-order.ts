@@ -5,11 +5,13 @@
  */
 import type { Insertable, Transaction } from 'kysely';
 import { sameAmount, toUnits } from '../core/amounts.ts';
+import { sameId } from '../core/ids.ts';
 import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
 import { availableToPromise, HoldRefusedError, takeHold } from './reservations.ts';
+import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
 
@@ -33,14 +35,14 @@ function linksOf(order: BrokerOrder): OrderLinks {
 
 /** The first field whose stored value differs from the repeated request, or null. */
 export function differingField(order: BrokerOrder, request: CreateOrderRequest): string | null {
-  if (order.payee_id !== request.payee_id) return 'payee_id';
+  if (!sameId(order.payee_id, request.payee_id)) return 'payee_id';
   if (order.wallet !== request.wallet) return 'wallet';
-  if (order.asset_id !== request.asset_id) return 'asset_id';
+  if (!sameId(order.asset_id, request.asset_id)) return 'asset_id';
   if (!sameAmount(order.amount, request.amount)) return 'amount';
   if (order.memo !== request.memo) return 'memo';
   if (Number(order.expired_at) !== request.expired_at) return 'expired_at';
   if (order.return_url !== request.return_url) return 'return_url';
-  if (order.opponent_id !== request.opponent_id) return 'opponent_id';
+  if (!sameId(order.opponent_id, request.opponent_id)) return 'opponent_id';
   return null;
 }
 
@@ -98,6 +100,9 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       await new Promise((resolve) => setTimeout(resolve, 50));
       continue;
     }
+    // A new order only (a repeat was compared field by field above): MixPay's bot and hosts.
+    checkOpponent(deps, request.opponent_id);
+    checkReturnUrl(deps, request.return_url);
     const now = deps.now();
     const { fee, total } = customerTotal(request.amount, asset.fee, asset.decimals);
     const row: NewBrokerOrder = {
