@@ -7,6 +7,7 @@ import type { BrokerDeps } from '../deps.ts';
 import { availableBalance } from '../order-store.ts';
 import { releaseLapsedHolds, writeSyncedBalance } from '../reservations.ts';
 import { toUnits } from '../../core/amounts.ts';
+import { canonicalUuid } from '../../core/ids.ts';
 
 /** Copies every asset balance Mixin reports into broker_balances; returns how many. */
 export async function syncBalances(deps: BrokerDeps): Promise<number> {
@@ -17,7 +18,9 @@ export async function syncBalances(deps: BrokerDeps): Promise<number> {
   // Unpaid orders past expired_at give their hold back (create_order already counts them free).
   await releaseLapsedHolds(deps.store.db, deps.store.dialect, now);
   for (const asset of assets) {
-    await writeSyncedBalance(deps.store.db, deps.store.dialect, { ...asset, units: toUnits(asset.balance) }, now);
+    // Orders store asset ids canonical; Mixin's spelling must not make a balance unfindable.
+    const assetId = canonicalUuid(asset.asset_id) ?? asset.asset_id;
+    await writeSyncedBalance(deps.store.db, deps.store.dialect, { ...asset, asset_id: assetId, units: toUnits(asset.balance) }, now);
   }
   await alertLowBalances(deps);
   return assets.length;
