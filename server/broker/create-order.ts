@@ -10,7 +10,7 @@ import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
-import { availableToPromise, HoldRefusedError, takeHold } from './reservations.ts';
+import { availableToPromise, ensureScopeRows, HoldRefusedError, takeHold, whyRefused } from './reservations.ts';
 import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
@@ -55,20 +55,28 @@ type Reservation = { kind: 'reserved' } | { kind: 'exists' } | { kind: 'short'; 
  */
 async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservation> {
   const { db, dialect } = deps.store;
-  try {
-    return await db.transaction().execute(async (trx: Transaction<Database>) => {
-      const inserted = await trx
-        .insertInto('broker_orders')
-        .values(row)
-        .onConflict((oc) => oc.column('trace_id').doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
-      await takeHold(trx, dialect, row, String(row.held_units), row.created_at, deps.config.mixpay.caps);
-      return { kind: 'reserved' } as const;
-    });
-  } catch (error) {
-    if (!(error instanceof HoldRefusedError)) throw error;
-    return { kind: 'short', scope: error.scope, available: await availableToPromise(db, row.asset_id, row.created_at) };
+  const caps = deps.config.mixpay.caps;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx: Transaction<Database>) => {
+        const inserted = await trx
+          .insertInto('broker_orders')
+          .values(row)
+          .onConflict((oc) => oc.column('trace_id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
+        await takeHold(trx, dialect, row, row.held_units, row.created_at, caps);
+        return { kind: 'reserved' } as const;
+      });
+    } catch (error) {
+      if (!(error instanceof HoldRefusedError)) throw error;
+      const scope = await whyRefused(db, row, row.held_units, row.created_at, caps);
+      if (scope === 'missing' && attempt === 0) {
+        await ensureScopeRows(db, row);
+        continue;
+      }
+      return { kind: 'short', scope: scope === 'missing' ? 'balance' : scope, available: await availableToPromise(db, row.asset_id, row.created_at) };
+    }
   }
 }
 

@@ -72,16 +72,18 @@ export async function transitionBrokerOrder(
       if (!current) throw new Error(`broker order ${traceId} not found`);
       if (!canMove(current.status, to)) return { changed: false, order: current };
       const version = Number(current.version) + 1;
-      const result = await trx
+      const moved = await trx
         .updateTable('broker_orders')
         .set({ ...patch, status: to, version, updated_at: now })
         .where('trace_id', '=', traceId)
         .where('version', '=', Number(current.version))
+        .returningAll()
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) continue;
+      if (!moved) continue;
       await moveHold(trx, current, to);
       await recordBrokerEvent(trx, current, to, version, reason, detail, now);
-      return { changed: true, order: (await findOrder(trx, traceId))! };
+      // A hold change is not a status change: re-read only when the move touched the hold.
+      return { changed: true, order: holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' ? moved : (await findOrder(trx, traceId))! };
     }
     throw new Error(`broker order ${traceId}: too much contention to change status`);
   };

@@ -60,27 +60,47 @@ const lapsed = (assetId: string, now: number) =>
   sql`(select coalesce(sum(held_units), 0) from broker_orders where asset_id = ${assetId} and hold_expires_at <= ${now})`;
 const balanceUnits = (assetId: string) => sql`(select balance_units from broker_balances where asset_id = ${assetId})`;
 
+/** The condition each scope's row must meet to take `heldUnits` more (see takeHold). */
+function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps) {
+  const capOf = (cap: HoldCaps['payee']) => {
+    const open = cap.open_orders === null ? sql`1 = 1` : sql`open_orders + 1 <= ${cap.open_orders}`;
+    const share = cap.reserved_percent >= 100 ? sql`1 = 1` : sql`(reserved_units + ${units(heldUnits)}) * 100 <= ${balanceUnits(owner.asset_id)} * ${cap.reserved_percent}`;
+    return sql`(${open} and ${share})`;
+  };
+  return sql`case when scope = ${BOT} then reserved_units + ${units(heldUnits)} - ${lapsed(owner.asset_id, now)} <= ${balanceUnits(owner.asset_id)}
+    when scope like 'payee:%' then ${capOf(caps.payee)} else ${capOf(caps.source)} end`;
+}
+
 /**
- * Takes a hold for a new order inside its insert's transaction, or throws HoldRefusedError (the
- * caller's transaction then rolls back the insert). Lapsed holds count as released.
+ * Takes a hold for a new order inside its insert's transaction: one conditional update of the
+ * bot's, the payee's and the source's rows, which must all match, or HoldRefusedError (the
+ * caller's transaction then rolls back the insert, and `whyRefused` says which one). Lapsed holds
+ * count as released. A payee or source seen for the first time has no row yet: the caller
+ * creates the rows (`ensureScopeRows`) and tries once more.
  */
 export async function takeHold(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
   const scopes = scopesOf(owner);
-  await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values ${sql.join(scopes.map((s) => sql`(${s}, ${owner.asset_id}, 0, 0)`))} on conflict do nothing`.execute(trx);
   await lockBot(trx, dialect, owner.asset_id);
   // After the lock, so the lapsed sum and the balance are read as of the last writer's commit.
-  const bot = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
-    where scope = ${BOT} and asset_id = ${owner.asset_id}
-      and reserved_units + ${units(heldUnits)} - ${lapsed(owner.asset_id, now)} <= ${balanceUnits(owner.asset_id)}`.execute(trx);
-  if (Number(bot.numAffectedRows ?? 0n) !== 1) throw new HoldRefusedError('balance', 'the balance less open orders cannot cover it');
-  for (const [scope, cap, kind] of [[scopes[1], caps.payee, 'payee'], [scopes[2], caps.source, 'source']] as const) {
-    if (!scope) continue;
-    const open = cap.open_orders === null ? sql`` : sql`and open_orders + 1 <= ${cap.open_orders}`;
-    const share = cap.reserved_percent >= 100 ? sql`` : sql`and (reserved_units + ${units(heldUnits)}) * 100 <= ${balanceUnits(owner.asset_id)} * ${cap.reserved_percent}`;
-    const row = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
-      where scope = ${scope} and asset_id = ${owner.asset_id} ${open} ${share}`.execute(trx);
-    if (Number(row.numAffectedRows ?? 0n) !== 1) throw new HoldRefusedError(kind, `the ${kind}'s cap on open orders or reserved amount is reached`);
-  }
+  const result = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
+    where asset_id = ${owner.asset_id} and scope in (${sql.join(scopes)}) and ${holdCondition(owner, heldUnits, now, caps)}`.execute(trx);
+  if (Number(result.numAffectedRows ?? 0n) !== scopes.length) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+}
+
+/** After a refused hold (rolled back): which scope refused it, or 'missing' when a row did not exist. */
+export async function whyRefused(db: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<HoldRefusedError['scope'] | 'missing'> {
+  const scopes = scopesOf(owner);
+  const rows = await sql<{ scope: string; ok: number | boolean | null }>`select scope, ${holdCondition(owner, heldUnits, now, caps)} as ok
+    from broker_reservations where asset_id = ${owner.asset_id} and scope in (${sql.join(scopes)})`.execute(db);
+  const ok = new Map(rows.rows.map((r) => [r.scope, r.ok === true || Number(r.ok) === 1]));
+  if (ok.get(BOT) === false) return 'balance';
+  if (rows.rows.length < scopes.length) return 'missing';
+  return ok.get(scopes[1]!) === false ? 'payee' : ok.get(scopes[2] ?? '') === false ? 'source' : 'balance';
+}
+
+/** Creates the reservation rows of an owner's scopes that do not exist yet. */
+export async function ensureScopeRows(db: Kysely<Database>, owner: HoldOwner): Promise<void> {
+  await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values ${sql.join(scopesOf(owner).map((s) => sql`(${s}, ${owner.asset_id}, 0, 0)`))} on conflict do nothing`.execute(db);
 }
 
 /** Adds `delta` units and `count` orders to every scope of the owner, with no check. */
