@@ -7,7 +7,7 @@
  * api-schemas.ts, the caps on open orders in reservations.ts. Each refusal is the protocol's own.
  */
 import type { Context } from 'hono';
-import { callerOf, plainAddress } from '../merchant/caller.ts';
+import { callerOf, plainAddress } from '../core/caller.ts';
 import { sameId } from '../core/ids.ts';
 import type { BrokerDeps } from './deps.ts';
 import { NoPermissionError, ParameterError } from './api-errors.ts';
