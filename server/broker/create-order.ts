@@ -10,7 +10,7 @@ import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
-import { availableToPromise, ensureScopeRows, HoldRefusedError, takeHold, whyRefused } from './reservations.ts';
+import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, takeHold, whyRefused } from './reservations.ts';
 import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
@@ -54,7 +54,7 @@ type Reservation = { kind: 'reserved' } | { kind: 'exists' } | { kind: 'short'; 
  * (reservations.ts). A refused hold rolls the insert back.
  */
 async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservation> {
-  const { db, dialect } = deps.store;
+  const { db } = deps.store;
   const caps = deps.config.mixpay.caps;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -65,17 +65,19 @@ async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservati
           .onConflict((oc) => oc.column('trace_id').doNothing())
           .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
-        await takeHold(trx, dialect, row, row.held_units, row.created_at, caps);
+        await takeHold(trx, row, row.held_units, row.created_at, caps);
         return { kind: 'reserved' } as const;
       });
     } catch (error) {
       if (!(error instanceof HoldRefusedError)) throw error;
       const scope = await whyRefused(db, row, row.held_units, row.created_at, caps);
-      if (scope === 'missing' && attempt === 0) {
+      // A first-seen payee or source gets its rows; holds that lapsed are released; then once more.
+      if (scope === 'missing' && attempt < 2) {
         await ensureScopeRows(db, row);
         continue;
       }
-      return { kind: 'short', scope: scope === 'missing' ? 'balance' : scope, available: await availableToPromise(db, row.asset_id, row.created_at) };
+      if (scope === 'lapsed' && attempt < 2 && (await releaseLapsedHolds(db, row.created_at, row.asset_id)) > 0) continue;
+      return { kind: 'short', scope: scope === 'missing' || scope === 'lapsed' ? 'balance' : scope, available: await availableToPromise(db, row.asset_id, row.created_at) };
     }
   }
 }

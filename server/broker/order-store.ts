@@ -7,10 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
-import { sql } from 'kysely';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
-import { availableToPromise, dialectOf, keepHold, releaseHold } from './reservations.ts';
+import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
 
 export type BrokerOrder = Selectable<BrokerOrdersTable>;
 
@@ -92,14 +91,11 @@ export async function transitionBrokerOrder(
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */
 async function moveHold(trx: Kysely<Database>, order: BrokerOrder, to: BrokerOrderStatus): Promise<void> {
-  const dialect = dialectOf(trx);
   const effect = holdAfterMove(to);
-  if (effect === 'release') await releaseHold(trx, dialect, order.trace_id);
-  else if (effect === 'until_transfer') await keepHold(trx, dialect, order, toUnits(order.amount), null);
-  else if (effect === 'until_expiry') await keepHold(trx, dialect, order, toUnits(order.amount), Number(order.expired_at));
-  if (to === 'SETTLED') {
-    await sql`update broker_balances set balance_units = balance_units - cast(${toUnits(order.amount)} as bigint) where asset_id = ${order.asset_id}`.execute(trx);
-  }
+  if (effect === 'release') await releaseHold(trx, order.trace_id);
+  else if (effect === 'until_transfer') await keepHold(trx, order, toUnits(order.amount), null);
+  else if (effect === 'until_expiry') await keepHold(trx, order, toUnits(order.amount), Number(order.expired_at));
+  if (to === 'SETTLED') await spendBalance(trx, order.asset_id, toUnits(order.amount));
 }
 
 /**
@@ -120,7 +116,7 @@ export async function takeOverCreation(db: Kysely<Database>, order: BrokerOrder,
       .where('version', '=', Number(order.version))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await keepHold(trx, dialectOf(trx), order, toUnits(order.amount), Number(order.expired_at));
+    await keepHold(trx, order, toUnits(order.amount), Number(order.expired_at));
     await recordBrokerEvent(trx, order, 'CREATING', version, 'create:take_over', { idle_ms: now - Number(order.updated_at) }, now);
     return true;
   });

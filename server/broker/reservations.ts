@@ -6,12 +6,15 @@
  * row with a conditional update instead of summing open orders, and stays exact under
  * concurrency: the update only applies while `reserved + amount ≤ balance`.
  *
- * Holds that lapsed (an unpaid order past expired_at) are subtracted through an indexed query
- * until the balance sync releases them, so a lapsed hold never blocks an order, however late the
- * worker runs. Every writer takes the bot's row first (then payees', then sources'), so writers of
- * one asset queue on one row for a few statements and never deadlock.
+ * The synced balance sits on the bot's row itself (`balance_units`), so the check reads no other
+ * table: PostgreSQL, having waited for a concurrent writer's lock, re-checks the condition against
+ * the row's latest version, and the check stays exact under READ COMMITTED with no extra lock.
+ * Holds that lapsed (an unpaid order past expired_at) are released by the balance sync, and by a
+ * create_order they would otherwise refuse (indexed on `(asset_id, hold_expires_at)`), so a
+ * lapsed hold never turns an order away. Writers change an asset's rows bot first, then payees',
+ * then sources' (the primary key's order), so they never deadlock.
  */
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Dialect } from '../store/db.ts';
 import { fromUnits, toUnits } from '../core/amounts.ts';
@@ -41,10 +44,6 @@ export class HoldRefusedError extends Error {
 
 const BOT = 'bot';
 
-/** The backend behind `db` (a transaction included), read from Kysely's adapter. */
-export function dialectOf(db: Kysely<Database>): Dialect {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
 
 const scopesOf = (owner: HoldOwner): string[] => [BOT, `payee:${owner.payee_id}`, ...(owner.source ? [`source:${owner.source}`] : [])];
 const units = (value: string) => sql`cast(${value} as bigint)`;
@@ -58,7 +57,7 @@ async function lockBot(trx: Kysely<Database>, dialect: Dialect, assetId: string)
 /** Held units of orders of `assetId` whose hold lapsed at `now` but is not yet released. */
 const lapsed = (assetId: string, now: number) =>
   sql`(select coalesce(sum(held_units), 0) from broker_orders where asset_id = ${assetId} and hold_expires_at <= ${now})`;
-const balanceUnits = (assetId: string) => sql`(select balance_units from broker_balances where asset_id = ${assetId})`;
+const balanceUnits = (assetId: string) => sql`(select balance_units from broker_reservations where scope = ${BOT} and asset_id = ${assetId})`;
 
 /** The condition each scope's row must meet to take `heldUnits` more (see takeHold). */
 function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps) {
@@ -67,33 +66,36 @@ function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: H
     const share = cap.reserved_percent >= 100 ? sql`1 = 1` : sql`(reserved_units + ${units(heldUnits)}) * 100 <= ${balanceUnits(owner.asset_id)} * ${cap.reserved_percent}`;
     return sql`(${open} and ${share})`;
   };
-  return sql`case when scope = ${BOT} then reserved_units + ${units(heldUnits)} - ${lapsed(owner.asset_id, now)} <= ${balanceUnits(owner.asset_id)}
+  // The balance row's existence too: with no synced balance (never synced, or removed) nothing is promised.
+  return sql`case when scope = ${BOT} then reserved_units + ${units(heldUnits)} <= balance_units and exists (select 1 from broker_balances where asset_id = ${owner.asset_id})
     when scope like 'payee:%' then ${capOf(caps.payee)} else ${capOf(caps.source)} end`;
 }
 
 /**
  * Takes a hold for a new order inside its insert's transaction: one conditional update of the
  * bot's, the payee's and the source's rows, which must all match, or HoldRefusedError (the
- * caller's transaction then rolls back the insert, and `whyRefused` says which one). Lapsed holds
- * count as released. A payee or source seen for the first time has no row yet: the caller
- * creates the rows (`ensureScopeRows`) and tries once more.
+ * caller's transaction then rolls back the insert, and `whyRefused` says which one). A payee or
+ * source seen for the first time has no row yet, and a refusal may be owed to holds that lapsed:
+ * the caller creates the rows (`ensureScopeRows`) or releases them (`releaseLapsedHolds`) and
+ * tries again.
  */
-export async function takeHold(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
+export async function takeHold(trx: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
   const scopes = scopesOf(owner);
-  await lockBot(trx, dialect, owner.asset_id);
-  // After the lock, so the lapsed sum and the balance are read as of the last writer's commit.
   const result = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
     where asset_id = ${owner.asset_id} and scope in (${sql.join(scopes)}) and ${holdCondition(owner, heldUnits, now, caps)}`.execute(trx);
   if (Number(result.numAffectedRows ?? 0n) !== scopes.length) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
 }
 
 /** After a refused hold (rolled back): which scope refused it, or 'missing' when a row did not exist. */
-export async function whyRefused(db: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<HoldRefusedError['scope'] | 'missing'> {
+export async function whyRefused(db: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<HoldRefusedError['scope'] | 'missing' | 'lapsed'> {
   const scopes = scopesOf(owner);
   const rows = await sql<{ scope: string; ok: number | boolean | null }>`select scope, ${holdCondition(owner, heldUnits, now, caps)} as ok
     from broker_reservations where asset_id = ${owner.asset_id} and scope in (${sql.join(scopes)})`.execute(db);
   const ok = new Map(rows.rows.map((r) => [r.scope, r.ok === true || Number(r.ok) === 1]));
-  if (ok.get(BOT) === false) return 'balance';
+  if (ok.get(BOT) === false) {
+    const held = await sql<{ n: number }>`select count(*) as n from broker_orders where asset_id = ${owner.asset_id} and hold_expires_at <= ${now}`.execute(db);
+    return Number(held.rows[0]?.n ?? 0) > 0 ? 'lapsed' : 'balance';
+  }
   if (rows.rows.length < scopes.length) return 'missing';
   return ok.get(scopes[1]!) === false ? 'payee' : ok.get(scopes[2] ?? '') === false ? 'source' : 'balance';
 }
@@ -104,8 +106,7 @@ export async function ensureScopeRows(db: Kysely<Database>, owner: HoldOwner): P
 }
 
 /** Adds `delta` units and `count` orders to every scope of the owner, with no check. */
-async function adjust(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner, delta: bigint, count: number): Promise<void> {
-  await lockBot(trx, dialect, owner.asset_id);
+async function adjust(trx: Kysely<Database>, owner: HoldOwner, delta: bigint, count: number): Promise<void> {
   const scopes = scopesOf(owner);
   await sql`insert into broker_reservations (scope, asset_id, reserved_units, open_orders) values ${sql.join(scopes.map((s) => sql`(${s}, ${owner.asset_id}, 0, 0)`))} on conflict do nothing`.execute(trx);
   for (const scope of scopes) {
@@ -118,13 +119,13 @@ async function adjust(trx: Kysely<Database>, dialect: Dialect, owner: HoldOwner,
  * Releases an order's hold, if it still has one (the condition on `held_units` makes a release
  * happen once, whoever races for it); true when this call released it.
  */
-export async function releaseHold(trx: Kysely<Database>, dialect: Dialect, traceId: string, onlyLapsedAt?: number): Promise<boolean> {
+export async function releaseHold(trx: Kysely<Database>, traceId: string, onlyLapsedAt?: number): Promise<boolean> {
   let query = trx.updateTable('broker_orders').set({ held_units: 0, hold_expires_at: null }).where('trace_id', '=', traceId).where('held_units', '>', 0);
   if (onlyLapsedAt !== undefined) query = query.where('hold_expires_at', '<=', onlyLapsedAt);
   // RETURNING gives the row after the update (held_units is 0 by then); a hold is always the amount's units.
   const released = await query.returning(['asset_id', 'payee_id', 'source', 'amount']).executeTakeFirst();
   if (!released) return false;
-  await adjust(trx, dialect, released, -BigInt(toUnits(released.amount)), -1);
+  await adjust(trx, released, -BigInt(toUnits(released.amount)), -1);
   return true;
 }
 
@@ -133,26 +134,33 @@ export async function releaseHold(trx: Kysely<Database>, dialect: Dialect, trace
  * or, if the hold already lapsed and was released, it is taken again without a check (the
  * customer has paid; an over-commitment shows up as a failing transfer and its alert).
  */
-export async function keepHold(trx: Kysely<Database>, dialect: Dialect, order: HoldOwner & { trace_id: string; amount: string }, heldUnits: string, expiresAt: number | null): Promise<void> {
+export async function keepHold(trx: Kysely<Database>, order: HoldOwner & { trace_id: string; amount: string }, heldUnits: string, expiresAt: number | null): Promise<void> {
   const kept = await trx.updateTable('broker_orders').set({ hold_expires_at: expiresAt }).where('trace_id', '=', order.trace_id).where('held_units', '>', 0).executeTakeFirst();
   if (Number(kept.numUpdatedRows) === 1) return;
   await trx.updateTable('broker_orders').set({ held_units: heldUnits, hold_expires_at: expiresAt }).where('trace_id', '=', order.trace_id).execute();
-  await adjust(trx, dialect, order, BigInt(heldUnits), 1);
+  await adjust(trx, order, BigInt(heldUnits), 1);
 }
 
-/** Releases lapsed holds (a worker step); returns how many. Each release is its own transaction. */
-export async function releaseLapsedHolds(db: Kysely<Database>, dialect: Dialect, now: number, max = 500): Promise<number> {
-  const due = await db.selectFrom('broker_orders').select('trace_id').where('hold_expires_at', '<=', now).limit(max).execute();
+/** Releases lapsed holds, of one asset or all; returns how many. Each release is its own transaction. */
+export async function releaseLapsedHolds(db: Kysely<Database>, now: number, assetId?: string, max = 500): Promise<number> {
+  let query = db.selectFrom('broker_orders').select('trace_id').where('hold_expires_at', '<=', now);
+  if (assetId) query = query.where('asset_id', '=', assetId);
   let released = 0;
-  for (const { trace_id } of due) {
-    if (await db.transaction().execute((trx) => releaseHold(trx, dialect, trace_id, now))) released += 1;
+  for (const { trace_id } of await query.limit(max).execute()) {
+    if (await db.transaction().execute((trx) => releaseHold(trx, trace_id, now))) released += 1;
   }
   return released;
 }
 
+/** A transfer recorded: the money left the bot, so the synced balance on the bot's row is lower until the next sync. */
+export async function spendBalance(trx: Kysely<Database>, assetId: string, heldUnits: string): Promise<void> {
+  await sql`update broker_reservations set balance_units = balance_units - ${units(heldUnits)} where scope = ${BOT} and asset_id = ${assetId}`.execute(trx);
+}
+
 /** What the bot can still promise of `assetId`, as a decimal string; null when never synced. */
 export async function availableToPromise(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
-  const row = await sql<{ available: string | null }>`select cast(${balanceUnits(assetId)} - coalesce((select reserved_units from broker_reservations where scope = ${BOT} and asset_id = ${assetId}), 0) + ${lapsed(assetId, now)} as text) as available`.execute(db);
+  const row = await sql<{ available: string | null }>`select cast(balance_units - reserved_units + ${lapsed(assetId, now)} as text) as available from broker_reservations
+    where scope = ${BOT} and asset_id = ${assetId} and exists (select 1 from broker_balances where asset_id = ${assetId})`.execute(db);
   const available = row.rows[0]?.available;
   return available === null || available === undefined ? null : fromUnits(available);
 }
@@ -160,7 +168,8 @@ export async function availableToPromise(db: Kysely<Database>, assetId: string, 
 /**
  * Writes a synced balance: Mixin's answer less the transfers recorded since the sync began (the
  * answer may predate them), and the maintained sums recomputed from the orders' own holds, which
- * repairs any drift (an order row deleted by hand). Runs under the bot row's lock.
+ * repairs any drift (an order row deleted by hand). It locks the bot's row before it sums, so a
+ * hold committed meanwhile is either in the sum or applied after it.
  */
 export async function writeSyncedBalance(db: Kysely<Database>, dialect: Dialect, asset: { asset_id: string; symbol: string; balance: string; units: string }, syncedAt: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -175,7 +184,8 @@ export async function writeSyncedBalance(db: Kysely<Database>, dialect: Dialect,
       .execute();
     let left = BigInt(asset.units);
     for (const order of settled) left -= BigInt(toUnits(order.amount));
-    const values = { symbol: asset.symbol, balance: asset.balance, synced_at: syncedAt, balance_units: left.toString() };
+    await sql`update broker_reservations set balance_units = ${units(left.toString())} where scope = ${BOT} and asset_id = ${asset.asset_id}`.execute(trx);
+    const values = { symbol: asset.symbol, balance: asset.balance, synced_at: syncedAt };
     await trx
       .insertInto('broker_balances')
       .values({ asset_id: asset.asset_id, ...values })

@@ -230,8 +230,6 @@ export interface BrokerBalancesTable {
   symbol: string;
   balance: string;
   synced_at: number;
-  /** The balance in 10^-8 units, less transfers made since the sync began (102_broker_reservations). */
-  balance_units: Generated<number | string | null>;
 }
 
 /**
@@ -243,6 +241,8 @@ export interface BrokerReservationsTable {
   asset_id: string;
   reserved_units: number | string;
   open_orders: number;
+  /** The bot's row only: the synced balance in units, less transfers made since the sync began. */
+  balance_units: Generated<number | string | null>;
 }
 
 export interface BrokerCursorsTable {

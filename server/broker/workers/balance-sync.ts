@@ -16,7 +16,7 @@ export async function syncBalances(deps: BrokerDeps): Promise<number> {
   const now = deps.now();
   const assets = await deps.mixin.listAssets();
   // Unpaid orders past expired_at give their hold back (create_order already counts them free).
-  await releaseLapsedHolds(deps.store.db, deps.store.dialect, now);
+  await releaseLapsedHolds(deps.store.db, now);
   for (const asset of assets) {
     // Orders store asset ids canonical; Mixin's spelling must not make a balance unfindable.
     const assetId = canonicalUuid(asset.asset_id) ?? asset.asset_id;

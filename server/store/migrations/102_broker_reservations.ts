@@ -18,12 +18,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('asset_id', 'varchar(36)', (c) => c.notNull())
     .addColumn('reserved_units', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('open_orders', 'integer', (c) => c.notNull().defaultTo(0))
+    // The bot's row only: the synced balance, on the row every order checks, so the check needs
+    // no other table and PostgreSQL re-checks it against the row's latest version.
+    .addColumn('balance_units', 'bigint')
     .addPrimaryKeyConstraint('broker_reservations_pk', ['scope', 'asset_id'])
     .execute();
   await db.schema.alterTable('broker_orders').addColumn('held_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('broker_orders').addColumn('hold_expires_at', 'bigint').execute();
   await db.schema.alterTable('broker_orders').addColumn('source', 'varchar(64)').execute();
-  await db.schema.alterTable('broker_balances').addColumn('balance_units', 'bigint').execute();
   // The per-request query for holds that lapsed but were not yet released.
   await db.schema.createIndex('broker_orders_hold_expiry_idx').on('broker_orders').columns(['asset_id', 'hold_expires_at']).execute();
 
@@ -54,13 +56,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.insertInto('broker_reservations').values({ scope, asset_id, reserved_units: total.units.toString(), open_orders: total.open }).execute();
   }
   for (const balance of await db.selectFrom('broker_balances').select(['asset_id', 'balance']).execute()) {
-    await db.updateTable('broker_balances').set({ balance_units: toUnits(balance.balance) }).where('asset_id', '=', balance.asset_id).execute();
+    const exists = await db.selectFrom('broker_reservations').select('scope').where('scope', '=', 'bot').where('asset_id', '=', balance.asset_id).executeTakeFirst();
+    if (!exists) await db.insertInto('broker_reservations').values({ scope: 'bot', asset_id: balance.asset_id, reserved_units: 0, open_orders: 0 }).execute();
+    await db.updateTable('broker_reservations').set({ balance_units: toUnits(balance.balance) }).where('scope', '=', 'bot').where('asset_id', '=', balance.asset_id).execute();
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('broker_orders_hold_expiry_idx').execute();
-  await db.schema.alterTable('broker_balances').dropColumn('balance_units').execute();
   for (const column of ['source', 'hold_expires_at', 'held_units']) await db.schema.alterTable('broker_orders').dropColumn(column).execute();
   await db.schema.dropTable('broker_reservations').execute();
 }
