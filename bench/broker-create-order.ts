@@ -49,7 +49,7 @@ async function serve(databaseUrl: string): Promise<void> {
     transfer: async () => { throw new Error('none'); },
     snapshots: async () => [],
   };
-  const deps = { config, store, publicUrl: 'http://127.0.0.1', mixin, wallets: { binance: wallet }, alerts: { alert: async () => {} }, now: Date.now, log: () => {} };
+  const deps = { config, store, publicUrl: 'http://127.0.0.1', mixin, wallets: { binance: wallet }, alerts: { alert: async (a: unknown) => void console.error(JSON.stringify(a).slice(0, 400)) }, now: Date.now, log: (line: string) => void (/failed|11002/.test(line) && console.error(line.slice(0, 300))) };
   await syncBalances(deps as never);
   const app = new Hono().route('/mixpay', createBrokerApp(deps as never));
   const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send?.(info.port));
@@ -73,10 +73,13 @@ async function load(port: number, connections: number, seconds: number) {
   const latencies: number[] = [];
   const codes = new Map<number, number>();
   const until = Date.now() + seconds * 1000;
+  // MixPay's calls name its merchants: a few payees with many orders each (a new payee costs one
+  // more transaction for its reservation row).
+  const payees = Array.from({ length: 20 }, () => randomUUID());
   const worker = async () => {
     while (Date.now() < until) {
       const body = JSON.stringify({
-        payee_id: randomUUID(), wallet: 'binance', asset_id: USDT, amount: '0.1', trace_id: randomUUID(), memo: 'bench',
+        payee_id: payees[latencies.length % payees.length], wallet: 'binance', asset_id: USDT, amount: '0.1', trace_id: randomUUID(), memo: 'bench',
         expired_at: Math.floor(Date.now() / 1000) + 600, return_url: 'https://mixpay.me/done', opponent_id: BOT,
       });
       const started = performance.now();
@@ -98,11 +101,25 @@ if (process.argv.includes('--serve')) {
   const connections = Number(args.get('connections') ?? 50);
   const seconds = Number(args.get('seconds') ?? 10);
   const db = args.get('db') ?? 'sqlite';
-  const url = db === 'postgres' ? (args.get('url') ?? 'postgres://postgres@127.0.0.1:5432/postgres') : `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-broker-')), 'bench.db')}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // PostgreSQL: a fresh database beside the admin one, dropped afterwards.
+  const admin = args.get('url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `bench_broker_${Date.now()}`;
+  const pg = db === 'postgres' ? new (await import('pg')).default.Client({ connectionString: admin }) : null;
+  if (pg) {
+    await pg.connect();
+    await pg.query(`create database ${name}`);
+  }
+  const url = pg ? Object.assign(new URL(admin), { pathname: `/${name}` }).toString() : `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-broker-')), 'bench.db')}`;
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   await load(port, 1, 2); // warm-up
   const result = await load(port, connections, seconds);
   console.log(`broker create_order, ${db}, ${connections} connections, ${seconds} s: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, codes ${JSON.stringify(result.codes)}`);
   child.disconnect();
+  if (pg) {
+    await new Promise((resolve) => child.once('exit', resolve));
+    await pg.query(`drop database if exists ${name} with (force)`);
+    await pg.end();
+  }
 }

@@ -11,8 +11,8 @@
  * the row's latest version, and the check stays exact under READ COMMITTED with no extra lock.
  * Holds that lapsed (an unpaid order past expired_at) are released by the balance sync, and by a
  * create_order they would otherwise refuse (indexed on `(asset_id, hold_expires_at)`), so a
- * lapsed hold never turns an order away. Writers change an asset's rows bot first, then payees',
- * then sources' (the primary key's order), so they never deadlock.
+ * lapsed hold never turns an order away. Every writer changes an asset's bot row first and holds
+ * it to commit, so writers of one asset queue on it and never deadlock on the rows after it.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
@@ -73,7 +73,7 @@ function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: H
 
 /**
  * Takes a hold for a new order inside its insert's transaction: one conditional update of the
- * bot's, the payee's and the source's rows, which must all match, or HoldRefusedError (the
+ * bot's row, then of the payee's and the source's, which must all match, or HoldRefusedError (the
  * caller's transaction then rolls back the insert, and `whyRefused` says which one). A payee or
  * source seen for the first time has no row yet, and a refusal may be owed to holds that lapsed:
  * the caller creates the rows (`ensureScopeRows`) or releases them (`releaseLapsedHolds`) and
@@ -81,12 +81,18 @@ function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: H
  */
 export async function takeHold(trx: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
   const scopes = scopesOf(owner);
-  const result = await sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
-    where asset_id = ${owner.asset_id} and scope in (${sql.join(scopes)}) and ${holdCondition(owner, heldUnits, now, caps)}`.execute(trx);
-  if (Number(result.numAffectedRows ?? 0n) !== scopes.length) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+  // The bot's row alone first: every writer of the asset takes it first and holds it to commit,
+  // so the payee's and source's rows after it are never locked in two orders (PostgreSQL locks a
+  // multi-row update's rows in heap order, which changes as rows are rewritten).
+  const take = (rows: string[]) => sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
+    where asset_id = ${owner.asset_id} and scope in (${sql.join(rows)}) and ${holdCondition(owner, heldUnits, now, caps)}`.execute(trx);
+  for (const rows of [scopes.slice(0, 1), scopes.slice(1)]) {
+    const result = await take(rows);
+    if (Number(result.numAffectedRows ?? 0n) !== rows.length) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+  }
 }
 
-/** After a refused hold (rolled back): which scope refused it, or 'missing' when a row did not exist. */
+/** After a refused hold (rolled back): which scope refused it, 'lapsed' when lapsed holds may be to blame, or 'missing' when a row did not exist (or did not yet for that update). */
 export async function whyRefused(db: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<HoldRefusedError['scope'] | 'missing' | 'lapsed'> {
   const scopes = scopesOf(owner);
   const rows = await sql<{ scope: string; ok: number | boolean | null }>`select scope, ${holdCondition(owner, heldUnits, now, caps)} as ok
@@ -97,7 +103,11 @@ export async function whyRefused(db: Kysely<Database>, owner: HoldOwner, heldUni
     return Number(held.rows[0]?.n ?? 0) > 0 ? 'lapsed' : 'balance';
   }
   if (rows.rows.length < scopes.length) return 'missing';
-  return ok.get(scopes[1]!) === false ? 'payee' : ok.get(scopes[2] ?? '') === false ? 'source' : 'balance';
+  if (ok.get(scopes[1]!) === false) return 'payee';
+  if (ok.get(scopes[2] ?? '') === false) return 'source';
+  // Every row exists and would take the hold now: one was created after the update's snapshot
+  // (a concurrent first order of the same payee), so the caller tries again.
+  return 'missing';
 }
 
 /** Creates the reservation rows of an owner's scopes that do not exist yet. */

@@ -4,6 +4,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
@@ -81,6 +82,16 @@ for (const backend of await backends()) {
       } finally {
         deps.clock.now = Date.now();
       }
+    });
+
+    test('concurrent first orders of new payees are all accepted when the balance covers them', async () => {
+      deps.fakeMixin.balances.set(USDT, '1000000');
+      await syncBalances(deps);
+      const payees = Array.from({ length: 10 }, () => randomUUID());
+      const bodies = Array.from({ length: 100 }, (_, i) => orderBody(deps.now(), { amount: '0.1', payee_id: payees[i % payees.length] }));
+      const answers = await Promise.all(bodies.map(async (body) => (await (await app.request('/create_order', json(body))).json()) as { code: number; message: string }));
+      assert.deepEqual(answers.filter((a) => a.code !== 0), []);
+      for (const payee of payees) assert.equal(Number((await reserved(USDT, `payee:${payee}`)).open_orders), 10);
     });
 
     test('a retried creation takes its hold again, and a wallet failure releases it', async () => {
