@@ -91,7 +91,7 @@ export async function composeServer(config: Config, store: Store, log: (line: st
   // Broker mode (docs/broker.md): mounted after the merchant's /mixpay/callback, which answers first.
   let broker: BrokerDeps | undefined;
   if (config.broker) {
-    broker = createBrokerDeps({ config: config.broker, store, publicUrl: config.PUBLIC_URL, log });
+    broker = createBrokerDeps({ config: config.broker, store, publicUrl: config.PUBLIC_URL, log, trustProxy: config.TRUST_PROXY });
     mounts.push({ path: '/mixpay', app: createBrokerApp(broker) });
     log(`broker mode: wallets ${Object.keys(config.broker.wallets).join(', ')}${config.MIXPAY_SANDBOX ? `; try it at ${config.PUBLIC_URL}/sandbox/mixpay-checkout` : ''}`);
   }

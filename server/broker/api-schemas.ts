@@ -134,12 +134,15 @@ export function parseRangeQuery(input: Record<string, unknown>): RangeQuery {
 }
 
 /** Parses a create_order body; `expired_at` comes back in milliseconds and must lie ahead of `now`. */
-export function parseCreateOrder(input: Record<string, unknown>, now: number): CreateOrderRequest {
+export function parseCreateOrder(input: Record<string, unknown>, now: number, maxAheadMs = MAX_EXPIRY_AHEAD_MS): CreateOrderRequest {
   const result = createOrderSchema.safeParse(input);
   if (!result.success) throw firstIssue(result.error);
   const order = result.data;
   if (order.expired_at <= now) throw new ParameterError('expired_at', 'must be in the future');
-  if (order.expired_at > now + MAX_EXPIRY_AHEAD_MS) throw new ParameterError('expired_at', `is more than ${MAX_EXPIRY_AHEAD_MS / 60_000} minutes ahead`);
+  // An open order holds its amount until it expires: the ceiling (mixpay.max_expiry_minutes,
+  // never above MixPay's own 2880) bounds how long one request can keep the balance.
+  const ceiling = Math.min(maxAheadMs, MAX_EXPIRY_AHEAD_MS);
+  if (order.expired_at > now + ceiling) throw new ParameterError('expired_at', `is more than ${ceiling / 60_000} minutes ahead (mixpay.max_expiry_minutes)`);
   return order;
 }
 

@@ -50,7 +50,43 @@ const walletSchema = z.looseObject({ kind: z.string(), assets: z.record(uuid, as
   return z.NEVER;
 });
 
+const capSchema = (openOrders: number | null) =>
+  z
+    .object({
+      /** Orders holding part of the balance at once, per asset; null for no cap. */
+      open_orders: z.number().int().positive().nullable().default(openOrders),
+      /** The share of the synced balance (1-100 %) their amounts may hold together, per asset. */
+      reserved_percent: z.number().int().min(1).max(100).default(100),
+    })
+    .default({ open_orders: openOrders, reserved_percent: 100 });
+
+/** A host name, lower case, without a scheme or port: it allows itself and its subdomains. */
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i, 'must be a host name such as mixpay.me')
+  .transform((h) => h.toLowerCase());
+
+/**
+ * Who may reserve the bot's balance (issue 13 High 1). Seed 000 defines no authentication, so
+ * these are the checks that do not break MixPay's calls; docs/broker.md explains each.
+ */
+const mixpaySchema = z.object({
+  /** MixPay's bot: the only `opponent_id` accepted (seed 000: "MixPay's Mixin robot UUID"). */
+  bot_ids: z.array(uuid, 'is required: the Mixin id of MixPay\'s bot, the opponent_id MixPay sends').min(1, 'needs at least MixPay\'s bot id'),
+  /** Caller addresses MixPay calls from (TRUST_PROXY rules as for MIXPAY_CALLBACK_IPS); empty accepts any. */
+  source_ips: z.array(z.string().min(1).max(64)).default([]),
+  /** Hosts a `return_url` may name, with their subdomains; MixPay's pay pages by default. */
+  return_hosts: z.array(hostName).min(1).default(['mixpay.me']),
+  /** The furthest ahead `expired_at` may lie, in minutes: an open order holds its amount until then. */
+  max_expiry_minutes: z.number().int().min(1).max(2880).default(30),
+  caps: z
+    .object({ payee: capSchema(500), source: capSchema(null) })
+    .default({ payee: { open_orders: 500, reserved_percent: 100 }, source: { open_orders: null, reserved_percent: 100 } }),
+});
+
 export const brokerConfigSchema = z.object({
+  // Parsed from {} when absent, so the error names mixpay.bot_ids.
+  mixpay: z.preprocess((v) => v ?? {}, mixpaySchema),
   wallets: z
     .record(z.string().regex(/^[a-z0-9_-]{1,20}$/, 'wallet names are 1-20 chars of a-z 0-9 _ -'), walletSchema)
     .refine((w) => Object.keys(w).length > 0, 'configure at least one wallet'),
@@ -151,6 +187,8 @@ export function brokerDevelopmentConfig(publicUrl: string): BrokerConfig {
         pin: DEV_BROKER_BOT.pin,
       },
       alerts: { url: `${base}/mixin/_sandbox/alerts`, secret: 'dev-broker-alert-secret' },
+      // The sandbox plays MixPay: its bot, and its checkout page as a return host.
+      mixpay: { bot_ids: [DEV_MIXPAY_BOT_ID], return_hosts: ['mixpay.me', new URL(publicUrl).hostname] },
     },
     'development broker config',
   );

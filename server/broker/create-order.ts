@@ -3,17 +3,19 @@
  * making the wallet order once, and answering a repeated request with the links it already has.
  * (The merchant half's counterpart is server/merchant/create-order.ts.)
  */
-import Big from 'big.js';
-import { sql, type Insertable, type Transaction } from 'kysely';
-import { sameAmount } from '../core/amounts.ts';
+import type { Insertable, Transaction } from 'kysely';
+import { sameAmount, toUnits } from '../core/amounts.ts';
+import { sameId } from '../core/ids.ts';
 import type { BrokerOrdersTable, Database } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
-import { findOrder, promisedAmount, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
+import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
+import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, takeHold, whyRefused } from './reservations.ts';
+import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
 
-type NewBrokerOrder = Insertable<BrokerOrdersTable> & BrokerOrderFields;
+type NewBrokerOrder = Insertable<BrokerOrdersTable> & BrokerOrderFields & { held_units: string; source: string | null };
 type BrokerOrderFields = Pick<BrokerOrder, 'trace_id' | 'wallet' | 'asset_id' | 'amount' | 'pay_amount' | 'currency' | 'expired_at' | 'created_at'>;
 
 export interface OrderLinks {
@@ -33,49 +35,58 @@ function linksOf(order: BrokerOrder): OrderLinks {
 
 /** The first field whose stored value differs from the repeated request, or null. */
 export function differingField(order: BrokerOrder, request: CreateOrderRequest): string | null {
-  if (order.payee_id !== request.payee_id) return 'payee_id';
+  if (!sameId(order.payee_id, request.payee_id)) return 'payee_id';
   if (order.wallet !== request.wallet) return 'wallet';
-  if (order.asset_id !== request.asset_id) return 'asset_id';
+  if (!sameId(order.asset_id, request.asset_id)) return 'asset_id';
   if (!sameAmount(order.amount, request.amount)) return 'amount';
   if (order.memo !== request.memo) return 'memo';
   if (Number(order.expired_at) !== request.expired_at) return 'expired_at';
   if (order.return_url !== request.return_url) return 'return_url';
-  if (order.opponent_id !== request.opponent_id) return 'opponent_id';
+  if (!sameId(order.opponent_id, request.opponent_id)) return 'opponent_id';
   return null;
 }
 
-type Reservation = { kind: 'reserved' } | { kind: 'exists' } | { kind: 'short'; available: string | null };
+type Reservation = { kind: 'reserved' } | { kind: 'exists' } | { kind: 'short'; scope: HoldRefusedError['scope']; available: string | null };
 
 /**
- * Inserts the CREATING row if the balance covers it. The balance row is locked (PostgreSQL) or
- * the whole write is serialized (SQLite), so two orders cannot both spend the same balance.
+ * Inserts the CREATING row and takes its hold in one transaction: one conditional update of the
+ * bot's reservation row (and the payee's and source's), never a sum over open orders
+ * (reservations.ts). A refused hold rolls the insert back.
  */
 async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservation> {
-  const { db, dialect } = deps.store;
-  return db.transaction().execute(async (trx: Transaction<Database>) => {
-    if (dialect === 'postgres') {
-      await sql`select 1 from broker_balances where asset_id = ${row.asset_id} for update`.execute(trx);
+  const { db } = deps.store;
+  const caps = deps.config.mixpay.caps;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx: Transaction<Database>) => {
+        const inserted = await trx
+          .insertInto('broker_orders')
+          .values(row)
+          .onConflict((oc) => oc.column('trace_id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
+        await takeHold(trx, row, row.held_units, row.created_at, caps);
+        return { kind: 'reserved' } as const;
+      });
+    } catch (error) {
+      if (!(error instanceof HoldRefusedError)) throw error;
+      const scope = await whyRefused(db, row, row.held_units, row.created_at, caps);
+      // A first-seen payee or source gets its rows; holds that lapsed are released; then once more.
+      if (scope === 'missing' && attempt < 2) {
+        await ensureScopeRows(db, row);
+        continue;
+      }
+      if (scope === 'lapsed' && attempt < 2 && (await releaseLapsedHolds(db, row.created_at, row.asset_id)) > 0) continue;
+      return { kind: 'short', scope: scope === 'missing' || scope === 'lapsed' ? 'balance' : scope, available: await availableToPromise(db, row.asset_id, row.created_at) };
     }
-    const existing = await trx.selectFrom('broker_orders').select('trace_id').where('trace_id', '=', row.trace_id).executeTakeFirst();
-    if (existing) return { kind: 'exists' } as const;
-    const balance = await trx.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', row.asset_id).executeTakeFirst();
-    if (!balance) return { kind: 'short', available: null } as const;
-    const available = await promisedAmount(trx, row.asset_id, row.created_at, balance);
-    if (available.lt(new Big(row.amount))) return { kind: 'short', available: available.toFixed() } as const;
-    const inserted = await trx
-      .insertInto('broker_orders')
-      .values(row)
-      .onConflict((oc) => oc.column('trace_id').doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 ? ({ kind: 'reserved' } as const) : ({ kind: 'exists' } as const);
-  });
+  }
 }
 
 /**
  * Seed 000's create_order after validation: idempotent on trace_id, 11002 when the bot's
  * balance (less open promises) is short, one wallet order per trace_id.
  */
-export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRequest, asset: AssetConfig): Promise<OrderLinks> {
+export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRequest, asset: AssetConfig, source: string | null = null): Promise<OrderLinks> {
   const { db } = deps.store;
   const started = deps.now();
   for (;;) {
@@ -99,6 +110,9 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       await new Promise((resolve) => setTimeout(resolve, 50));
       continue;
     }
+    // A new order only (a repeat was compared field by field above): MixPay's bot and hosts.
+    checkOpponent(deps, request.opponent_id);
+    checkReturnUrl(deps, request.return_url);
     const now = deps.now();
     const { fee, total } = customerTotal(request.amount, asset.fee, asset.decimals);
     const row: NewBrokerOrder = {
@@ -119,9 +133,16 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       refunded_at: null,
       created_at: now,
       updated_at: now,
+      held_units: toUnits(request.amount),
+      hold_expires_at: request.expired_at,
+      source: source?.slice(0, 64) ?? null,
     };
     const reservation = await reserve(deps, row);
     if (reservation.kind === 'exists') continue;
+    if (reservation.kind === 'short' && reservation.scope !== 'balance') {
+      deps.log(`[broker] 11002 for ${request.trace_id}: the ${reservation.scope} cap is reached (payee ${request.payee_id}, source ${source ?? '?'})`);
+      throw new PaymentUnavailableError(`the ${reservation.scope} cap on open orders or reserved amount is reached`);
+    }
     if (reservation.kind === 'short') {
       void deps.alerts.alert({
         key: `unavailable:${request.asset_id}`,

@@ -17,6 +17,8 @@ export interface BrokerDeps {
   /** Milliseconds since the epoch; tests move time by swapping it. */
   now: () => number;
   log: (line: string) => void;
+  /** TRUST_PROXY: the caller is the last X-Forwarded-For entry (merchant/caller.ts). */
+  trustProxy?: boolean;
 }
 
 /** The broker's routes close over their `BrokerDeps`; no context variables. */
@@ -29,6 +31,7 @@ export interface BrokerDepsInput {
   now?: () => number;
   fetch?: typeof fetch;
   log?: (line: string) => void;
+  trustProxy?: boolean;
 }
 
 /** Builds the Mixin client, one adapter per configured wallet, and the alerter. */
@@ -57,5 +60,5 @@ export function createBrokerDeps(input: BrokerDepsInput): BrokerDeps {
     now,
     log,
   });
-  return { config, store: input.store, publicUrl: input.publicUrl.replace(/\/+$/, ''), mixin, wallets, alerts, now, log };
+  return { config, store: input.store, publicUrl: input.publicUrl.replace(/\/+$/, ''), mixin, wallets, alerts, now, log, trustProxy: input.trustProxy ?? false };
 }

@@ -48,6 +48,18 @@ export function holdsBalance(status: BrokerOrderStatus, expiredAt: number, now: 
   return (status === 'CREATING' || status === 'NEW') && expiredAt > now;
 }
 
+/**
+ * What a move does to the order's hold on the balance (reservations.ts): a retried creation takes
+ * it again until expired_at, a paid order keeps it until the transfer whatever the time, NEW
+ * leaves it as it is, and every other status releases it (a settled order's money has left).
+ */
+export function holdAfterMove(to: BrokerOrderStatus): 'until_expiry' | 'until_transfer' | 'unchanged' | 'release' {
+  if (to === 'CREATING') return 'until_expiry';
+  if (to === 'PAID') return 'until_transfer';
+  if (to === 'NEW') return 'unchanged';
+  return 'release';
+}
+
 export type PaymentOutcome =
   | { kind: 'settle'; to: 'PAID' }
   | { kind: 'refund'; to: 'LATE_PAID'; reason: string }

@@ -5,10 +5,11 @@
  * merchant half's `transitionOrder` (server/merchant/order-store.ts) is the same rule.
  */
 import { randomUUID } from 'node:crypto';
-import Big from 'big.js';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
-import { canMove, holdsBalance } from './order-state.ts';
+import { toUnits } from '../core/amounts.ts';
+import { canMove, holdAfterMove } from './order-state.ts';
+import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
 
 export type BrokerOrder = Selectable<BrokerOrdersTable>;
 
@@ -70,19 +71,31 @@ export async function transitionBrokerOrder(
       if (!current) throw new Error(`broker order ${traceId} not found`);
       if (!canMove(current.status, to)) return { changed: false, order: current };
       const version = Number(current.version) + 1;
-      const result = await trx
+      const moved = await trx
         .updateTable('broker_orders')
         .set({ ...patch, status: to, version, updated_at: now })
         .where('trace_id', '=', traceId)
         .where('version', '=', Number(current.version))
+        .returningAll()
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) continue;
+      if (!moved) continue;
+      await moveHold(trx, current, to);
       await recordBrokerEvent(trx, current, to, version, reason, detail, now);
-      return { changed: true, order: (await findOrder(trx, traceId))! };
+      // A hold change is not a status change: re-read only when the move touched the hold.
+      return { changed: true, order: holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' ? moved : (await findOrder(trx, traceId))! };
     }
     throw new Error(`broker order ${traceId}: too much contention to change status`);
   };
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
+}
+
+/** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */
+async function moveHold(trx: Kysely<Database>, order: BrokerOrder, to: BrokerOrderStatus): Promise<void> {
+  const effect = holdAfterMove(to);
+  if (effect === 'release') await releaseHold(trx, order.trace_id);
+  else if (effect === 'until_transfer') await keepHold(trx, order, toUnits(order.amount), null);
+  else if (effect === 'until_expiry') await keepHold(trx, order, toUnits(order.amount), Number(order.expired_at));
+  if (to === 'SETTLED') await spendBalance(trx, order.asset_id, toUnits(order.amount));
 }
 
 /**
@@ -103,6 +116,7 @@ export async function takeOverCreation(db: Kysely<Database>, order: BrokerOrder,
       .where('version', '=', Number(order.version))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
+    await keepHold(trx, order, toUnits(order.amount), Number(order.expired_at));
     await recordBrokerEvent(trx, order, 'CREATING', version, 'create:take_over', { idle_ms: now - Number(order.updated_at) }, now);
     return true;
   });
@@ -121,29 +135,7 @@ export async function brokerHistoryOf(db: Kysely<Database>, traceId: string) {
   }));
 }
 
-/** The synced balance minus what open orders have promised, or null when never synced. */
+/** The synced balance minus what open orders hold, or null when never synced (reservations.ts). */
 export async function availableBalance(db: Kysely<Database>, assetId: string, now: number): Promise<string | null> {
-  const row = await db.selectFrom('broker_balances').select(['balance', 'synced_at']).where('asset_id', '=', assetId).executeTakeFirst();
-  if (!row) return null;
-  return (await promisedAmount(db, assetId, now, row)).toFixed();
-}
-
-/**
- * What is left of a synced balance after every promise: orders that may still be paid, orders
- * paid and not yet transferred, and orders transferred since the sync began (the synced number
- * still contains their money until the next sync).
- */
-export async function promisedAmount(db: Kysely<Database>, assetId: string, now: number, synced: { balance: string; synced_at: number | string }): Promise<Big> {
-  const open = await db
-    .selectFrom('broker_orders')
-    .select(['amount', 'status', 'expired_at', 'settled_at'])
-    .where('asset_id', '=', assetId)
-    .where((eb) => eb.or([eb('status', 'in', ['CREATING', 'NEW', 'PAID']), eb.and([eb('status', '=', 'SETTLED'), eb('settled_at', '>=', Number(synced.synced_at))])]))
-    .execute();
-  let left = new Big(synced.balance);
-  for (const order of open) {
-    const settledSinceSync = order.status === 'SETTLED';
-    if (settledSinceSync || holdsBalance(order.status, Number(order.expired_at), now)) left = left.minus(new Big(order.amount));
-  }
-  return left;
+  return availableToPromise(db, assetId, now);
 }

@@ -59,3 +59,29 @@ function numberToDecimal(n: number): string | null {
   }
   return text;
 }
+
+/** Places of Mixin amounts (contracts §3): an amount in units is `amount × 10^8`, an exact integer. */
+export const UNIT_PLACES = 8;
+/**
+ * Unit counts (90 million coins) stay below this so that a 100× product of one is an exact
+ * 64-bit integer in SQL, and the value itself an exact JS number when read back (2^53 ≈ 9.007e15).
+ */
+export const MAX_UNITS = 9_000_000_000_000_000n;
+
+/** `amount` in 10^-8 units as integer text, rounded down and capped at MAX_UNITS; "0" for a non-number. */
+export function toUnits(amount: string): string {
+  let units: bigint;
+  try {
+    units = BigInt(new Big(amount).times(new Big(10).pow(UNIT_PLACES)).round(0, Big.roundDown).toFixed(0));
+  } catch {
+    return '0';
+  }
+  if (units > MAX_UNITS) units = MAX_UNITS;
+  if (units < -MAX_UNITS) units = -MAX_UNITS;
+  return units.toString();
+}
+
+/** Integer units back to a decimal string ("1050000000" → "10.5"). */
+export function fromUnits(units: string | number | bigint): string {
+  return new Big(String(units)).div(new Big(10).pow(UNIT_PLACES)).toFixed();
+}

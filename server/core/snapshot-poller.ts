@@ -12,6 +12,7 @@ import Big from 'big.js';
 import type { Kysely } from 'kysely';
 import type { MixinSnapshot, MixinTransfers } from '../mixin/client.ts';
 import type { Database } from '../store/schema.ts';
+import { escapeUnstorable } from './text.ts';
 
 export type CursorTable = 'merchant_cursors' | 'broker_cursors';
 
@@ -51,14 +52,18 @@ export function isIncoming(snapshot: Pick<MixinSnapshot, 'amount'>): boolean {
 
 /** The columns both halves record for a snapshot (`income_snapshots`, `broker_incoming`). */
 export function snapshotColumns(snapshot: MixinSnapshot, now: number) {
+  // Whatever Mixin sent fits the columns: a NUL byte or an over-long value must not fail the
+  // insert, or the reader would stop at this snapshot for good (issue 13 High 2).
+  const text = (value: unknown, max: number) => escapeUnstorable(String(value ?? '')).slice(0, max);
+  const optional = (value: unknown, max: number) => (value === undefined || value === null ? null : text(value, max));
   return {
-    snapshot_id: snapshot.snapshot_id,
-    asset_id: snapshot.asset_id,
-    amount: snapshot.amount,
-    opponent_id: snapshot.opponent_id ?? null,
-    trace_id: snapshot.trace_id ?? null,
-    memo: snapshot.memo?.slice(0, 400) ?? null,
-    snapshot_created_at: snapshot.created_at,
+    snapshot_id: text(snapshot.snapshot_id, 100),
+    asset_id: text(snapshot.asset_id, 36),
+    amount: text(snapshot.amount, 40),
+    opponent_id: optional(snapshot.opponent_id, 36),
+    trace_id: optional(snapshot.trace_id, 100),
+    memo: optional(snapshot.memo, 400),
+    snapshot_created_at: text(snapshot.created_at, 40),
     recorded_at: now,
   };
 }

@@ -168,6 +168,7 @@ export interface Database {
   broker_balances: BrokerBalancesTable;
   broker_cursors: BrokerCursorsTable;
   broker_incoming: BrokerIncomingTable;
+  broker_reservations: BrokerReservationsTable;
 }
 
 /** Sign-in sessions of the admin page (007_admin_indexes). */
@@ -230,6 +231,12 @@ export interface BrokerOrdersTable {
   updated_at: number;
   /** Bumped by every status change and take-over, under a compare-and-set (101_broker_order_history). */
   version: Generated<number>;
+  /** `amount` in 10^-8 units while the order holds it from the balance, else 0 (102_broker_reservations). */
+  held_units: Generated<number | string>;
+  /** When the hold lapses (expired_at of an unpaid order); null for a paid order's or no hold. */
+  hold_expires_at: Generated<number | null>;
+  /** The caller's address that created the order, for the per-source caps. */
+  source: Generated<string | null>;
 }
 
 /** One row per status change of a broker order, and per take-over (101_broker_order_history). */
@@ -269,6 +276,19 @@ export interface BrokerBalancesTable {
   synced_at: number;
 }
 
+/**
+ * What open orders hold, per asset and scope (`bot`, `payee:<uuid>`, `source:<address>`), kept
+ * in the same transaction as every hold change so create_order never sums orders (102).
+ */
+export interface BrokerReservationsTable {
+  scope: string;
+  asset_id: string;
+  reserved_units: number | string;
+  open_orders: number;
+  /** The bot's row only: the synced balance in units, less transfers made since the sync began. */
+  balance_units: Generated<number | string | null>;
+}
+
 export interface BrokerCursorsTable {
   name: string;
   value: string;
@@ -283,6 +303,8 @@ export interface BrokerIncomingTable {
   trace_id: string | null;
   memo: string | null;
   outcome: 'mixpay_refund' | 'unmatched';
+  /** The memo exactly as Mixin sent it, base64 of its UTF-8, when `memo` had to be escaped (103). */
+  memo_base64: Generated<string | null>;
   order_trace_id: string | null;
   note: string;
   snapshot_created_at: string;

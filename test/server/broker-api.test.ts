@@ -229,8 +229,9 @@ for (const backend of await backends()) {
 
     test('concurrent orders cannot spend the same balance twice', async () => {
       deps.fakeMixin.balances.set(BTC, '0.0003');
-      await syncBalances(deps);
+      // Orders deleted by hand leave their holds in the maintained sums until a sync recomputes them.
       await store.db.deleteFrom('broker_orders').where('asset_id', '=', BTC).execute();
+      await syncBalances(deps);
       const answers = await Promise.all(Array.from({ length: 5 }, () => call(app, '/create_order', json(orderBody(deps.now(), { asset_id: BTC, amount: '0.0001' })))));
       assert.equal(answers.filter((a) => a.body.code === 0).length, 3);
       assert.equal(answers.filter((a) => a.body.code === 11002).length, 2);

@@ -31,6 +31,7 @@ export function testConfig(overrides: Partial<Record<string, unknown>> = {}): Br
       server_public_key: '57bbc994b9ce5d2e7afd9d1de942b2325bab300a151816fda0bf1880275c3d0e',
       pin: '55c15a83bd987e2b537610400bf718f62bc559a7f9ffb3f5f82f72b550c5cef9',
     },
+    mixpay: { bot_ids: [MIXPAY_BOT] },
     ...overrides,
   });
 }

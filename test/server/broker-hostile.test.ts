@@ -18,7 +18,7 @@ import { runDueJobs } from '../../server/broker/workers/job-runner.ts';
 import { handleIncoming } from '../../server/broker/workers/refund-watcher.ts';
 import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { randomUUID } from 'node:crypto';
-import { BTC, MIXPAY_BOT, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
+import { BTC, MIXPAY_BOT, orderBody, PAYEE, testConfig, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
 type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
 
@@ -50,7 +50,8 @@ for (const backend of await backends()) {
     let app: ReturnType<typeof createBrokerApp>;
     before(async () => {
       store = await backend.create();
-      deps = testDeps(store);
+      // The non-ASCII return_url cases below name these hosts.
+      deps = testDeps(store, testConfig({ mixpay: { bot_ids: [MIXPAY_BOT], return_hosts: ['mixpay.me', 'a.example', 'xn--r8jz45g.jp'] } }));
       app = createBrokerApp(deps);
       await syncBalances(deps);
     });

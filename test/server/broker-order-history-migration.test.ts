@@ -19,6 +19,8 @@ for (const backend of await backends()) {
 
     test('an OPEN order from before becomes NEW at version 0, and down restores it', async () => {
       const db = store.db as Kysely<any>;
+      // Later broker migrations (102, 103, ...) are undone first.
+      assert.equal((await migrator(db).migrateTo('101_broker_order_history')).error, undefined);
       const down = await migrator(db).migrateDown();
       assert.equal(down.error, undefined);
       assert.equal(down.results?.[0]?.migrationName, '101_broker_order_history');
@@ -34,6 +36,7 @@ for (const backend of await backends()) {
       await migrateToLatest(db);
       const row = await db.selectFrom('broker_orders').select(['status', 'version']).where('trace_id', '=', traceId).executeTakeFirstOrThrow();
       assert.deepEqual({ status: row.status, version: Number(row.version) }, { status: 'NEW', version: 0 });
+      await migrator(db).migrateTo('101_broker_order_history');
       await migrator(db).migrateDown();
       const back = await db.selectFrom('broker_orders').selectAll().where('trace_id', '=', traceId).executeTakeFirstOrThrow();
       assert.equal(back.status, 'OPEN');

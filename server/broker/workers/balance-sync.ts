@@ -5,6 +5,9 @@
 import Big from 'big.js';
 import type { BrokerDeps } from '../deps.ts';
 import { availableBalance } from '../order-store.ts';
+import { releaseLapsedHolds, writeSyncedBalance } from '../reservations.ts';
+import { toUnits } from '../../core/amounts.ts';
+import { canonicalUuid } from '../../core/ids.ts';
 
 /** Copies every asset balance Mixin reports into broker_balances; returns how many. */
 export async function syncBalances(deps: BrokerDeps): Promise<number> {
@@ -12,12 +15,12 @@ export async function syncBalances(deps: BrokerDeps): Promise<number> {
   // so create_order keeps counting it against this balance until the next sync.
   const now = deps.now();
   const assets = await deps.mixin.listAssets();
+  // Unpaid orders past expired_at give their hold back (create_order already counts them free).
+  await releaseLapsedHolds(deps.store.db, now);
   for (const asset of assets) {
-    await deps.store.db
-      .insertInto('broker_balances')
-      .values({ asset_id: asset.asset_id, symbol: asset.symbol, balance: asset.balance, synced_at: now })
-      .onConflict((oc) => oc.column('asset_id').doUpdateSet({ symbol: asset.symbol, balance: asset.balance, synced_at: now }))
-      .execute();
+    // Orders store asset ids canonical; Mixin's spelling must not make a balance unfindable.
+    const assetId = canonicalUuid(asset.asset_id) ?? asset.asset_id;
+    await writeSyncedBalance(deps.store.db, deps.store.dialect, { ...asset, asset_id: assetId, units: toUnits(asset.balance) }, now);
   }
   await alertLowBalances(deps);
   return assets.length;

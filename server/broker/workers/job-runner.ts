@@ -5,6 +5,7 @@
  * one; retrying is safe because Mixin de-duplicates on trace_id and the wallet on the refund id.
  */
 import Big from 'big.js';
+import { sameId } from '../../core/ids.ts';
 import type { Selectable } from 'kysely';
 import type { BrokerJobsTable } from '../../store/schema.ts';
 import type { BrokerDeps } from '../deps.ts';
@@ -74,7 +75,7 @@ async function runTransfer(deps: BrokerDeps, job: Job): Promise<void> {
     memo: order.memo,
   });
   // Mixin returns the first transfer for a reused trace_id; it must be the one this order asked for.
-  if (snapshot.asset_id !== order.asset_id || !new Big(snapshot.amount).abs().eq(new Big(order.amount))) {
+  if (!sameId(snapshot.asset_id, order.asset_id) || !new Big(snapshot.amount).abs().eq(new Big(order.amount))) {
     throw new Error(`Mixin's snapshot ${snapshot.snapshot_id} for trace ${order.trace_id} moved ${snapshot.amount} of ${snapshot.asset_id}, not ${order.amount} of ${order.asset_id}`);
   }
   await deps.store.db.transaction().execute(async (trx) => {

@@ -12,6 +12,8 @@ import * as m007 from './007_admin_indexes.ts';
 import * as m008 from './008_idempotency.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
+import * as m102 from './102_broker_reservations.ts';
+import * as m103 from './103_broker_incoming_raw_memo.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_orders': m001,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '008_idempotency': m008,
   '100_broker': m100,
   '101_broker_order_history': m101,
+  '102_broker_reservations': m102,
+  '103_broker_incoming_raw_memo': m103,
 };

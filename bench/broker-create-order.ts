@@ -1,0 +1,125 @@
+/**
+ * Broker `POST /mixpay/create_order` under load (issue 12 §4): a server process with an instant
+ * wallet and a fresh database, and this process firing requests from N connections for a fixed
+ * time. Prints requests per second, p50, p99 and max. Not a test: nothing here asserts a time.
+ *
+ *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres]
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
+const BOT = '21627808-77a3-4003-96fa-d8e57f66a724';
+
+async function serve(databaseUrl: string): Promise<void> {
+  const { serve: listen } = await import('@hono/node-server');
+  const { Hono } = await import('hono');
+  const { openStore } = await import('../server/store/db.ts');
+  const { migrateToLatest } = await import('../server/store/migrate.ts');
+  const { parseBrokerConfig } = await import('../server/broker/config.ts');
+  const { createBrokerApp } = await import('../server/broker/app.ts');
+  const { syncBalances } = await import('../server/broker/workers/balance-sync.ts');
+  const store = openStore(databaseUrl);
+  await migrateToLatest(store.db);
+  if (process.env.BENCH_SYNC_NORMAL) await (await import('kysely')).sql`pragma synchronous = NORMAL`.execute(store.db);
+  const asset = { currency: 'USDT', min: '0.01', max: '100', min_usdt: '0.01', max_usdt: '100', fee: '0.01' };
+  const config = parseBrokerConfig({
+    wallets: { binance: { kind: 'binance', api_key: 'k', secret_key: 's', assets: { [USDT]: asset } } },
+    mixin: { app_id: randomUUID(), session_id: randomUUID(), session_private_key: 'a'.repeat(64), server_public_key: 'b'.repeat(64), pin: 'c'.repeat(64) },
+    mixpay: { bot_ids: [BOT], caps: { payee: { open_orders: null } } },
+  });
+  let n = 0;
+  const wallet = {
+    kind: 'binance',
+    createOrder: async () => ({ upstreamId: `u${++n}`, checkoutUrl: `https://w.example/${n}`, deepLink: '', universalUrl: '' }),
+    queryOrder: async () => ({ state: 'pending' as const }),
+    refund: async () => {},
+    close: async () => 'closed' as const,
+    verifyWebhook: async () => { throw new Error('none'); },
+    webhookAck: () => ({}),
+  };
+  const mixin = {
+    listAssets: async () => [{ asset_id: USDT, symbol: 'USDT', balance: '10000000' }],
+    transfer: async () => { throw new Error('none'); },
+    snapshots: async () => [],
+  };
+  const deps = { config, store, publicUrl: 'http://127.0.0.1', mixin, wallets: { binance: wallet }, alerts: { alert: async (a: unknown) => void console.error(JSON.stringify(a).slice(0, 400)) }, now: Date.now, log: (line: string) => void (/failed|11002/.test(line) && console.error(line.slice(0, 300))) };
+  await syncBalances(deps as never);
+  const app = new Hono().route('/mixpay', createBrokerApp(deps as never));
+  const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send?.(info.port));
+  process.on('disconnect', () => server.close(() => void store.close().then(() => process.exit(0))));
+}
+
+function post(agent: Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/mixpay/create_order', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(JSON.parse(text).code as number));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function load(port: number, connections: number, seconds: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const codes = new Map<number, number>();
+  const until = Date.now() + seconds * 1000;
+  // MixPay's calls name its merchants: a few payees with many orders each (a new payee costs one
+  // more transaction for its reservation row).
+  const payees = Array.from({ length: 20 }, () => randomUUID());
+  const worker = async () => {
+    while (Date.now() < until) {
+      const body = JSON.stringify({
+        payee_id: payees[latencies.length % payees.length], wallet: 'binance', asset_id: USDT, amount: '0.1', trace_id: randomUUID(), memo: 'bench',
+        expired_at: Math.floor(Date.now() / 1000) + 600, return_url: 'https://mixpay.me/done', opponent_id: BOT,
+      });
+      const started = performance.now();
+      const code = await post(agent, port, body);
+      latencies.push(performance.now() - started);
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  return { requests: latencies.length, perSecond: Math.round(latencies.length / seconds), p50: at(0.5), p99: at(0.99), max: at(1), codes: Object.fromEntries(codes) };
+}
+
+if (process.argv.includes('--serve')) {
+  await serve(process.argv[process.argv.indexOf('--serve') + 1]!);
+} else {
+  const connections = Number(args.get('connections') ?? 50);
+  const seconds = Number(args.get('seconds') ?? 10);
+  const db = args.get('db') ?? 'sqlite';
+  // PostgreSQL: a fresh database beside the admin one, dropped afterwards.
+  const admin = args.get('url') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `bench_broker_${Date.now()}`;
+  const pg = db === 'postgres' ? new (await import('pg')).default.Client({ connectionString: admin }) : null;
+  if (pg) {
+    await pg.connect();
+    await pg.query(`create database ${name}`);
+  }
+  const url = pg ? Object.assign(new URL(admin), { pathname: `/${name}` }).toString() : `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-broker-')), 'bench.db')}`;
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+  await load(port, 1, 2); // warm-up
+  const result = await load(port, connections, seconds);
+  console.log(`broker create_order, ${db}, ${connections} connections, ${seconds} s: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, codes ${JSON.stringify(result.codes)}`);
+  child.disconnect();
+  if (pg) {
+    await new Promise((resolve) => child.once('exit', resolve));
+    await pg.query(`drop database if exists ${name} with (force)`);
+    await pg.end();
+  }
+}
