@@ -214,12 +214,12 @@ export async function createOrder(deps: MerchantDeps, input: CreateOrderInput, a
     if (error instanceof MixPayBudgetError) {
       // Nothing reached MixPay, so no link exists: keep no order behind (a flood of refused
       // checkouts leaves no rows), and say when to try again.
-      await store.db.deleteFrom('orders').where('id', '=', id).where('mixpay_code', 'is', null).execute();
+      await retryOnConnectionLoss(() => store.db.deleteFrom('orders').where('id', '=', id).where('mixpay_code', 'is', null).execute());
       throw new MerchantApiError(429, 'RATE_LIMITED', 'this server is at its MixPay call budget; try again shortly', { 'retry-after': String(Math.max(1, Math.ceil(error.waitMs / 1000))) });
     }
     const reason = error instanceof Error ? error.message : String(error);
     // Customers see failure_reason; the technical cause stays in the order history for the operator.
-    await transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: 'The payment link could not be created' }, { error: reason }, deps.now());
+    await retryOnConnectionLoss(() => transitionOrder(store.db, id, 'FAILED', 'link_not_created', { failure_reason: 'The payment link could not be created' }, { error: reason }, deps.now()));
     if (error instanceof MixPayRateLimitError) {
       // The installation now backs off for this long (call-budget.ts); later calls are refused with the exact time left.
       const retryAfter = Math.ceil(backoffAfter('rate_limited', 1) / 1000);

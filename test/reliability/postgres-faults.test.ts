@@ -16,7 +16,8 @@ describe('PostgreSQL backends terminated under load', { skip: postgres ? false :
   let server: ServerProcess;
   before(async () => {
     store = await postgres!.create();
-    server = await startServerProcess(store.url, { MERCHANT_API_KEY: KEY, CHECKOUT_PER_MINUTE: '0' });
+    // The storm is about the database: neither MixPay's budget nor the sandbox's limit should refuse it.
+    server = await startServerProcess(store.url, { MERCHANT_API_KEY: KEY, CHECKOUT_PER_MINUTE: '0', MIXPAY_RATE_LIMIT_PER_MINUTE: '6000', SANDBOX_RATE_LIMIT_PER_MINUTE: 'unlimited' });
   });
   after(async () => {
     await server?.stop();
