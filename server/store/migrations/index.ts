@@ -7,6 +7,7 @@ import * as m001 from './001_orders.ts';
 import * as m002 from './002_merchant_lifecycle.ts';
 import * as m003 from './003_merchant_income.ts';
 import * as m004 from './004_order_lookup_indexes.ts';
+import * as m008 from './008_order_list_index.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
 
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '002_merchant_lifecycle': m002,
   '003_merchant_income': m003,
   '004_order_lookup_indexes': m004,
+  '008_order_list_index': m008,
   '100_broker': m100,
   '101_broker_order_history': m101,
 };
