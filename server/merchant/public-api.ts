@@ -10,25 +10,25 @@ import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
+import { corsHeaders } from './cors-headers.ts';
 import { callerOf } from './caller.ts';
 import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
-import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
 import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
+import { statusReadsOf } from './status-reads.ts';
+import type { StatusMessage } from './status-feed.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
 /** Closed without a payment: their customers belong on the cancel page. */
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
 
-/** How often an open stream re-reads its order, so changes made by another process still arrive. */
-const STREAM_RECHECK_MS = 5_000;
-const STREAM_HEARTBEAT_MS = 15_000;
+const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
 
 async function requireOrder(c: { get(key: 'deps'): MerchantEnv['Variables']['deps'] }, id: string): Promise<Order> {
   const order = await findOrder(c.get('deps').store.db, id);
-  if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
+  if (!order) throw orderNotFound();
   return order;
 }
 
@@ -46,8 +46,9 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
   app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
-  app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
-  app.use('/orders/:id/events', cors({ origin, allowMethods: ['GET', 'OPTIONS'] }));
+  // The hot GET routes keep @hono/node-server's fast path (cors-headers.ts).
+  app.use('/orders/:id/status', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
+  app.use('/orders/:id/events', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'] }));
 
   app.post('/checkout', async (c) => {
     const deps = c.get('deps');
@@ -72,17 +73,28 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   });
 
   app.get('/orders/:id/status', async (c) => {
-    const order = await requireOrder(c, c.req.param('id'));
-    const etag = statusEtag(order);
-    c.header('etag', etag);
+    const id = c.req.param('id');
+    const reads = statusReadsOf(c.get('deps').store.db);
     c.header('cache-control', 'no-cache');
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    const ifNoneMatch = c.req.header('if-none-match');
+    if (ifNoneMatch !== undefined) {
+      // The ETag is the id and the version: a browser that has the current status costs one narrow read.
+      const version = await reads.version(id);
+      if (version === undefined) throw orderNotFound();
+      const etag = statusEtag({ id, version });
+      c.header('etag', etag);
+      if (ifNoneMatch === etag) return c.body(null, 304);
+    }
+    const order = await reads.status(id);
+    if (!order) throw orderNotFound();
+    c.header('etag', statusEtag(order));
     return c.json(statusView(order, c.get('deps').config.MERCHANT_NAME ?? null));
   });
 
   app.get('/orders/:id/events', async (c) => {
     const deps = c.get('deps');
-    const first = await requireOrder(c, c.req.param('id'));
+    const id = c.req.param('id');
+    if ((await statusReadsOf(deps.store.db).version(id)) === undefined) throw orderNotFound();
     // Each open stream holds a socket and a subscription: one address cannot hold thousands.
     const release = streams.acquire(callerOf(c, config.TRUST_PROXY));
     if (!release) {
@@ -92,35 +104,37 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     c.header('cache-control', 'no-cache');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
+      // No timer and no read of its own: the feed hands every stream of the order the same message.
       let lastVersion = -1;
-      let wake: (() => void) | undefined;
-      const send = async (order: Order) => {
-        if (order.version <= lastVersion) return;
-        lastVersion = order.version;
-        await stream.writeSSE({ event: 'status', id: String(order.version), data: JSON.stringify(statusView(order, deps.config.MERCHANT_NAME ?? null)) });
+      let writing = Promise.resolve();
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const write = (chunk: () => Promise<void>) => {
+        writing = writing.then(chunk).catch(finish);
       };
-      const unsubscribe = deps.bus.subscribe(first.id, () => wake?.());
-      stream.onAbort(() => wake?.());
+      const send = (message: StatusMessage) => {
+        if (message.version <= lastVersion) return;
+        lastVersion = message.version;
+        write(() => stream.writeSSE({ event: 'status', id: String(message.version), data: message.data }));
+        if (message.final) finish();
+      };
+      stream.onAbort(finish);
+      const follower = await deps.feed.follow(id, {
+        send,
+        heartbeat: () => write(async () => void (await stream.write(': keep-alive\n\n'))),
+        end: () => {
+          // Shutting down: the element reconnects elsewhere or polls (retry in 1 s).
+          write(() => stream.writeSSE({ event: 'shutdown', data: '{}', retry: 1000 }));
+          finish();
+        },
+      });
       try {
-        await send(first);
-        let current: Order | undefined = first;
-        let lastBeat = Date.now();
-        while (!stream.aborted && current && !FINAL_STATUSES.has(current.status)) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, STREAM_RECHECK_MS).unref();
-          });
-          wake = undefined;
-          if (stream.aborted) break;
-          current = await findOrder(deps.store.db, first.id);
-          if (current) await send(current);
-          if (Date.now() - lastBeat >= STREAM_HEARTBEAT_MS) {
-            await stream.write(': keep-alive\n\n');
-            lastBeat = Date.now();
-          }
-        }
+        if (follower.current) send(follower.current);
+        else finish();
+        await finished;
+        await writing;
       } finally {
-        unsubscribe();
+        follower.stop();
         release();
       }
     });

@@ -9,6 +9,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './sqlite-statements.ts';
+import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +18,8 @@ export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** PostgreSQL: hears every process's order changes on one connection of its own (store/change-channel.ts). */
+  listenForChanges?(handlers: ChangeHandlers): ChangeListener;
 }
 
 const INT8_OID = 20;
@@ -40,7 +44,7 @@ export function openStore(url: string): Store {
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, dialect, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -62,7 +66,7 @@ export function openStore(url: string): Store {
   // fails on its own; the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(target, handlers) };
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
