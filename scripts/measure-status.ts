@@ -1,7 +1,7 @@
 /**
  * GET /v1/orders/{id}/status against a bare Hono app in the same run (issue 12 §2): 200 and 304
  * (If-None-Match) on SQLite and PostgreSQL, each the median of RUNS runs of autocannon
- * (DURATION s, 50 connections), with the ratio to bare Hono. A measurement, not a test:
+ * (DURATION s, 50 connections), each paired with a bare-Hono run just before it. A measurement, not a test:
  *   node --import tsx scripts/measure-status.ts      (AUTOCANNON=<path to its bin> to skip npx)
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -61,11 +61,21 @@ try {
     const etag = (await fetch(url)).headers.get('etag')!;
     targets.push({ figure: `status 200 ${server.name}`, url }, { figure: `status 304 ${server.name}`, url, headers: { 'if-none-match': etag } });
   }
-  const results = new Map<string, number[]>(targets.map((t) => [t.figure, []]));
-  for (let i = 0; i < RUNS; i++) for (const target of targets) results.get(target.figure)!.push(await requestsPerSecond(target.url, target.headers));
-  const ceiling = median(results.get('bare Hono')!);
-  for (const [figure, values] of results) {
-    console.log(`${figure.padEnd(20)} ${Math.round(median(values)).toString().padStart(6)} req/s (${values.map(Math.round).join(', ')})  ratio ${(median(values) / ceiling).toFixed(2)}`);
+  // Each figure is measured right after a bare-Hono run, and the ratio taken within the pair: the
+  // machine is shared, so absolute numbers drift between minutes far more than within one.
+  const results = new Map<string, Array<{ value: number; ceiling: number }>>();
+  for (let i = 0; i < RUNS; i++) {
+    for (const target of targets.slice(1)) {
+      const ceiling = await requestsPerSecond(targets[0]!.url);
+      const value = await requestsPerSecond(target.url, target.headers);
+      results.set(target.figure, [...(results.get(target.figure) ?? []), { value, ceiling }]);
+    }
+  }
+  for (const [figure, pairs] of results) {
+    const ratios = pairs.map((p) => p.value / p.ceiling);
+    console.log(
+      `${figure.padEnd(20)} ${Math.round(median(pairs.map((p) => p.value))).toString().padStart(6)} req/s  bare ${Math.round(median(pairs.map((p) => p.ceiling))).toString().padStart(6)}  ratio median ${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
   }
 } finally {
   bare.kill();

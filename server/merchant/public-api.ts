@@ -4,7 +4,6 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
@@ -18,11 +17,15 @@ import { findOrder, type Order } from './order-store.ts';
 import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
 import { statusReadsOf } from './status-reads.ts';
 import type { StatusMessage } from './status-feed.ts';
+import { eventStream } from './event-stream.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
 /** Closed without a payment: their customers belong on the cancel page. */
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
+
+/** Sent to every open stream when the server stops; `retry` asks the browser to come back soon. */
+const SHUTDOWN_FRAME = 'event: shutdown\nretry: 1000\ndata: {}\n\n';
 
 const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
 
@@ -74,7 +77,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
 
   app.get('/orders/:id/status', async (c) => {
     const id = c.req.param('id');
-    const reads = statusReadsOf(c.get('deps').store.db);
+    const reads = statusReadsOf(c.get('deps').store);
     c.header('cache-control', 'no-cache');
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch !== undefined) {
@@ -94,50 +97,40 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.get('/orders/:id/events', async (c) => {
     const deps = c.get('deps');
     const id = c.req.param('id');
-    if ((await statusReadsOf(deps.store.db).version(id)) === undefined) throw orderNotFound();
+    if ((await statusReadsOf(deps.store).version(id)) === undefined) throw orderNotFound();
     // Each open stream holds a socket and a subscription: one address cannot hold thousands.
     const release = streams.acquire(callerOf(c, config.TRUST_PROXY));
     if (!release) {
       c.header('retry-after', '30');
       throw new MerchantApiError(429, 'TOO_MANY_STREAMS', `this address already follows ${config.SSE_PER_ADDRESS} orders; close one or poll /status`);
     }
-    c.header('cache-control', 'no-cache');
-    c.header('x-accel-buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      // No timer and no read of its own: the feed hands every stream of the order the same message.
+    return eventStream(c, async (sink) => {
+      // No timer and no read of its own: the feed hands every stream of the order the same frame.
       let lastVersion = -1;
-      let writing = Promise.resolve();
-      let finish!: () => void;
-      const finished = new Promise<void>((resolve) => (finish = resolve));
-      const write = (chunk: () => Promise<void>) => {
-        writing = writing.then(chunk).catch(finish);
-      };
       const send = (message: StatusMessage) => {
         if (message.version <= lastVersion) return;
         lastVersion = message.version;
-        write(() => stream.writeSSE({ event: 'status', id: String(message.version), data: message.data }));
-        if (message.final) finish();
+        sink.write(message.frame);
+        if (message.final) sink.end();
       };
-      stream.onAbort(finish);
       const follower = await deps.feed.follow(id, {
         send,
-        heartbeat: () => write(async () => void (await stream.write(': keep-alive\n\n'))),
+        heartbeat: () => sink.write(': keep-alive\n\n'),
         end: () => {
-          // Shutting down: the element reconnects elsewhere or polls (retry in 1 s).
-          write(() => stream.writeSSE({ event: 'shutdown', data: '{}', retry: 1000 }));
-          finish();
+          // Shutting down: the element reconnects (to another instance) or polls.
+          sink.write(SHUTDOWN_FRAME);
+          sink.end();
         },
       });
       try {
         if (follower.current) send(follower.current);
-        else finish();
-        await finished;
-        await writing;
+        else sink.end();
+        await sink.done;
       } finally {
         follower.stop();
         release();
       }
-    });
+    }, (error) => deps.log(`event stream of ${id} failed: ${error.message}`));
   });
 
   /** MixPay's returnTo / failedReturnTo land here; we only ever redirect to URLs stored with the order. */

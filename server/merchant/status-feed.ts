@@ -8,7 +8,7 @@
 import type { Store } from '../store/db.ts';
 import type { ChangeListener } from '../store/change-channel.ts';
 import { FINAL_STATUSES } from './order-state.ts';
-import { statusView } from './order-view.ts';
+import { statusView, type StatusFields } from './order-view.ts';
 import { statusReadsOf } from './status-reads.ts';
 import type { StatusBus } from './status-bus.ts';
 
@@ -17,6 +17,8 @@ export interface StatusMessage {
   version: number;
   /** `JSON.stringify(statusView(...))`, serialized once for all listeners. */
   data: string;
+  /** The whole SSE frame (`event: status`, `id`, `data`), encoded once: every stream writes these bytes. */
+  frame: Uint8Array;
   final: boolean;
 }
 
@@ -29,6 +31,11 @@ export interface StatusFollower {
 }
 
 const HEARTBEAT_MS = 15_000;
+
+function statusMessage(order: StatusFields, payeeName: string | null): StatusMessage {
+  const data = JSON.stringify(statusView(order, payeeName));
+  return { version: order.version, final: FINAL_STATUSES.has(order.status), data, frame: Buffer.from(`event: status\nid: ${order.version}\ndata: ${data}\n\n`) };
+}
 
 export interface StatusFeedDeps {
   store: Store;
@@ -106,8 +113,8 @@ export class StatusFeed {
       let message: StatusMessage | undefined;
       do {
         this.readAgain.delete(orderId);
-        const order = await statusReadsOf(this.deps.store.db).status(orderId);
-        if (order) message = this.deliver(orderId, { version: order.version, final: FINAL_STATUSES.has(order.status), data: JSON.stringify(statusView(order, this.deps.payeeName)) });
+        const order = await statusReadsOf(this.deps.store).status(orderId);
+        if (order) message = this.deliver(orderId, statusMessage(order, this.deps.payeeName));
       } while (this.readAgain.has(orderId));
       return message;
     })()

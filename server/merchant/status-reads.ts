@@ -1,42 +1,68 @@
 /**
- * The status endpoint's and the change feed's two reads, compiled once per database: Kysely would
- * otherwise build and compile the same query on every request (issue 12 §2), and SQLite's
- * statement cache (store/sqlite-statements.ts) then finds the same SQL text every time.
+ * The status endpoint's and the change feed's two reads, compiled once per store: Kysely would
+ * otherwise build and compile the same query on every request (issue 12 §2). On SQLite they skip
+ * Kysely altogether: better-sqlite3 answers synchronously from a statement prepared once, where
+ * Kysely's driver adds a connection lock and several promise hops to a read of microseconds; on
+ * PostgreSQL they are named statements, which each connection parses and plans once.
  */
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import { isUuid } from '../core/ids.ts';
-import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/db.ts';
 import { STATUS_COLUMNS, type StatusFields } from './order-view.ts';
 
-export class StatusReads {
-  private readonly versionQuery: CompiledQuery;
-  private readonly statusQuery: CompiledQuery;
+type Read<T> = (id: string) => T | undefined | Promise<T | undefined>;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.versionQuery = db.selectFrom('orders').select('version').where('id', '=', '').compile();
-    this.statusQuery = db.selectFrom('orders').select(STATUS_COLUMNS).where('id', '=', '').compile();
+export class StatusReads {
+  private readonly readVersion: Read<{ version: number }>;
+  private readonly readStatus: Read<StatusFields>;
+
+  constructor(store: HotStore) {
+    const version = store.db.selectFrom('orders').select('version').where('id', '=', '').compile();
+    const status = store.db.selectFrom('orders').select(STATUS_COLUMNS).where('id', '=', '').compile();
+    this.readVersion = reader(store, version, 'mixpay_status_version');
+    this.readStatus = reader(store, status, 'mixpay_status_document');
   }
 
   /** The order's version alone: enough to answer a matching `If-None-Match` with 304. */
   async version(id: string): Promise<number | undefined> {
     if (!isUuid(id)) return undefined;
-    const result = await this.db.executeQuery<{ version: number }>({ ...this.versionQuery, parameters: [id] });
-    return result.rows[0]?.version;
+    return (await this.readVersion(id))?.version;
   }
 
   /** The columns of the status document, or undefined when no order has this id. */
   async status(id: string): Promise<StatusFields | undefined> {
     if (!isUuid(id)) return undefined;
-    const result = await this.db.executeQuery<StatusFields>({ ...this.statusQuery, parameters: [id] });
-    return result.rows[0];
+    return this.readStatus(id);
   }
 }
 
-const readers = new WeakMap<Kysely<Database>, StatusReads>();
+type HotStore = Pick<Store, 'db' | 'sqlite' | 'pool'>;
 
-/** The one `StatusReads` of this database. */
-export function statusReadsOf(db: Kysely<Database>): StatusReads {
-  let reads = readers.get(db);
-  if (!reads) readers.set(db, (reads = new StatusReads(db)));
+function reader<T>(store: HotStore, query: CompiledQuery, name: string): Read<T> {
+  if (store.sqlite) return direct(store.sqlite, query, viaKysely(store, query));
+  const pool = store.pool;
+  // A named statement is parsed and planned once per connection by PostgreSQL.
+  if (pool) return async (id) => (await pool.query({ name, text: query.sql, values: [id] })).rows[0] as T | undefined;
+  return viaKysely(store, query);
+}
+
+function direct<T>(sqlite: SQLite.Database, query: CompiledQuery, queued: Read<T>): Read<T> {
+  const statement = sqlite.prepare(query.sql);
+  // Kysely holds the one connection for a transaction across awaits: read now and this would see
+  // its uncommitted writes, so wait behind it like any other query.
+  return (id) => (sqlite.inTransaction ? queued(id) : (statement.get(id) as T | undefined));
+}
+
+function viaKysely<T>(store: Pick<Store, 'db'>, query: CompiledQuery): Read<T> {
+  return async (id) => (await store.db.executeQuery<T>({ ...query, parameters: [id] })).rows[0];
+}
+
+const readers = new WeakMap<object, StatusReads>();
+
+/** The one `StatusReads` of this store. */
+export function statusReadsOf(store: HotStore): StatusReads {
+  let reads = readers.get(store.db);
+  if (!reads) readers.set(store.db, (reads = new StatusReads(store)));
   return reads;
 }

@@ -18,6 +18,10 @@ export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** SQLite: the database itself, for the few hot reads that skip Kysely (merchant/status-reads.ts). */
+  sqlite?: SQLite.Database;
+  /** PostgreSQL: the pool itself, for the same hot reads as named (server-side prepared) statements. */
+  pool?: pg.Pool;
   /** PostgreSQL: hears every process's order changes on one connection of its own (store/change-channel.ts). */
   listenForChanges?(handlers: ChangeHandlers): ChangeListener;
 }
@@ -45,7 +49,7 @@ export function openStore(url: string): Store {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-    return { db, dialect, close: () => db.destroy() };
+    return { db, dialect, sqlite: database, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: target,
@@ -66,7 +70,7 @@ export function openStore(url: string): Store {
   // fails on its own; the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(target, handlers) };
+  return { db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(target, handlers) };
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

@@ -27,8 +27,8 @@ export interface Stack {
 }
 
 export async function startStack(store: Store, overrides: Partial<Record<keyof Config, string>> = {}): Promise<Stack> {
-  let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
-  const server = await listen((request) => handler(request));
+  let handler: (request: Request, env?: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  const server = await listen((request, env) => handler(request, env));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: server.url,
