@@ -14,8 +14,8 @@ import { callerOf } from './caller.ts';
 import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
 import { findOrder, type Order } from './order-store.ts';
-import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
-import { statusReadsOf } from './status-reads.ts';
+import { createdOrderAnswer, statusEtag } from './order-view.ts';
+import { StatusDocuments, statusReadsOf } from './status-reads.ts';
 import type { StatusMessage } from './status-feed.ts';
 import { eventStream } from './event-stream.ts';
 
@@ -45,6 +45,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
+  const documents = new StatusDocuments();
   const app = new Hono<MerchantEnv>();
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'] }));
   app.use('/checkout', limitBody);
@@ -78,20 +79,19 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.get('/orders/:id/status', async (c) => {
     const id = c.req.param('id');
     const reads = statusReadsOf(c.get('deps').store);
+    // The ETag is the id and the version: a browser that has the current status costs one narrow read.
+    const version = await reads.version(id);
+    if (version === undefined) throw orderNotFound();
     c.header('cache-control', 'no-cache');
-    const ifNoneMatch = c.req.header('if-none-match');
-    if (ifNoneMatch !== undefined) {
-      // The ETag is the id and the version: a browser that has the current status costs one narrow read.
-      const version = await reads.version(id);
-      if (version === undefined) throw orderNotFound();
-      const etag = statusEtag({ id, version });
-      c.header('etag', etag);
-      if (ifNoneMatch === etag) return c.body(null, 304);
+    if (c.req.header('if-none-match') === statusEtag({ id, version })) {
+      c.header('etag', statusEtag({ id, version }));
+      return c.body(null, 304);
     }
-    const order = await reads.status(id);
-    if (!order) throw orderNotFound();
-    c.header('etag', statusEtag(order));
-    return c.json(statusView(order, c.get('deps').config.MERCHANT_NAME ?? null));
+    const document = await documents.get(reads, id, version, c.get('deps').config.MERCHANT_NAME ?? null);
+    if (!document) throw orderNotFound();
+    c.header('etag', statusEtag({ id, version: document.version }));
+    c.header('content-type', 'application/json');
+    return c.body(document.body);
   });
 
   app.get('/orders/:id/events', async (c) => {

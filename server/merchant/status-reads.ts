@@ -9,7 +9,7 @@ import type { CompiledQuery } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { isUuid } from '../core/ids.ts';
 import type { Store } from '../store/db.ts';
-import { STATUS_COLUMNS, type StatusFields } from './order-view.ts';
+import { STATUS_COLUMNS, statusView, type StatusFields } from './order-view.ts';
 
 type Read<T> = (id: string) => T | undefined | Promise<T | undefined>;
 
@@ -65,4 +65,29 @@ export function statusReadsOf(store: HotStore): StatusReads {
   let reads = readers.get(store.db);
   if (!reads) readers.set(store.db, (reads = new StatusReads(store)));
   return reads;
+}
+
+/**
+ * Status documents as JSON text by order and version. A version names one content: the two
+ * writers of the document's columns (`transitionOrder`, `patchOrder`) both bump it, as the ETag
+ * already assumes. So a poll of an unchanged order costs the narrow version read and no
+ * serialization.
+ */
+export class StatusDocuments {
+  private readonly cache = new Map<string, { version: number; payeeName: string | null; body: string }>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** The document of this version, read and serialized on a miss (then of the version read). */
+  async get(reads: StatusReads, id: string, version: number, payeeName: string | null): Promise<{ version: number; body: string } | undefined> {
+    const cached = this.cache.get(id);
+    if (cached?.version === version && cached.payeeName === payeeName) return cached;
+    const order = await reads.status(id);
+    if (!order) return undefined;
+    const entry = { version: order.version, payeeName, body: JSON.stringify(statusView(order, payeeName)) };
+    this.cache.delete(id);
+    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(id, entry);
+    return entry;
+  }
 }
