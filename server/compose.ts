@@ -77,7 +77,8 @@ export interface ComposedServer {
 export async function composeServer(config: Config, store: Store, log: (line: string) => void, now: () => number = Date.now): Promise<ComposedServer> {
   const merchant = createMerchantDeps({ config, store, now, log });
   const mounts: Array<{ path: string; app: Hono<any> }> = [];
-  const stops: Array<() => void | Promise<void>> = [];
+  // First to stop: every open event stream gets its final event while the server still answers.
+  const stops: Array<() => void | Promise<void>> = [() => merchant.feed.close()];
   if (config.MIXPAY_SANDBOX) {
     const { createSandbox } = await import('./sandbox/index.ts');
     const sandbox = createSandbox({

@@ -21,7 +21,9 @@ export const listOrdersQuerySchema = z.object({
     .describe('Comma-separated statuses to include; all when absent.'),
   merchant_order_id: z.string().max(200).optional().describe('Only orders with this merchant_order_id.'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many orders. Slower on large tables, and answers `total` (a count of every matching order): prefer `cursor`.'),
+  cursor: z.string().max(100).optional().describe('The `next_cursor` of the previous page (keyset paging: the same cost on every page).'),
+  starting_after: z.string().uuid().optional().describe('Only orders after this order_id in the list (keyset paging, as Stripe names it).'),
 });
 
 export const orderIdSchema = z.string().uuid().describe('The order_id this server gave the order.');
@@ -88,9 +90,11 @@ export const orderAnswerSchema = z.object({
 export const orderListSchema = z.object({
   status: z.literal(200),
   orders: z.array(orderViewSchema),
-  total: z.number().int(),
+  total: z.number().int().optional().describe('Every matching order; only when the request names `offset`.'),
   limit: z.number().int(),
   offset: z.number().int(),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.'),
 });
 
 export const errorSchema = z.object({

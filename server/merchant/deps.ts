@@ -8,6 +8,7 @@ import type { Store } from '../store/db.ts';
 import { Catalog } from './catalog.ts';
 import { incomeCheckKeys, type MerchantConfig } from './config.ts';
 import { StatusBus } from './status-bus.ts';
+import { StatusFeed } from './status-feed.ts';
 
 export interface MerchantDeps {
   config: MerchantConfig;
@@ -20,6 +21,8 @@ export interface MerchantDeps {
    */
   background?: MixPayApi;
   bus: StatusBus;
+  /** Fans each order's changes out to its open event streams (status-feed.ts). */
+  feed: StatusFeed;
   catalog: Catalog;
   /** Milliseconds since the epoch; tests move time by swapping it. */
   now: () => number;
@@ -45,15 +48,18 @@ export function createMerchantDeps(input: MerchantDepsInput): MerchantDeps {
   // budget kept in the database, shared with every other process on the same database.
   const budget = new CallBudget(store.db, { perMinute: budgetLimitOf(config), now });
   const mixpay = new MixPayClient({ baseUrl: config.MIXPAY_API_BASE });
+  const bus = new StatusBus();
+  const log = input.log ?? ((line: string) => console.log(line));
   return {
     incomeCheck: incomeCheckKeys(config) !== null,
     config,
     store,
     mixpay: new BudgetedMixPay(mixpay, budget, { maxWaitMs: config.MIXPAY_BUDGET_WAIT_MS }),
     background: new BudgetedMixPay(mixpay, budget, { reserve: config.MIXPAY_RESERVED_CALLS }),
-    bus: new StatusBus(),
+    bus,
+    feed: new StatusFeed({ store, bus, payeeName: config.MERCHANT_NAME ?? null, log }),
     catalog: Catalog.fromFile(config.CATALOG_FILE),
     now,
-    log: input.log ?? ((line: string) => console.log(line)),
+    log,
   };
 }

@@ -12,6 +12,7 @@ import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
 import { isUuid } from '../core/ids.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
+import { announceOrderChange } from '../store/change-channel.ts';
 
 export type Order = Selectable<OrdersTable>;
 
@@ -108,6 +109,8 @@ export async function transitionOrder(
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
       await recordEvent(trx, id, current.status, to, reason, detail, now);
+      // Every process's change feed hears of it once this commits (PostgreSQL; SQLite has one process).
+      await announceOrderChange(trx, id, current.version + 1);
       const order = (await trx.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as Order;
       await queueNotification(trx, order, current.status);
       return order;

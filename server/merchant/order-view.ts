@@ -9,7 +9,7 @@ export interface OrderLinks {
   deep_link: string;
 }
 
-export function orderLinks(order: Order): OrderLinks {
+export function orderLinks(order: Pick<Order, 'checkout_url' | 'universal_url' | 'deep_link'>): OrderLinks {
   return {
     checkout_url: order.checkout_url ?? '',
     universal_url: order.universal_url ?? '',
@@ -77,11 +77,19 @@ export function publicOrderView(order: Order) {
   return rest;
 }
 
+/** The columns `statusView` reads: the status endpoint and the change feed select only these. */
+export const STATUS_COLUMNS = [
+  'id', 'status', 'title', 'price_amount', 'price_currency', 'pay_amount', 'pay_currency', 'amount_due', 'failure_reason',
+  'expires_at', 'updated_at', 'version', 'checkout_url', 'universal_url', 'deep_link',
+] as const satisfies ReadonlyArray<keyof Order>;
+
+export type StatusFields = Pick<Order, (typeof STATUS_COLUMNS)[number]>;
+
 /**
  * The minimal status document behind `/status` and each SSE message. It carries the title and the
  * merchant's name too, so an element given only `order="<id>"` can show what is being paid, to whom.
  */
-export function statusView(order: Order, payeeName: string | null) {
+export function statusView(order: StatusFields, payeeName: string | null) {
   return {
     order_id: order.id,
     status: order.status,
@@ -101,7 +109,7 @@ export function statusView(order: Order, payeeName: string | null) {
   };
 }
 
-export function statusEtag(order: Order): string {
+export function statusEtag(order: Pick<Order, 'id' | 'version'>): string {
   return `W/"${order.id}.${order.version}"`;
 }
 

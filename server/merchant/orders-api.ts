@@ -8,7 +8,7 @@ import { createOrder, createOrderSchema, withoutEmptyFields } from './create-ord
 import { idempotency } from './idempotency.ts';
 import { canCancel } from './order-state.ts';
 import { findOrder, transitionOrder } from './order-store.ts';
-import { listOrders } from './order-queries.ts';
+import { decodeOrderCursor, listOrders, positionOfOrder, type OrderListPosition } from './order-queries.ts';
 import { createdOrderAnswer, invoiceView, merchantOrderView, orderLinks } from './order-view.ts';
 
 export function ordersApi(merchantApiKey: string) {
@@ -28,8 +28,19 @@ export function ordersApi(merchantApiKey: string) {
       const query = withoutEmptyFields(c.req.query());
       const parsed = listOrdersQuerySchema.safeParse(query);
       if (!parsed.success) throw validationError(parsed.error, query);
-      const { orders, total } = await listOrders(c.get('deps').store.db, parsed.data);
-      return c.json({ status: 200, orders: orders.map(merchantOrderView), total, limit: parsed.data.limit, offset: parsed.data.offset });
+      const { db } = c.get('deps').store;
+      const { cursor, starting_after: startingAfter, ...filter } = parsed.data;
+      let after: OrderListPosition | undefined;
+      if (cursor !== undefined) {
+        after = decodeOrderCursor(cursor);
+        if (!after) throw new MerchantApiError(400, 'INVALID_PARAMETERS', 'cursor: not a next_cursor this server gave; start again without it');
+      } else if (startingAfter !== undefined) {
+        after = await positionOfOrder(db, startingAfter);
+        if (!after) throw new MerchantApiError(400, 'INVALID_PARAMETERS', 'starting_after: no order with this id');
+      }
+      // Counting every order grows with the table: only offset paging (the old way) pays for it.
+      const page = await listOrders(db, { ...filter, after, withTotal: 'offset' in query });
+      return c.json({ status: 200, orders: page.orders.map(merchantOrderView), total: page.total, limit: filter.limit, offset: filter.offset, has_more: page.has_more, next_cursor: page.next_cursor });
     })
     .get('/:id{[0-9a-fA-F-]{36}}', async (c) => {
       const order = await findOrder(c.get('deps').store.db, c.req.param('id'));

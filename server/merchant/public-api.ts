@@ -4,31 +4,34 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
+import { corsHeaders } from './cors-headers.ts';
 import { callerOf } from './caller.ts';
 import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
-import { FINAL_STATUSES } from './order-state.ts';
 import { findOrder, type Order } from './order-store.ts';
-import { createdOrderAnswer, statusEtag, statusView } from './order-view.ts';
+import { createdOrderAnswer, statusEtag } from './order-view.ts';
+import { StatusDocuments, statusReadsOf } from './status-reads.ts';
+import type { StatusMessage } from './status-feed.ts';
+import { eventStream } from './event-stream.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
 /** Closed without a payment: their customers belong on the cancel page. */
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
 
-/** How often an open stream re-reads its order, so changes made by another process still arrive. */
-const STREAM_RECHECK_MS = 5_000;
-const STREAM_HEARTBEAT_MS = 15_000;
+/** Sent to every open stream when the server stops; `retry` asks the browser to come back soon. */
+const SHUTDOWN_FRAME = 'event: shutdown\nretry: 1000\ndata: {}\n\n';
+
+const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
 
 async function requireOrder(c: { get(key: 'deps'): MerchantEnv['Variables']['deps'] }, id: string): Promise<Order> {
   const order = await findOrder(c.get('deps').store.db, id);
-  if (!order) throw new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
+  if (!order) throw orderNotFound();
   return order;
 }
 
@@ -42,13 +45,15 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
+  const documents = new StatusDocuments();
   const app = new Hono<MerchantEnv>();
   // Retry-After is exposed: the element counts a refused checkout down by it.
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], exposeHeaders: ['retry-after'] }));
   app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
-  app.use('/orders/:id/status', cors({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
-  app.use('/orders/:id/events', cors({ origin, allowMethods: ['GET', 'OPTIONS'] }));
+  // The hot GET routes keep @hono/node-server's fast path (cors-headers.ts).
+  app.use('/orders/:id/status', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
+  app.use('/orders/:id/events', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'] }));
 
   app.post('/checkout', async (c) => {
     const deps = c.get('deps');
@@ -73,58 +78,60 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   });
 
   app.get('/orders/:id/status', async (c) => {
-    const order = await requireOrder(c, c.req.param('id'));
-    const etag = statusEtag(order);
-    c.header('etag', etag);
+    const id = c.req.param('id');
+    const reads = statusReadsOf(c.get('deps').store);
+    // The ETag is the id and the version: a browser that has the current status costs one narrow read.
+    const version = await reads.version(id);
+    if (version === undefined) throw orderNotFound();
     c.header('cache-control', 'no-cache');
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    return c.json(statusView(order, c.get('deps').config.MERCHANT_NAME ?? null));
+    if (c.req.header('if-none-match') === statusEtag({ id, version })) {
+      c.header('etag', statusEtag({ id, version }));
+      return c.body(null, 304);
+    }
+    const document = await documents.get(reads, id, version, c.get('deps').config.MERCHANT_NAME ?? null);
+    if (!document) throw orderNotFound();
+    c.header('etag', statusEtag({ id, version: document.version }));
+    c.header('content-type', 'application/json');
+    return c.body(document.body);
   });
 
   app.get('/orders/:id/events', async (c) => {
     const deps = c.get('deps');
-    const first = await requireOrder(c, c.req.param('id'));
+    const id = c.req.param('id');
+    if ((await statusReadsOf(deps.store).version(id)) === undefined) throw orderNotFound();
     // Each open stream holds a socket and a subscription: one address cannot hold thousands.
     const release = streams.acquire(callerOf(c, config.TRUST_PROXY));
     if (!release) {
       c.header('retry-after', '30');
       throw new MerchantApiError(429, 'TOO_MANY_STREAMS', `this address already follows ${config.SSE_PER_ADDRESS} orders; close one or poll /status`);
     }
-    c.header('cache-control', 'no-cache');
-    c.header('x-accel-buffering', 'no');
-    return streamSSE(c, async (stream) => {
+    return eventStream(c, async (sink) => {
+      // No timer and no read of its own: the feed hands every stream of the order the same frame.
       let lastVersion = -1;
-      let wake: (() => void) | undefined;
-      const send = async (order: Order) => {
-        if (order.version <= lastVersion) return;
-        lastVersion = order.version;
-        await stream.writeSSE({ event: 'status', id: String(order.version), data: JSON.stringify(statusView(order, deps.config.MERCHANT_NAME ?? null)) });
+      const send = (message: StatusMessage) => {
+        if (message.version <= lastVersion) return;
+        lastVersion = message.version;
+        sink.write(message.frame);
+        if (message.final) sink.end();
       };
-      const unsubscribe = deps.bus.subscribe(first.id, () => wake?.());
-      stream.onAbort(() => wake?.());
+      const follower = await deps.feed.follow(id, {
+        send,
+        heartbeat: () => sink.write(': keep-alive\n\n'),
+        end: () => {
+          // Shutting down: the element reconnects (to another instance) or polls.
+          sink.write(SHUTDOWN_FRAME);
+          sink.end();
+        },
+      });
       try {
-        await send(first);
-        let current: Order | undefined = first;
-        let lastBeat = Date.now();
-        while (!stream.aborted && current && !FINAL_STATUSES.has(current.status)) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, STREAM_RECHECK_MS).unref();
-          });
-          wake = undefined;
-          if (stream.aborted) break;
-          current = await findOrder(deps.store.db, first.id);
-          if (current) await send(current);
-          if (Date.now() - lastBeat >= STREAM_HEARTBEAT_MS) {
-            await stream.write(': keep-alive\n\n');
-            lastBeat = Date.now();
-          }
-        }
+        if (follower.current) send(follower.current);
+        else sink.end();
+        await sink.done;
       } finally {
-        unsubscribe();
+        follower.stop();
         release();
       }
-    });
+    }, (error) => deps.log(`event stream of ${id} failed: ${error.message}`));
   });
 
   /** MixPay's returnTo / failedReturnTo land here; we only ever redirect to URLs stored with the order. */

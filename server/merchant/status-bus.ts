@@ -1,24 +1,19 @@
 /**
- * In-process fan-out of order status changes to Server-Sent Event streams. A server with several
- * processes still converges: each stream also re-reads the order on a slow timer.
+ * In-process news that an order changed: whoever changed it (callback, reconciler, cancel)
+ * publishes its id, and the change feed (status-feed.ts) reads the order once for every stream.
+ * Other processes hear of the change through PostgreSQL's NOTIFY (store/change-channel.ts).
  */
-import { EventEmitter } from 'node:events';
-
 export class StatusBus {
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new Set<(orderId: string) => void>();
 
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
-
-  /** Tells every open stream of this order to re-read it. */
+  /** Says that this order may have a new version. */
   publish(orderId: string): void {
-    this.emitter.emit(orderId);
+    for (const listener of this.listeners) listener(orderId);
   }
 
-  /** Calls `listener` on each change of the order; returns the unsubscribe function. */
-  subscribe(orderId: string, listener: () => void): () => void {
-    this.emitter.on(orderId, listener);
-    return () => this.emitter.off(orderId, listener);
+  /** Calls `listener` with the id of every order published; returns the unsubscribe function. */
+  onChange(listener: (orderId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }

@@ -7,9 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './sqlite-statements.ts';
+import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +20,12 @@ export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** SQLite: the database itself, for the few hot reads that skip Kysely (merchant/status-reads.ts). */
+  sqlite?: SQLite.Database;
+  /** PostgreSQL: the pool itself, for the same hot reads as named (server-side prepared) statements. */
+  pool?: pg.Pool;
+  /** PostgreSQL: hears every process's order changes on one connection of its own (store/change-channel.ts). */
+  listenForChanges?(handlers: ChangeHandlers): ChangeListener;
 }
 
 const INT8_OID = 20;
@@ -63,8 +72,8 @@ export function openStore(url: string): Store {
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-    return { db, dialect, close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    return { db, dialect, sqlite: database, close: () => db.destroy() };
   }
   const pg = loadDriver<typeof import('pg').default>('pg', dialect);
   const pool = new pg.Pool({
@@ -86,7 +95,7 @@ export function openStore(url: string): Store {
   // fails on its own; the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) };
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

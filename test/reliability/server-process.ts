@@ -14,7 +14,8 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
+  // A caller that must know the address before the server starts (a proxy in front) passes PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'dev'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SANDBOX_TIME_SCALE: '0.001', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(fetchHandler: (request: Request) => Response | Promise<Response>, port = 0): Promise<Listening> {
+/** `env` is @hono/node-server's `{ incoming, outgoing }`, for apps that write to Node's response themselves. */
+export function listen(fetchHandler: (request: Request, env?: unknown) => Response | Promise<Response>, port = 0): Promise<Listening> {
   return new Promise((resolve) => {
     const server = serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({

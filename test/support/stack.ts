@@ -9,6 +9,7 @@ import type { MerchantDeps } from '../../server/merchant/deps.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { Catalog } from '../../server/merchant/catalog.ts';
 import { StatusBus } from '../../server/merchant/status-bus.ts';
+import { StatusFeed } from '../../server/merchant/status-feed.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 import { createSandbox } from '../../server/sandbox/index.ts';
 import type { Store } from '../../server/store/db.ts';
@@ -26,8 +27,8 @@ export interface Stack {
 }
 
 export async function startStack(store: Store, overrides: Partial<Record<keyof Config, string>> = {}): Promise<Stack> {
-  let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
-  const server = await listen((request) => handler(request));
+  let handler: (request: Request, env?: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  const server = await listen((request, env) => handler(request, env));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: server.url,
@@ -42,11 +43,13 @@ export async function startStack(store: Store, overrides: Partial<Record<keyof C
   });
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
+  const bus = new StatusBus();
   const deps: MerchantDeps = {
     config,
     store,
     mixpay: new MixPayClient({ baseUrl: config.MIXPAY_API_BASE, timeoutMs: 3000 }),
-    bus: new StatusBus(),
+    bus,
+    feed: new StatusFeed({ store, bus, payeeName: config.MERCHANT_NAME ?? null, log }),
     catalog: Catalog.fromFile(config.CATALOG_FILE),
     now: () => Date.now(),
     log,
@@ -61,6 +64,7 @@ export async function startStack(store: Store, overrides: Partial<Record<keyof C
     app,
     logs,
     async close() {
+      await deps.feed.close();
       sandbox.stop();
       await server.close();
     },
