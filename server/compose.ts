@@ -10,7 +10,7 @@ import { demoApp } from './demo.ts';
 import { widgetAssets } from './widget-assets.ts';
 import { adminPage } from './admin/index.ts';
 import { opsApi } from './ops/index.ts';
-import { OpenStreams } from './ops/open-streams.ts';
+import type { OpenStreams } from './ops/open-streams.ts';
 import { errorEnvelope, PARAMETER_ERROR } from './broker/api-errors.ts';
 import { createBrokerApp, createBrokerDeps, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 import { errorBody } from './merchant/api-errors.ts';
@@ -27,11 +27,25 @@ export interface AppParts {
   streams?: OpenStreams;
 }
 
+/** The feed holds every status stream: metrics count them, a shutdown ends them (ops/open-streams.ts). */
+function streamsOf(deps: MerchantDeps): OpenStreams {
+  return {
+    get size() {
+      return deps.feed.size;
+    },
+    closeAll() {
+      const open = deps.feed.size;
+      void deps.feed.close();
+      return open;
+    },
+  };
+}
+
 /** The server's app: `/healthz`, the merchant half, then each mount, and one not-found per protocol. */
 export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
   const app = new Hono();
   // Request metrics, /livez, /readyz and /metrics (server/ops/) see every request first.
-  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams });
+  const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams ?? streamsOf(deps) });
   app.use('*', ops.middleware);
   app.route('/', ops.routes);
   app.get('/healthz', async (c) => {
@@ -100,7 +114,7 @@ export async function composeServer(config: Config, store: Store, log: (line: st
   if (config.SERVE_DEMO) mounts.push({ path: '/', app: demoApp(config) });
   // Which background workers run here, for /readyz; filled once they start, cleared as they stop.
   const runningWorkers: Record<string, boolean> = {};
-  const streams = new OpenStreams();
+  const streams = streamsOf(merchant);
   return {
     app: createApp(merchant, { mounts, workers: () => runningWorkers, streams }),
     merchant,

@@ -25,7 +25,7 @@ export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
 
 /** Sent to every open stream when the server stops; `retry` asks the browser to come back soon. */
-const SHUTDOWN_FRAME = 'event: shutdown\nretry: 1000\ndata: {}\n\n';
+const SHUTDOWN_FRAME = 'event: closing\nretry: 2000\ndata: {"reason":"server shutting down; reconnect"}\n\n';
 
 const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
 

@@ -11,7 +11,7 @@ import { safeEqual } from '../merchant/auth.ts';
 import { callerOf, plainAddress } from '../merchant/caller.ts';
 import { checkReadiness, type ReadinessSources } from './health.ts';
 import { createMetrics } from './metrics.ts';
-import { OpenStreams } from './open-streams.ts';
+import { NO_STREAMS, type OpenStreams } from './open-streams.ts';
 import { budgetLimitOf } from '../mixpay/call-budget.ts';
 
 export interface OpsParts {
@@ -30,7 +30,7 @@ function directLoopback(c: Context): boolean {
 }
 
 export function opsApi(deps: MerchantDeps, parts: OpsParts = {}) {
-  const metrics = createMetrics({ db: deps.store.db, now: deps.now, callsPerMinute: budgetLimitOf(deps.config), streams: parts.streams ?? new OpenStreams() });
+  const metrics = createMetrics({ db: deps.store.db, now: deps.now, callsPerMinute: budgetLimitOf(deps.config), streams: parts.streams ?? NO_STREAMS });
   const token = deps.config.METRICS_TOKEN;
   const routes = new Hono()
     .get('/livez', (c) => c.json({ status: 'ok' }))

@@ -14,7 +14,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { CallBudget } from '../mixpay/call-budget.ts';
 import { ORDER_STATUSES } from '../merchant/order-state.ts';
-import { OpenStreams } from './open-streams.ts';
+import type { OpenStreams } from './open-streams.ts';
 import { callbackChannel, mixpayCallChannel, notificationAttemptChannel, type CallbackMessage, type MixPayCallMessage, type NotificationAttemptMessage } from '../core/channels.ts';
 
 const PREFIX = 'mixpay_checkout_';
@@ -223,7 +223,6 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     const labels = { method: c.req.method, route, status };
     httpRequests.inc(labels);
     httpDuration.observe(labels, (performance.now() - started) / 1000);
-    if (c.res.headers.get('content-type')?.startsWith('text/event-stream') && c.res.body) c.res = deps.streams.track(c.res);
   };
 
   return {

@@ -81,12 +81,12 @@ for (const backend of await backends()) {
       await feed.close();
       assert.equal(ended, true);
 
-      // Over HTTP: the stream ends with an `event: shutdown`.
+      // Over HTTP: the stream ends with an `event: closing` (and a retry hint).
       const shutdownStack = await startStack(store);
       const events = readEvents(await fetch(`${shutdownStack.url}/v1/orders/${id}/events`));
       assert.ok(await events.until(/"status":"NEW"/));
       await shutdownStack.deps.feed.close();
-      assert.ok(await events.until(/event: shutdown/), events.text());
+      assert.ok(await events.until(/event: closing\nretry: 2000/), events.text());
       assert.ok(await events.ended());
       await shutdownStack.close();
     });
