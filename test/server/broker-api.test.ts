@@ -7,31 +7,21 @@ import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
 import { findOrder } from '../../server/broker/order-store.ts';
 import { pollOpenOrders } from '../../server/broker/workers/reconciler.ts';
+import { assertBrokerError, callBroker, jsonPost, type BrokerAnswer } from '../support/broker-http.ts';
 import { BTC, DENIED_PAYEE, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
-type Answer = { status: number; body: { code: number; success: boolean; message: string; data: any } };
+type Answer = BrokerAnswer;
 
-async function call(app: ReturnType<typeof createBrokerApp>, path: string, init?: RequestInit): Promise<Answer> {
-  const response = await app.request(path, init);
-  const text = await response.text();
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${path} answered ${text.slice(0, 80)}`);
-  assert.ok(response.status < 500 || JSON.parse(text).code === 11002);
-  return { status: response.status, body: JSON.parse(text) };
-}
-
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// Cases here may expect 11002 with its 5xx (a wallet down, a balance short).
+const call = (app: ReturnType<typeof createBrokerApp>, path: string, init?: RequestInit) => callBroker(app, path, init, { allowUnavailable: true });
+const json = (body: unknown): RequestInit => jsonPost(body);
 const form = (body: Record<string, unknown>): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString(),
 });
 
-function assertError(answer: Answer, code: number, field?: string) {
-  assert.equal(answer.body.code, code, JSON.stringify(answer.body));
-  assert.equal(answer.body.success, false);
-  assert.deepEqual(answer.body.data, []);
-  if (field) assert.match(answer.body.message, new RegExp(`\\b${field}\\b`), answer.body.message);
-}
+const assertError = (answer: Answer, code: number, field?: string) => assertBrokerError(answer, code, field);
 
 for (const backend of await backends()) {
   describe(`broker API (${backend.name})`, () => {

@@ -18,27 +18,15 @@ import { runDueJobs } from '../../server/broker/workers/job-runner.ts';
 import { handleIncoming } from '../../server/broker/workers/refund-watcher.ts';
 import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { randomUUID } from 'node:crypto';
+import { assertBrokerError, callBroker, jsonPost, type BrokerAnswer } from '../support/broker-http.ts';
 import { BTC, MIXPAY_BOT, orderBody, PAYEE, testConfig, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
 
-type Answer = { status: number; body: { code: number; success: boolean; message: string; data: unknown } };
+type Answer = BrokerAnswer;
 
-async function call(app: ReturnType<typeof createBrokerApp>, path: string, init?: RequestInit): Promise<Answer> {
-  const response = await app.request(path, init);
-  const text = await response.text();
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${path} answered ${text.slice(0, 80)}`);
-  const body = JSON.parse(text);
-  assert.ok(response.status < 500, `${init?.method ?? 'GET'} ${path} answered HTTP ${response.status} ${text}`);
-  return { status: response.status, body };
-}
-
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-function assertParameterError(answer: Answer, field: string) {
-  assert.equal(answer.body.code, 11000, JSON.stringify(answer.body));
-  assert.equal(answer.body.success, false);
-  assert.deepEqual(answer.body.data, []);
-  assert.match(answer.body.message, new RegExp(`^Parameter error: ${field}\\b`), answer.body.message);
-}
+// No 5xx is tolerated here, not even with the envelope.
+const call = (app: ReturnType<typeof createBrokerApp>, path: string, init?: RequestInit) => callBroker(app, path, init);
+const json = (body: unknown): RequestInit => jsonPost(body);
+const assertParameterError = (answer: Answer, field: string) => assertBrokerError(answer, 11000, field, { anchored: true });
 
 /** Names every plain object inherits: a lookup by a client's string must not find them. */
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];

@@ -14,8 +14,9 @@ import { runDueJobs } from '../../server/broker/workers/job-runner.ts';
 import { handleIncoming } from '../../server/broker/workers/refund-watcher.ts';
 import { encodeMixPayMemo } from '../../server/core/mixpay-memo.ts';
 import { BTC, DENIED_PAYEE, MIXPAY_BOT, orderBody, PAYEE, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
+import { jsonPost } from '../support/broker-http.ts';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => jsonPost(body);
 /** The same UUID as Mixin or MixPay might spell it: upper case, no dashes. */
 const spelled = (id: string) => id.replace(/-/g, '').toUpperCase();
 

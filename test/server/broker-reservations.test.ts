@@ -12,8 +12,9 @@ import { findOrder, transitionBrokerOrder } from '../../server/broker/order-stor
 import { availableToPromise } from '../../server/broker/reservations.ts';
 import { fromUnits, toUnits } from '../../server/core/amounts.ts';
 import { BTC, orderBody, testDeps, USDT, type TestDeps } from './broker-fixtures.ts';
+import { jsonPost } from '../support/broker-http.ts';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => jsonPost(body);
 
 test('amounts become exact integer units and back', () => {
   assert.equal(toUnits('10.5'), '1050000000');

@@ -3,6 +3,7 @@
  * registered wallet (under /sandbox/...), configured with the development broker config, as
  * `npm start` composes them.
  */
+import { eventually as waitFor, type Truthy } from '../support/wait.ts';
 import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
 import { brokerDevelopmentConfig, parseBrokerConfig, type BrokerConfig } from '../../server/broker/config.ts';
@@ -70,13 +71,7 @@ export async function startBrokerWorld(
   };
 }
 
-/** Polls `check` until it returns a truthy value or `ms` pass. */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, ms = 8000): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** The broker suites wait 8 s by default (settlement goes through three workers); the one `eventually` of test/support/wait.ts. */
+export function eventually<T>(check: () => T | Promise<T>, what: string, ms = 8000): Promise<Truthy<T>> {
+  return waitFor(check, ms, what);
 }

@@ -12,10 +12,10 @@ import { listen, type Listening } from '../support/http.ts';
 import { BinancePayClient, binanceNonce, merchantTradeNo, signBinanceRequest } from '../../server/wallets/binance.ts';
 import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
 import { WEBHOOK_RETRIES } from '../../server/sandbox/binance/webhook.ts';
+import { sleep } from '../support/wait.ts';
 
 const KEY = 'key-1';
 const SECRET = 'secret-1';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('sandbox Binance Pay', () => {
   let sandbox: BinanceSandbox;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { createSandbox, type SandboxApp, type SandboxOptions } from '../../server/sandbox/index.ts';
 import { listen, type Listening } from '../support/http.ts';
+import { sleep } from '../support/wait.ts';
 
 const PAYEE = 'a0d7791408776b47eb1dd3f94ed15d6a';
 const OTHER_PAYEE = '3c3b6f24-5b1c-4a39-9a35-6a1b4b3a9c11';
@@ -83,7 +84,6 @@ async function waitFor(what: string, predicate: () => boolean | Promise<boolean>
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function assertError(response: { status: number; body: Json }, code: number, messagePart?: RegExp) {
   assert.equal(response.body.success, false, JSON.stringify(response.body));

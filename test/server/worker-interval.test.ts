@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEvery, runWorker } from '../../server/core/worker-loop.ts';
+import { sleep } from '../support/wait.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('worker loop', () => {
   test('runs at once, then again after each run ends, never two at once', async () => {
