@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '../support/http.ts';
+import { eventually } from '../support/stack.ts';
+import { verifyWebhook } from '../../server/core/signature.ts';
+import type { MerchantNotification } from '../../server/merchant/notification-types.ts';
 import { runCli, type CliIo } from '../../server/cli.ts';
 import { configFor, startServer, type RunningServer } from '../../server/main.ts';
 import { historyOf } from '../../server/merchant/order-queries.ts';
@@ -28,7 +31,7 @@ describe('mixpay-checkout trigger', () => {
     const probe = await listen(() => new Response(''));
     const port = probe.port;
     await probe.close();
-    const { config } = configFor('dev', { PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 't.db')}`, SANDBOX_TIME_SCALE: '0.001', SERVE_DEMO: '0' });
+    const { config } = configFor('dev', { PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 't.db')}`, SANDBOX_TIME_SCALE: '0.001', SERVE_DEMO: '0', NOTIFY_INTERVAL_MS: '100' });
     running = await startServer(config, { quiet: true });
     base = config.PUBLIC_URL;
   });
@@ -64,6 +67,35 @@ describe('mixpay-checkout trigger', () => {
     const fourth = capture({});
     assert.equal(await runCli(['trigger', 'expire', '--order', underpaid, '--server', base], fourth), 0, fourth.stderr.join('\n'));
     assert.notEqual((await findOrder(running.deps.store.db, underpaid))!.status, 'NEW');
+  });
+
+  test('an order made by the merchant API: success, and the merchant is told of its settlement', async () => {
+    const bodies: MerchantNotification[] = [];
+    const merchant = await listen(async (request) => {
+      bodies.push(verifyWebhook<MerchantNotification>(await request.text(), request.headers.get('mixpay-checkout-signature'), 'dev-webhook-secret-change-me'));
+      return new Response('ok');
+    });
+    try {
+      const created = (await (
+        await fetch(`${base}/v1/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', token: 'dev-merchant-key' },
+          body: JSON.stringify({ price_amount: '7', price_currency: 'USD', callback_url: `${merchant.url}/hook` }),
+        })
+      ).json()) as { order: { order_id: string } };
+      const id = created.order.order_id;
+      const io = capture({ MERCHANT_API_KEY: 'dev-merchant-key' });
+      assert.equal(await runCli(['trigger', 'success', '--order', id, '--server', base], io), 0, io.stderr.join('\n'));
+      assert.match(io.stdout.join('\n'), /NEW → PAID/);
+      // The sandbox settles a moment after success: either the PAID event already carries the
+      // settlement, or an order.settled event follows it (both cases are in notifications-order.test.ts).
+      const settled = await eventually(async () => bodies.find((b) => b.status === 'PAID' && b.meta.settle_status === 'success'), 10_000, 'the settlement in a notification');
+      assert.ok(settled.meta.settle_amount, 'the amount settled');
+      const order = (await findOrder(running.deps.store.db, id))!;
+      assert.equal(order.settle_status, 'success');
+    } finally {
+      await merchant.close();
+    }
   });
 
   test('a tampered payment leaves the order unpaid, with the mismatch in its history', async () => {
