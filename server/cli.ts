@@ -18,7 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 import { initCommand } from './init.ts';
 import { ConfigError, productionProblems, readConfigFile, type Config } from './config.ts';
-import { configFor, startServer } from './main.ts';
+import { configFor, serverLogger, startServer } from './main.ts';
+import { lineLogger } from './ops/logger.ts';
 import { adminNotificationView, adminOrderView } from './merchant/admin-api.ts';
 import { listOrdersQuerySchema } from './merchant/api-schemas.ts';
 import { describeZodError } from './merchant/api-errors.ts';
@@ -111,9 +112,11 @@ export async function runCli(argv: string[], given: CliIo = defaultIo): Promise<
 }
 
 async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number> {
-  const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
   const chosen = configFor(command, io.env);
   const config: Config = chosen.config;
+  // A running server speaks through its logger: JSON lines, readable ones in development.
+  const logger = serverLogger(config);
+  const say = lineLogger(logger);
   if (chosen.filled.length) say(`development defaults for unset settings (published values: for this machine only, never on a server others reach):\n  ${chosen.filled.join('\n  ')}`);
   if (command === 'serve') {
     const problems = productionProblems(config);
@@ -122,7 +125,7 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
       return 1;
     }
   }
-  const running = await startServer(config);
+  const running = await startServer(config, { logger });
   say(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
   if (config.SERVE_DEMO) say(`demo shop: ${config.PUBLIC_URL}/`);
   if (config.MIXPAY_SANDBOX) say(`sandbox: ${config.PUBLIC_URL}/sandbox (plays MixPay, Mixin and the wallets; never use in production)`);
@@ -130,6 +133,7 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
   const shutdown = async () => {
     say('shutting down');
     await running.close();
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

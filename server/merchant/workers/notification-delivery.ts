@@ -27,7 +27,8 @@ export interface NotificationDeliveryDeps {
   /** Active secrets, newest first; empty sends unsigned (development only: `serve` refuses it in production). */
   secrets: string[];
   now: () => number;
-  log: (line: string) => void;
+  /** A line, with fields for the JSON log (server/ops/logger.ts). */
+  log: (line: string, fields?: Record<string, unknown>) => void;
   fetch?: typeof fetch;
   /** How long one attempt may take. */
   timeoutMs?: number;
@@ -210,6 +211,7 @@ export class NotificationDelivery {
             : delay === null
               ? '; giving up (resend by hand)'
               : `; next in ${Math.round(delay / 1000)} s`),
+      { order_id: notification.order_id, event_id: notification.id, event: eventNameOf(notification), order_status: notification.order_status, attempt: number, outcome: state === 'pending' ? outcome : state, http_status: httpStatus },
     );
   }
 }
