@@ -11,7 +11,7 @@ import { developmentDefaults, loadConfig, type Config } from './config.ts';
 import type { MerchantDeps } from './merchant/index.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { createLogger, lineLogger, type Logger } from './ops/logger.ts';
+import { createLogger, lineLogger, logWarnings, type Logger } from './ops/logger.ts';
 
 export interface RunningServer {
   url: string;
@@ -38,6 +38,7 @@ export async function startServer(config: Config, options: { quiet?: boolean; lo
   // JSON lines through pino; readable lines in development; nothing at all when quiet (tests).
   const logger = options.quiet ? createLogger({ level: 'silent' }) : (options.logger ?? serverLogger(config));
   const say = lineLogger(logger);
+  const stopWarnings = logWarnings(logger);
   const store = openStore(config.DATABASE_URL);
   await migrateToLatest(store.db);
   if (!config.CATALOG_FILE) say('CATALOG_FILE is unset: the catalog is empty, so POST /v1/checkout sells nothing (orders from POST /v1/orders work)');
@@ -74,6 +75,7 @@ export async function startServer(config: Config, options: { quiet?: boolean; lo
       if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
       await closed;
       await store.close();
+      stopWarnings();
     },
   };
 }

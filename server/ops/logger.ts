@@ -9,7 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { MiddlewareHandler } from 'hono';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
+import { warningChannel, type WarningMessage } from '../core/channels.ts';
 
 export type { Logger };
 
@@ -67,6 +69,16 @@ export function lineLogger(logger: Logger): LineLog {
     Object.assign(record, fields);
     logger[levelOf(text)](record, text);
   };
+}
+
+/**
+ * Sends the warnings of parts that hold no logger (core/channels.ts `reportWarning`) to `logger`
+ * until the returned function is called.
+ */
+export function logWarnings(logger: Logger): () => void {
+  const onWarning = (message: unknown) => logger.warn((message as WarningMessage).line);
+  subscribe(warningChannel.name, onWarning);
+  return () => unsubscribe(warningChannel.name, onWarning);
 }
 
 function levelOf(text: string): Level {

@@ -10,6 +10,7 @@ import type SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
+import { reportWarning } from '../core/channels.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -99,5 +100,5 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 function onIdleError(error: Error, state = 'idle'): void {
-  console.warn(`[mixpay-checkout] database connection lost while ${state} (${error.message}); it will reconnect`);
+  reportWarning(`database connection lost while ${state} (${error.message}); it will reconnect`);
 }

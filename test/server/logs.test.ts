@@ -15,7 +15,8 @@ import { Writable } from 'node:stream';
 import { listen, type Listening } from '../support/http.ts';
 import { eventually } from '../support/stack.ts';
 import { configFor } from '../../server/main.ts';
-import { createLogger, lineLogger } from '../../server/ops/logger.ts';
+import { createLogger, lineLogger, logWarnings } from '../../server/ops/logger.ts';
+import { reportWarning } from '../../server/core/channels.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -162,6 +163,19 @@ describe('the log format', () => {
     assert.equal(notification.event, 'order.settled');
     assert.equal(reconciler.component, 'reconciler');
     assert.equal(reconciler.level, 'warn');
+  });
+
+  test('warnings of parts without a logger (the store, the caller check) reach the running server\'s log', () => {
+    const { chunks, destination } = collect();
+    const stop = logWarnings(createLogger({ destination }));
+    try {
+      reportWarning('database connection lost while idle (terminated); it will reconnect');
+    } finally {
+      stop();
+    }
+    const [warning] = chunks.map((c) => JSON.parse(c));
+    assert.equal(warning.level, 'warn');
+    assert.match(warning.msg, /^database connection lost/);
   });
 
   test('development prints short readable lines, not JSON', () => {
