@@ -8,15 +8,18 @@
  *   mixpay-checkout orders list [--status NEW,PAID] [--limit 20] [--offset 0] [--json]
  *   mixpay-checkout orders show <order-id> [--json]
  *   mixpay-checkout notifications resend <event-id>
+ *   mixpay-checkout trigger <outcome> [--order ID | --product ID] [--server URL] [--wait 15]
  *
- * The order and notification commands need only DATABASE_URL (environment or CONFIG_FILE).
+ * The order and notification commands need only DATABASE_URL (environment or CONFIG_FILE);
+ * trigger speaks HTTP to a running server with the sandbox (server/trigger.ts).
  * Every command reads `./.env` (or the file ENV_FILE names) first; the environment wins over it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 import { initCommand } from './init.ts';
 import { ConfigError, productionProblems, readConfigFile, type Config } from './config.ts';
-import { configFor, startServer } from './main.ts';
+import { configFor, serverLogger, startServer } from './main.ts';
+import { lineLogger } from './ops/logger.ts';
 import { adminNotificationView, adminOrderView } from './merchant/admin-api.ts';
 import { listOrdersQuerySchema } from './merchant/api-schemas.ts';
 import { describeZodError } from './merchant/api-errors.ts';
@@ -24,6 +27,7 @@ import { NotificationNotFoundError, notificationsOf, resendNotification } from '
 import { historyOf, listOrders } from './merchant/order-queries.ts';
 import { findOrder } from './merchant/order-store.ts';
 import { openStore, type Store } from './store/db.ts';
+import { TRIGGER_OUTCOMES, TriggerError, runTrigger, type TriggerOutcome } from './trigger.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
 export const USAGE = `usage:
@@ -33,7 +37,8 @@ export const USAGE = `usage:
   mixpay-checkout migrate
   mixpay-checkout orders list [--status NEW,PAID] [--limit 20] [--offset 0] [--json]
   mixpay-checkout orders show <order-id> [--json]
-  mixpay-checkout notifications resend <event-id>`;
+  mixpay-checkout notifications resend <event-id>
+  mixpay-checkout trigger <${TRIGGER_OUTCOMES.join('|')}> [--order ID | --product ID] [--server URL] [--wait 15]`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -74,6 +79,8 @@ export async function runCli(argv: string[], given: CliIo = defaultIo): Promise<
       case 'notifications':
         if (sub === 'resend') return await notificationsResend(rest, io);
         throw new UsageError(`unknown "notifications ${sub ?? ''}"`);
+      case 'trigger':
+        return await triggerCommand([sub, ...rest].filter((a) => a !== undefined), io);
       case 'help':
       case '--help':
       case '-h':
@@ -105,9 +112,11 @@ export async function runCli(argv: string[], given: CliIo = defaultIo): Promise<
 }
 
 async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number> {
-  const say = (line: string) => io.out(`[mixpay-checkout] ${line}`);
   const chosen = configFor(command, io.env);
   const config: Config = chosen.config;
+  // A running server speaks through its logger: JSON lines, readable ones in development.
+  const logger = serverLogger(config);
+  const say = lineLogger(logger);
   if (chosen.filled.length) say(`development defaults for unset settings (published values: for this machine only, never on a server others reach):\n  ${chosen.filled.join('\n  ')}`);
   if (command === 'serve') {
     const problems = productionProblems(config);
@@ -116,7 +125,7 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
       return 1;
     }
   }
-  const running = await startServer(config);
+  const running = await startServer(config, { logger });
   say(`listening on ${running.url} (public URL ${config.PUBLIC_URL}, database ${config.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')})`);
   if (config.SERVE_DEMO) say(`demo shop: ${config.PUBLIC_URL}/`);
   if (config.MIXPAY_SANDBOX) say(`sandbox: ${config.PUBLIC_URL}/sandbox (plays MixPay, Mixin and the wallets; never use in production)`);
@@ -124,6 +133,7 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
   const shutdown = async () => {
     say('shutting down');
     await running.close();
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
@@ -249,4 +259,40 @@ async function notificationsResend(args: string[], io: CliIo): Promise<number> {
       throw error;
     }
   });
+}
+
+async function triggerCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { order: { type: 'string' }, product: { type: 'string' }, server: { type: 'string' }, wait: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const outcome = positionals[0];
+  if (!outcome || !(TRIGGER_OUTCOMES as readonly string[]).includes(outcome)) {
+    throw new UsageError(`trigger needs an outcome: one of ${TRIGGER_OUTCOMES.join(', ')}`);
+  }
+  if (positionals.length > 1) throw new UsageError(`trigger takes one outcome, not "${positionals[1]}"`);
+  if (Boolean(values.order) === Boolean(values.product)) throw new UsageError('trigger needs exactly one of --order <id> and --product <id>');
+  const wait = Number(values.wait ?? 15);
+  if (!Number.isFinite(wait) || wait < 0) throw new UsageError('--wait is a number of seconds');
+  // The server named, else this machine's: PUBLIC_URL as `init` or `dev` would set it.
+  const server = values.server ?? io.env.PUBLIC_URL ?? `http://localhost:${io.env.PORT || 8787}`;
+  try {
+    await runTrigger({
+      outcome: outcome as TriggerOutcome,
+      server,
+      ...(values.order ? { order: values.order } : {}),
+      ...(values.product ? { product: values.product } : {}),
+      merchantApiKey: io.env.MERCHANT_API_KEY || undefined,
+      waitMs: wait * 1000,
+      say: (line) => io.out(`[mixpay-checkout] ${line}`),
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof TriggerError) {
+      io.err(`[mixpay-checkout] trigger: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
 }

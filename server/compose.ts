@@ -3,7 +3,7 @@
  * and mounts it beside the server's own parts (health, sandbox, element, demo). Nothing under
  * merchant/ or broker/ imports this file or the other half (test/server/layout.test.ts checks).
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import { demoApp } from './demo.ts';
@@ -11,12 +11,15 @@ import { widgetAssets } from './widget-assets.ts';
 import { adminPage } from './admin/index.ts';
 import { opsApi } from './ops/index.ts';
 import type { OpenStreams } from './ops/open-streams.ts';
+import { requestLog, type Logger } from './ops/logger.ts';
 import { errorEnvelope, PARAMETER_ERROR } from './broker/api-errors.ts';
 import { createBrokerApp, createBrokerDeps, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 import { errorBody } from './merchant/api-errors.ts';
 import { createMerchantApp, createMerchantDeps, merchantErrorHandler, startMerchantWorkers, type MerchantDeps } from './merchant/index.ts';
 
 export interface AppParts {
+  /** Sees every request first: the request log (server/ops/logger.ts), with its `x-request-id`. */
+  requestLog?: MiddlewareHandler;
   /** Sub-apps mounted after the merchant's routes (sandbox, demo, broker), each with its own error format. */
   mounts?: Array<{ path: string; app: Hono<any> }>;
   /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
@@ -44,6 +47,7 @@ function streamsOf(deps: MerchantDeps): OpenStreams {
 /** The server's app: `/healthz`, the merchant half, then each mount, and one not-found per protocol. */
 export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
   const app = new Hono();
+  if (parts.requestLog) app.use('*', parts.requestLog);
   // Request metrics, /livez, /readyz and /metrics (server/ops/) see every request first.
   const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams ?? streamsOf(deps) });
   app.use('*', ops.middleware);
@@ -88,7 +92,13 @@ export interface ComposedServer {
 }
 
 /** Builds both halves from `config` over `store`, with the sandbox, the element and the demo when configured. */
-export async function composeServer(config: Config, store: Store, log: (line: string) => void, now: () => number = Date.now): Promise<ComposedServer> {
+export async function composeServer(
+  config: Config,
+  store: Store,
+  log: (line: string) => void,
+  now: () => number = Date.now,
+  options: { logger?: Logger } = {},
+): Promise<ComposedServer> {
   const merchant = createMerchantDeps({ config, store, now, log });
   const mounts: Array<{ path: string; app: Hono<any> }> = [];
   // First to stop: every open event stream gets its final event while the server still answers.
@@ -116,7 +126,7 @@ export async function composeServer(config: Config, store: Store, log: (line: st
   const runningWorkers: Record<string, boolean> = {};
   const streams = streamsOf(merchant);
   return {
-    app: createApp(merchant, { mounts, workers: () => runningWorkers, streams }),
+    app: createApp(merchant, { mounts, workers: () => runningWorkers, streams, ...(options.logger ? { requestLog: requestLog(options.logger) } : {}) }),
     merchant,
     broker,
     stops,

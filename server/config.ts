@@ -25,6 +25,8 @@ export const configSchema = z.object({
   /** The interface to listen on; loopback unless asked (`HOST=0.0.0.0` in a container or without a proxy in front). */
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().default('sqlite:./data/mixpay.db'),
+  /** How much the JSON log says (pino's levels); `silent` says nothing. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...merchantConfigShape,
   /** Multiplies the sandbox's callback retry delays; 0.001 runs MixPay's 2-hour schedule in seconds. */
   SANDBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),

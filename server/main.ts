@@ -11,6 +11,7 @@ import { developmentDefaults, loadConfig, type Config } from './config.ts';
 import type { MerchantDeps } from './merchant/index.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { createLogger, lineLogger, logWarnings, type Logger } from './ops/logger.ts';
 
 export interface RunningServer {
   url: string;
@@ -19,8 +20,6 @@ export interface RunningServer {
   deps: MerchantDeps;
   close(): Promise<void>;
 }
-
-const log = (line: string) => console.log(`[mixpay-checkout] ${line}`);
 
 /** How long a shutdown waits for running jobs (a reconcile round, a notification) to finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -35,13 +34,16 @@ export function configFor(command: 'dev' | 'serve' | 'migrate', env: Record<stri
 }
 
 /** Opens the store, migrates, composes both halves, listens and starts the workers. */
-export async function startServer(config: Config, options: { quiet?: boolean } = {}): Promise<RunningServer> {
-  const say = options.quiet ? () => {} : log;
+export async function startServer(config: Config, options: { quiet?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
+  // JSON lines through pino; readable lines in development; nothing at all when quiet (tests).
+  const logger = options.quiet ? createLogger({ level: 'silent' }) : (options.logger ?? serverLogger(config));
+  const say = lineLogger(logger);
+  const stopWarnings = logWarnings(logger);
   const store = openStore(config.DATABASE_URL);
   await migrateToLatest(store.db);
   if (!config.CATALOG_FILE) say('CATALOG_FILE is unset: the catalog is empty, so POST /v1/checkout sells nothing (orders from POST /v1/orders work)');
   // Both halves from the parsed config, the broker's file included (server/compose.ts).
-  const composed = await composeServer(config, store, say);
+  const composed = await composeServer(config, store, say, Date.now, { logger });
   const stops = composed.stops;
   const app = composed.app;
 
@@ -73,6 +75,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
       if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
       await closed;
       await store.close();
+      stopWarnings();
     },
   };
 }
@@ -83,4 +86,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   void import('./cli.ts').then(async ({ runCli }) => {
     process.exitCode = await runCli(process.argv.slice(2));
   });
+}
+
+/** The server's logger for a configuration: pretty in development only, LOG_LEVEL's level. */
+export function serverLogger(config: Config): Logger {
+  return createLogger({ pretty: config.NODE_ENV === 'development', level: config.LOG_LEVEL });
 }

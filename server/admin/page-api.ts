@@ -28,7 +28,7 @@ const actionBodySchema = z.object({
 const ACTIONS: readonly OrderAction[] = ['cancel', 'resolve', 'refund_pending', 'refunded'];
 
 const notificationStateSchema = z.object({
-  state: z.enum(['pending', 'delivered', 'gave_up']).optional(),
+  state: z.enum(['pending', 'delivered', 'gave_up', 'failed']).optional(),
   url: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { reportWarning } from './channels.ts';
 
 let warnedNoProxyHeader = false;
 
@@ -12,10 +13,10 @@ let warnedNoProxyHeader = false;
  * it: then anyone can send that header and pick the address limits and MIXPAY_CALLBACK_IPS see.
  * Said once per process, where the operator reads the log.
  */
-export function warnIfNoProxyHeader(warn: (line: string) => void = (line) => console.warn(line)): void {
+export function warnIfNoProxyHeader(warn: (line: string) => void = reportWarning): void {
   if (warnedNoProxyHeader) return;
   warnedNoProxyHeader = true;
-  warn('[mixpay-checkout] TRUST_PROXY is on, but a request arrived without X-Forwarded-For: if no reverse proxy of yours sits in front of this server, turn TRUST_PROXY off, or anyone can spoof the address that rate limits and MIXPAY_CALLBACK_IPS check');
+  warn('TRUST_PROXY is on, but a request arrived without X-Forwarded-For: if no reverse proxy of yours sits in front of this server, turn TRUST_PROXY off, or anyone can spoof the address that rate limits and MIXPAY_CALLBACK_IPS check');
 }
 
 /** For tests: lets the next request without the header warn again. */

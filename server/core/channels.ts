@@ -30,6 +30,12 @@ export interface NotificationAttemptMessage {
 export const mixpayCallChannel = channel('mixpay-checkout:mixpay-call');
 export const callbackChannel = channel('mixpay-checkout:callback');
 export const notificationAttemptChannel = channel('mixpay-checkout:notification-attempt');
+/** Warnings from parts that hold no logger (the store's pool, the caller check); the server's log subscribes. */
+export const warningChannel = channel('mixpay-checkout:warning');
+
+export interface WarningMessage {
+  line: string;
+}
 
 export function reportMixPayCall(message: MixPayCallMessage): void {
   if (mixpayCallChannel.hasSubscribers) mixpayCallChannel.publish(message);
@@ -41,4 +47,10 @@ export function reportCallback(message: CallbackMessage): void {
 
 export function reportNotificationAttempt(message: NotificationAttemptMessage): void {
   if (notificationAttemptChannel.hasSubscribers) notificationAttemptChannel.publish(message);
+}
+
+/** Says `line` through the server's log when one listens (a running server), else on stderr. */
+export function reportWarning(line: string): void {
+  if (warningChannel.hasSubscribers) warningChannel.publish({ line } satisfies WarningMessage);
+  else console.warn(`[mixpay-checkout] ${line}`);
 }

@@ -105,7 +105,7 @@ export const errorSchema = z.object({
 
 /** `GET /admin/v1/notifications?state=gave_up&limit=&offset=` */
 export const adminNotificationsQuerySchema = z.object({
-  state: z.enum(['pending', 'delivered', 'gave_up']).optional(),
+  state: z.enum(['pending', 'delivered', 'gave_up', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -124,6 +124,8 @@ export const notificationSchema = z.object({
   token: z.string().nullable().describe('The token you passed when creating the order.'),
   meta: z.object({
     event_id: z.string().describe('Also in the Mixpay-Checkout-Event-Id header; the same on every retry and resend.'),
+    event: z.enum(['order.status_changed', 'order.settled']).describe('A status change, or settlement news on a PAID order (status unchanged, settle_* filled).'),
+    order_version: z.number().int().describe('The order version after this event; ignore an event older than one you have handled.'),
     previous_status: orderStatusSchema.nullable(),
     changed_at_t: z.number().int(),
     amount_due: nullableDecimal,

@@ -28,7 +28,8 @@ export interface MerchantDeps {
   now: () => number;
   /** Income check (seed 003 §3): PAID only after the payee bot received MixPay's transfer. */
   incomeCheck?: boolean;
-  log: (line: string) => void;
+  /** A line, with fields for the JSON log (server/ops/logger.ts backs it with pino). */
+  log: (line: string, fields?: Record<string, unknown>) => void;
 }
 
 export type MerchantEnv = { Variables: { deps: MerchantDeps } };
@@ -37,7 +38,7 @@ export interface MerchantDepsInput {
   config: MerchantConfig;
   store: Store;
   now?: () => number;
-  log?: (line: string) => void;
+  log?: (line: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Builds the budgeted MixPay clients, the status bus and the catalog from the half's settings. */

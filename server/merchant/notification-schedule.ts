@@ -29,3 +29,11 @@ export function notificationScheduleOffsets(): number[] {
     offsets.push(offsets[offsets.length - 1]! + delay);
   }
 }
+
+/**
+ * True for an answer that says the request itself is wrong, so sending it again cannot help: a
+ * 4xx other than 408 (timeout), 425 (too early) and 429 (too many requests), as BTCPay decides.
+ */
+export function isRefusal(httpStatus: number): boolean {
+  return httpStatus >= 400 && httpStatus < 500 && httpStatus !== 408 && httpStatus !== 425 && httpStatus !== 429;
+}

@@ -18,6 +18,10 @@ export interface MerchantNotification {
   meta: {
     /** Also in the `Mixpay-Checkout-Event-Id` header; the same on every retry and resend. */
     event_id: string;
+    /** `order.status_changed`, or `order.settled`: settlement news on a PAID order, `status` unchanged. */
+    event: 'order.status_changed' | 'order.settled';
+    /** The order's version after this event: ignore an event older than one you have handled. */
+    order_version: number;
     previous_status: OrderStatus | null;
     changed_at_t: number;
     /** What the customer still owes after paying less (UNRESOLVED). */

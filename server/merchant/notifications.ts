@@ -1,6 +1,7 @@
 /**
  * The notification outbox. Every status change of an order with a `callback_url` writes one row,
- * inside the same transaction as the change (transitionOrder queues it), so a change is never lost
+ * inside the same transaction as the change (transitionOrder queues it; settlement news on a PAID
+ * order queues one too, from payment-sync.ts), so a change is never lost
  * between the database and the merchant, and never announced without having happened. The row
  * holds the exact body; the delivery worker signs and sends it until the merchant answers 2xx.
  */
@@ -29,6 +30,9 @@ export function notificationBody(order: Order, previous: OrderStatus | null, eve
     token: order.merchant_token,
     meta: {
       event_id: eventId,
+      // A status change, or settlement news on a PAID order (no status change; `settle_*` below).
+      event: previous === order.status ? 'order.settled' : 'order.status_changed',
+      order_version: order.version,
       previous_status: previous,
       changed_at_t: order.updated_at,
       amount_due: order.amount_due,

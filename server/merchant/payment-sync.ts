@@ -11,6 +11,7 @@ import type { PaymentResult } from '../mixpay/types.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
 import { NO_SUCH_PAYMENT_CODES, UnusableResultError, unusableResult, verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
+import { queueNotification } from './notifications.ts';
 import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
 export type SyncOutcome =
@@ -174,14 +175,23 @@ async function tracedElsewhere(deps: SyncDeps, order: Order, traceId: string): P
   return other !== undefined;
 }
 
-/** Stores settlement data that arrived without a status change (the `settle` event on a PAID order). */
+/**
+ * Stores settlement data that arrived without a status change (the `settle` event on a PAID order)
+ * and, on a PAID order, queues an `order.settled` notification with it: the merchant learns what
+ * reached its wallet. Data, history line and outbox row commit together, as a transition's do.
+ */
 async function applySettlement(deps: SyncDeps, order: Order, result: PaymentResult, verdict: Verdict): Promise<SyncOutcome> {
   const patch = settlementPatch(order, result);
   if (Object.keys(patch).length === 0) return { kind: 'unchanged', order, verdict };
-  await patchOrder(deps.store.db, order.id, patch, deps.now());
-  await recordEvent(deps.store.db, order.id, order.status, order.status, 'settle', { settleStatus: result.settleStatus, settleAmount: result.settleAmount, settleAsset: result.settleAsset }, deps.now());
-  const updated = (await findOrder(deps.store.db, order.id)) ?? order;
-  return { kind: 'changed', order: updated, verdict };
+  const now = deps.now();
+  const updated = await deps.store.db.transaction().execute(async (trx) => {
+    await patchOrder(trx, order.id, patch, now);
+    await recordEvent(trx, order.id, order.status, order.status, 'settle', { settleStatus: result.settleStatus, settleAmount: result.settleAmount, settleAsset: result.settleAsset }, now);
+    const fresh = (await trx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirst()) as Order | undefined;
+    if (fresh?.status === 'PAID') await queueNotification(trx, fresh, fresh.status);
+    return fresh;
+  });
+  return { kind: 'changed', order: updated ?? order, verdict };
 }
 
 async function recordLateNews(deps: SyncDeps, order: Order, verdict: Verdict, trigger: string, detail: unknown): Promise<void> {

@@ -130,7 +130,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         .groupBy('state')
         .execute();
       const byState = new Map(rows.map((r) => [r.state, r]));
-      for (const state of ['pending', 'delivered', 'gave_up'] as const) this.set({ state }, Number(byState.get(state)?.count ?? 0));
+      for (const state of ['pending', 'delivered', 'gave_up', 'failed'] as const) this.set({ state }, Number(byState.get(state)?.count ?? 0));
       this.set({ state: 'failing' }, Number(byState.get('pending')?.failing ?? 0));
     }),
   });

@@ -13,6 +13,7 @@ import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './sqlite-statements.ts';
 import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
+import { reportWarning } from '../core/channels.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -108,5 +109,5 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 function onIdleError(error: Error, state = 'idle'): void {
-  console.warn(`[mixpay-checkout] database connection lost while ${state} (${error.message}); it will reconnect`);
+  reportWarning(`database connection lost while ${state} (${error.message}); it will reconnect`);
 }

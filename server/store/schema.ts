@@ -81,7 +81,8 @@ export interface NotificationsTable {
   url: string;
   /** The exact JSON body sent (and signed) on every attempt. */
   body: string;
-  state: 'pending' | 'delivered' | 'gave_up';
+  /** `failed`: the merchant refused the request itself (a 4xx other than 408/425/429); not retried. */
+  state: 'pending' | 'delivered' | 'gave_up' | 'failed';
   attempts: Generated<number>;
   next_attempt_at: number | null;
   locked_until: number | null;

@@ -15,6 +15,9 @@ import { sql } from 'kysely';
 import { decodeCursor, encodeCursor, orderSearchQuery } from '../../server/admin/order-search.ts';
 import { actionsFor } from '../../server/admin/order-actions.ts';
 import { isLoopbackHost } from '../../server/admin/session.ts';
+import { listen } from '../support/http.ts';
+import { eventually } from '../support/stack.ts';
+import { NotificationDelivery } from '../../server/merchant/workers/notification-delivery.ts';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 
@@ -207,6 +210,32 @@ for (const backend of await backends()) {
           assert.match(text, /Index Scan( Backward)? using orders_(status_)?created_idx/, text);
           assert.doesNotMatch(text, /Sort/, text);
         }
+      }
+    });
+
+    test('a notification the merchant refused (4xx) shows as failed, with its endpoint, on the notifications page', async () => {
+      const s = await session();
+      const refusing = await listen(() => new Response('unknown signature', { status: 401 }));
+      try {
+        const created = await createOrder(stack, { merchant_order_id: `refused-${backend.name}`, callback_url: `${refusing.url}/hook` });
+        const id = created.order.order_id;
+        await simulate(stack, codeOf(created), { outcome: 'success' });
+        await waitForStatus(store, id, 'PAID');
+        const sender = new NotificationDelivery({ db: store.db, secrets: ['refused-secret-0123456789'], now: Date.now, log: () => {} });
+        await eventually(async () => {
+          await sender.runOnce();
+          const rows = await store.db.selectFrom('notifications').select('state').where('order_id', '=', id).execute();
+          return rows.length > 0 && rows.every((r) => r.state === 'failed');
+        }, 5000, 'every event of the order to be refused');
+        const page = (await (await api('/notifications?state=failed', s)).json()) as any;
+        assert.ok(page.notifications.some((n: any) => n.order_id === id && n.state === 'failed' && /^401/.test(n.last_error)), JSON.stringify(page.notifications));
+        const endpoint = page.endpoints.find((e: any) => e.url === `${refusing.url}/hook`);
+        assert.ok(endpoint.failed >= 1, JSON.stringify(endpoint));
+        assert.equal(page.endpoints[0].url, endpoint.url, 'a refusing endpoint is listed first');
+        const detail = (await (await api(`/orders/${id}`, s)).json()) as any;
+        assert.ok(detail.notifications.every((n: any) => n.state === 'failed'));
+      } finally {
+        await refusing.close();
       }
     });
 

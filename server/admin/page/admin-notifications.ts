@@ -85,12 +85,12 @@ export class AdminNotifications extends LitElement {
       <h2>Endpoints</h2>
       <div class="card table-wrap" tabindex="0" role="region" aria-label="Endpoints">
         <table class="stack">
-          <thead><tr><th scope="col">Callback URL</th><th scope="col">Failing</th><th scope="col">Given up</th><th scope="col">Waiting</th><th scope="col">Delivered</th><th scope="col" class="hide-narrow">Last activity</th></tr></thead>
+          <thead><tr><th scope="col">Callback URL</th><th scope="col">Failing</th><th scope="col">Given up</th><th scope="col">Refused</th><th scope="col">Waiting</th><th scope="col">Delivered</th><th scope="col" class="hide-narrow">Last activity</th></tr></thead>
           <tbody>
             ${this.endpoints.map(
               (e) => html`<tr>
                 <td data-label="Callback URL"><span><span class="mono">${e.url}</span>${e.last_error ? html`<br /><span class="error">${e.last_error}</span>` : nothing}</span></td>
-                <td class="num" data-label="Failing">${e.failing}</td><td class="num" data-label="Given up">${e.gave_up}</td><td class="num" data-label="Waiting">${e.pending}</td><td class="num" data-label="Delivered">${e.delivered}</td>
+                <td class="num" data-label="Failing">${e.failing}</td><td class="num" data-label="Given up">${e.gave_up}</td><td class="num" data-label="Refused">${e.failed}</td><td class="num" data-label="Waiting">${e.pending}</td><td class="num" data-label="Delivered">${e.delivered}</td>
                 <td class="num" data-label="Last activity">${formatTime(e.last_attempt_at_t)}</td>
               </tr>`,
             )}
@@ -102,7 +102,7 @@ export class AdminNotifications extends LitElement {
       <form class="filters" @submit=${(e: Event) => e.preventDefault()}>
         <label>State
           <select name="state" @change=${this.filter}>
-            ${['', 'pending', 'gave_up', 'delivered'].map((s) => html`<option value=${s} ?selected=${s === state}>${s || 'Any state'}</option>`)}
+            ${['', 'pending', 'gave_up', 'failed', 'delivered'].map((s) => html`<option value=${s} ?selected=${s === state}>${s || 'Any state'}</option>`)}
           </select>
         </label>
       </form>
@@ -113,7 +113,7 @@ export class AdminNotifications extends LitElement {
             ${this.notifications.map(
               (n) => html`<tr>
                 <td data-label="Order"><a href="#/orders/${n.order_id}" class="mono" title=${n.order_id}>${shortId(n.order_id)}</a></td>
-                <td data-label="Event">${n.previous_status ?? '—'} → ${n.status}</td>
+                <td data-label="Event">${n.previous_status === n.status ? html`settled (${n.status})` : html`${n.previous_status ?? '—'} → ${n.status}`}</td>
                 <td data-label="State"><span class="status" data-tone=${toneOfOutcome(n.state)}>${n.state}</span></td>
                 <td class="num" data-label="Failures in schedule">${n.attempts_in_schedule}</td>
                 <td data-label="Last error">${n.last_error ?? '—'}</td>

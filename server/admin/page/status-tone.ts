@@ -10,7 +10,7 @@ export function toneOfStatus(status: string): Tone {
 
 export function toneOfOutcome(outcome: string): Tone {
   if (outcome === 'delivered') return 'good';
-  if (outcome === 'gave_up' || outcome === 'rejected' || outcome === 'unreachable' || outcome === 'mismatch') return 'bad';
+  if (outcome === 'gave_up' || outcome === 'failed' || outcome === 'rejected' || outcome === 'unreachable' || outcome === 'mismatch') return 'bad';
   if (outcome === 'pending') return 'wait';
   return 'plain';
 }

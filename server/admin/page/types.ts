@@ -48,7 +48,8 @@ export interface AdminNotification {
   status: OrderStatus;
   previous_status: OrderStatus | null;
   url: string;
-  state: 'pending' | 'delivered' | 'gave_up';
+  /** `failed`: the merchant refused the request itself (a 4xx other than 408/425/429); not retried. */
+  state: 'pending' | 'delivered' | 'gave_up' | 'failed';
   attempts_in_schedule: number;
   next_attempt_at: string | null;
   last_error: string | null;

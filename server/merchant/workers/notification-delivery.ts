@@ -1,13 +1,22 @@
 /**
  * Delivers the notification outbox: POSTs each due event to the merchant's `callback_url`, signed,
  * until a 2xx answer, on the documented back-off (server/merchant/notification-schedule.ts). Every
- * attempt is logged. Several processes may run it: a row is leased before it is sent. Within one
- * order, events go out in order: a later status waits while an earlier one is still undelivered.
+ * attempt is logged. Several processes may run it: a row is leased before it is sent.
+ *
+ * Within one order, events go out in order while the endpoint is healthy: a later event waits for
+ * the earlier one's first attempt. A failing earlier event holds the later one only while the
+ * endpoint as a whole is failing (an outage: sending more would not help, and order is kept); once
+ * the endpoint's origin has answered 2xx to any event since that failure, the failure is the
+ * event's own and the later one is sent (laterEventHeld). Every body names its `order_version`,
+ * so a merchant ignores an older state arriving after a newer one.
+ *
+ * An answer that says the request itself is wrong (a 4xx other than 408, 425 and 429, as BTCPay
+ * reads them) is not retried: the event is marked `failed` and stops holding later ones.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
-import { nextNotificationDelay } from '../notification-schedule.ts';
+import { isRefusal, nextNotificationDelay } from '../notification-schedule.ts';
 import type { Notification } from '../notifications.ts';
 import { runEvery, type Running } from '../../core/worker-loop.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../../core/signature.ts';
@@ -18,7 +27,8 @@ export interface NotificationDeliveryDeps {
   /** Active secrets, newest first; empty sends unsigned (development only: `serve` refuses it in production). */
   secrets: string[];
   now: () => number;
-  log: (line: string) => void;
+  /** A line, with fields for the JSON log (server/ops/logger.ts). */
+  log: (line: string, fields?: Record<string, unknown>) => void;
   fetch?: typeof fetch;
   /** How long one attempt may take. */
   timeoutMs?: number;
@@ -67,12 +77,14 @@ export class NotificationDelivery {
   }
 
   private async dueIds(now: number): Promise<string[]> {
+    const batch = this.deps.batchSize ?? 20;
     const rows = await this.deps.db
       .selectFrom('notifications as n')
-      .select('n.id')
+      .select(['n.id', 'n.order_id', 'n.order_version'])
       .where('n.state', '=', 'pending')
       .where('n.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('n.locked_until', 'is', null), eb('n.locked_until', '<=', now)]))
+      // An earlier event not yet tried holds the later one: that keeps the order for a healthy endpoint.
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -80,14 +92,28 @@ export class NotificationDelivery {
               .select(sql`1`.as('one'))
               .whereRef('earlier.order_id', '=', 'n.order_id')
               .whereRef('earlier.order_version', '<', 'n.order_version')
-              .where('earlier.state', '=', 'pending'),
+              .where('earlier.state', '=', 'pending')
+              .where('earlier.attempts', '=', 0),
           ),
         ),
       )
       .orderBy('n.next_attempt_at')
-      .limit(this.deps.batchSize ?? 20)
+      .limit(batch)
       .execute();
-    return rows.map((r) => r.id);
+    const due: string[] = [];
+    for (const row of rows) {
+      const holder = await laterEventHeld(this.deps.db, row.order_id, row.order_version);
+      if (!holder) {
+        due.push(row.id);
+        continue;
+      }
+      // Held behind an earlier event while its endpoint is down: look again when the earlier one
+      // is retried (or within a minute, should the endpoint recover first), so held rows do not
+      // fill every round's batch.
+      const next = Math.min(holder.next_attempt_at ?? now + 60_000, now + 60_000);
+      await this.deps.db.updateTable('notifications').set({ next_attempt_at: Math.max(next, now + 1) }).where('id', '=', row.id).where('state', '=', 'pending').execute();
+    }
+    return due;
   }
 
   /** Leases one row so that no other process sends it at the same time. */
@@ -137,10 +163,12 @@ export class NotificationDelivery {
       detail = (error as Error).message.slice(0, 500);
     }
     const delivered = httpStatus !== null && httpStatus >= 200 && httpStatus < 300;
+    const refused = !delivered && httpStatus !== null && isRefusal(httpStatus);
     const outcome = delivered ? 'delivered' : httpStatus === null ? 'unreachable' : 'rejected';
     const finishedAt = now();
     const failures = notification.attempts + 1;
-    const delay = delivered ? null : nextNotificationDelay(failures);
+    const delay = delivered || refused ? null : nextNotificationDelay(failures);
+    const state = delivered ? 'delivered' : refused ? 'failed' : delay === null ? 'gave_up' : 'pending';
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('notification_attempts')
@@ -160,9 +188,9 @@ export class NotificationDelivery {
         .updateTable('notifications')
         .set(
           delivered
-            ? { state: 'delivered', attempts: failures, delivered_at: finishedAt, next_attempt_at: null, locked_until: null, last_error: null, updated_at: finishedAt }
+            ? { state, attempts: failures, delivered_at: finishedAt, next_attempt_at: null, locked_until: null, last_error: null, updated_at: finishedAt }
             : {
-                state: delay === null ? 'gave_up' : 'pending',
+                state,
                 attempts: failures,
                 next_attempt_at: delay === null ? null : finishedAt + delay,
                 locked_until: null,
@@ -175,8 +203,60 @@ export class NotificationDelivery {
     });
     reportNotificationAttempt({ outcome, httpStatus, durationMs: Date.now() - wallStart });
     this.deps.log(
-      `notification ${notification.id} (${notification.order_status}) attempt ${number} to ${notification.url}: ${outcome}${httpStatus ? ` ${httpStatus}` : ''}` +
-        (delivered ? '' : delay === null ? '; giving up (resend by hand)' : `; next in ${Math.round(delay / 1000)} s`),
+      `notification ${notification.id} (${eventNameOf(notification)} ${notification.order_status}) of order ${notification.order_id} attempt ${number} to ${notification.url}: ${outcome}${httpStatus ? ` ${httpStatus}` : ''}` +
+        (delivered
+          ? ''
+          : refused
+            ? '; failed: the merchant refused the request itself, not retried (fix the endpoint, then resend by hand)'
+            : delay === null
+              ? '; giving up (resend by hand)'
+              : `; next in ${Math.round(delay / 1000)} s`),
+      { order_id: notification.order_id, event_id: notification.id, event: eventNameOf(notification), order_status: notification.order_status, attempt: number, outcome: state === 'pending' ? outcome : state, http_status: httpStatus },
     );
   }
+}
+
+/** The event's name: a settlement on a PAID order (no status change), else a status change. */
+export function eventNameOf(notification: Pick<Notification, 'order_status' | 'previous_status'>): 'order.settled' | 'order.status_changed' {
+  return notification.previous_status === notification.order_status ? 'order.settled' : 'order.status_changed';
+}
+
+/**
+ * The earlier event of the same order that holds this one, if any: a pending event with a failed
+ * attempt, while the endpoint (its URL's origin) has delivered nothing since that failure.
+ */
+export async function laterEventHeld(db: Kysely<Database>, orderId: string, orderVersion: number): Promise<Notification | undefined> {
+  const earlier = (await db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('order_version', '<', orderVersion)
+    .where('state', '=', 'pending')
+    .orderBy('order_version')
+    .execute()) as Notification[];
+  for (const holder of earlier) {
+    if (holder.attempts === 0) return holder;
+    if (!(await endpointAnsweredSince(db, holder.url, holder.updated_at))) return holder;
+  }
+  return undefined;
+}
+
+/** True when an event to the same origin as `url` was delivered after `since`. */
+async function endpointAnsweredSince(db: Kysely<Database>, url: string, since: number): Promise<boolean> {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return false;
+  }
+  const escaped = origin.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const row = await db
+    .selectFrom('notifications')
+    .select('id')
+    .where('state', '=', 'delivered')
+    .where('delivered_at', '>', since)
+    .where((eb) => eb.or([eb('url', '=', origin), eb('url', 'like', sql<string>`${`${escaped}/%`} escape '\\'`), eb('url', 'like', sql<string>`${`${escaped}?%`} escape '\\'`)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
