@@ -14,7 +14,7 @@ import { progress } from './lib/log.ts';
 import { dropAll, postgresProblem } from './lib/postgres.ts';
 import { stopAll } from './lib/processes.ts';
 import { formatTable, type Row } from './lib/report.ts';
-import { startMixPay } from './lib/stack.ts';
+import { startBareHono, startMixPay } from './lib/stack.ts';
 import { startupFigures } from './figures/startup.ts';
 import { statusFigures } from './figures/status.ts';
 import { orderListFigures } from './figures/order-list.ts';
@@ -62,6 +62,7 @@ try {
     runs: Number(args.runs ?? (quick ? 1 : 3)),
     dir,
     mixpay: await startMixPay(dir),
+    bare: await startBareHono(),
     postgresProblem: await postgresProblem(),
     report: (row) => rows.push(row),
     pick: (full, quickValue) => (quick ? quickValue : full),

@@ -10,7 +10,7 @@ import { load } from '../lib/load.ts';
 import { progress } from '../lib/log.ts';
 import { createDatabase } from '../lib/postgres.ts';
 import { seedOrders } from '../lib/seed.ts';
-import { MERCHANT_API_KEY, startBareHono, startCompanion } from '../lib/stack.ts';
+import { MERCHANT_API_KEY, startCompanion } from '../lib/stack.ts';
 import { spread } from '../lib/stats.ts';
 
 export async function orderListFigures(bench: Bench): Promise<void> {
@@ -25,7 +25,7 @@ export async function orderListFigures(bench: Bench): Promise<void> {
     const database = backend === 'postgres' ? await createDatabase() : null;
     const databaseUrl = database?.url ?? `sqlite:${join(bench.dir, 'order-list.db')}`;
     const server = await startCompanion({ name: `order list (${label})`, databaseUrl, mixpay: bench.mixpay, env: { RUN_WORKERS: '0' } });
-    const bare = await startBareHono();
+    const { bare } = bench;
     try {
       const template = await server.createOrder();
       const listUrl = `${server.url}/v1/orders?limit=100`;
@@ -35,7 +35,7 @@ export async function orderListFigures(bench: Bench): Promise<void> {
         progress(`order list ${label}: seeding to ${size.toLocaleString('en-US')} orders`);
         seeded = await seedOrders(databaseUrl, template.id, seeded, size - 1);
         if (seeded !== size) throw new Error(`seeded ${seeded} orders, wanted ${size}`);
-        await load({ url: listUrl, connections: 1, seconds: 1, headers: { token: MERCHANT_API_KEY } });
+        await load({ url: listUrl, connections: 1, seconds: bench.pick(2, 1), headers: { token: MERCHANT_API_KEY } });
         // At one connection the mean time per request is exactly 1000 / (requests per second).
         const times: number[] = [];
         const ceiling: number[] = [];
@@ -54,7 +54,6 @@ export async function orderListFigures(bench: Bench): Promise<void> {
         target: '≤ 1.5×',
       });
     } finally {
-      await bare.stop();
       await server.stop();
       await database?.drop();
     }

@@ -1,4 +1,5 @@
-/** What every figure group receives: the mode, a scratch directory, the shared MixPay sandbox, and where rows go. */
+/** What every figure group receives: the mode, a scratch directory, the shared sandbox and ceiling, and where rows go. */
+import type { Child } from './processes.ts';
 import type { Row } from './report.ts';
 import type { MixPayStandIn } from './stack.ts';
 
@@ -9,6 +10,8 @@ export interface Bench {
   /** Scratch directory of this bench run (SQLite files, config files), removed at the end. */
   dir: string;
   mixpay: MixPayStandIn;
+  /** The ceiling (bare Hono), shared by the figures that only send it requests. */
+  bare: Child;
   /** Why PostgreSQL cannot be used, or null when it answers. */
   postgresProblem: string | null;
   report(row: Row): void;

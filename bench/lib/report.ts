@@ -10,6 +10,8 @@ export interface Row {
   ceiling?: number[];
   /** Names a ceiling that is not bare Hono (e.g. "MixPay's limit"). */
   ceilingLabel?: string;
+  /** Shown instead of the number of runs, for a figure taken over samples of one run (e.g. "30 payments"). */
+  runsLabel?: string;
   /** The issue 12 target, as text. */
   target?: string;
   /** Why the figure has no value (skipped or failed). */
@@ -20,8 +22,16 @@ export interface Row {
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const digits = abs >= 100 || Number.isInteger(value) ? 0 : abs >= 10 ? 1 : 2;
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** 0.0042× / 0.15× / 2.84× / 224×: small ratios keep two significant digits. */
+function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '—';
+  if (ratio >= 10) return `${ratio.toFixed(0)}×`;
+  if (ratio >= 0.1 || ratio === 0) return `${ratio.toFixed(2)}×`;
+  return `${ratio.toPrecision(2)}×`;
 }
 
 function valueCell(values: number[], unit: string): string {
@@ -33,11 +43,12 @@ function valueCell(values: number[], unit: string): string {
 function cells(row: Row): string[] {
   if (row.error || !row.values.length) return [row.figure, row.error ?? 'no value', '', '', '', row.target ?? ''];
   const value = valueCell(row.values, row.unit);
-  if (!row.ceiling?.length) return [row.figure, value, String(row.values.length), '—', '—', row.target ?? ''];
+  const runs = row.runsLabel ?? String(row.values.length);
+  if (!row.ceiling?.length) return [row.figure, value, runs, '—', '—', row.target ?? ''];
   const ceiling = spread(row.ceiling).median;
   const label = row.ceilingLabel ? ` (${row.ceilingLabel})` : '';
   const ratio = spread(row.values).median / ceiling;
-  return [row.figure, value, String(row.values.length), `${formatNumber(ceiling)} ${row.unit}${label}`, Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—', row.target ?? ''];
+  return [row.figure, value, runs, `${formatNumber(ceiling)} ${row.unit}${label}`, formatRatio(ratio), row.target ?? ''];
 }
 
 /** A Markdown table, so a full run's output can go into docs/performance.md as it is. */
