@@ -18,12 +18,16 @@ import { startBareHono, startMixPay } from './lib/stack.ts';
 import { startupFigures } from './figures/startup.ts';
 import { statusFigures } from './figures/status.ts';
 import { orderListFigures } from './figures/order-list.ts';
+import { sseHoldFigures } from './figures/sse-hold.ts';
+import { fanOutFigures } from './figures/fanout.ts';
 
 /** In the order they run: start-up first, while the machine is quietest. */
 const GROUPS: Record<string, FigureGroup> = {
   startup: startupFigures,
   status: statusFigures,
   list: orderListFigures,
+  sse: sseHoldFigures,
+  fanout: fanOutFigures,
 };
 
 const { values: args } = parseArgs({
