@@ -20,6 +20,7 @@ import { statusFigures } from './figures/status.ts';
 import { orderListFigures } from './figures/order-list.ts';
 import { sseHoldFigures } from './figures/sse-hold.ts';
 import { fanOutFigures } from './figures/fanout.ts';
+import { elementFigures } from './figures/element.ts';
 
 /** In the order they run: start-up first, while the machine is quietest. */
 const GROUPS: Record<string, FigureGroup> = {
@@ -28,6 +29,7 @@ const GROUPS: Record<string, FigureGroup> = {
   list: orderListFigures,
   sse: sseHoldFigures,
   fanout: fanOutFigures,
+  element: elementFigures,
 };
 
 const { values: args } = parseArgs({
