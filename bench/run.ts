@@ -21,6 +21,7 @@ import { orderListFigures } from './figures/order-list.ts';
 import { sseHoldFigures } from './figures/sse-hold.ts';
 import { fanOutFigures } from './figures/fanout.ts';
 import { elementFigures } from './figures/element.ts';
+import { brokerFigures } from './figures/broker.ts';
 
 /** In the order they run: start-up first, while the machine is quietest. */
 const GROUPS: Record<string, FigureGroup> = {
@@ -30,6 +31,7 @@ const GROUPS: Record<string, FigureGroup> = {
   sse: sseHoldFigures,
   fanout: fanOutFigures,
   element: elementFigures,
+  broker: brokerFigures,
 };
 
 const { values: args } = parseArgs({
