@@ -22,6 +22,7 @@ import { sseHoldFigures } from './figures/sse-hold.ts';
 import { fanOutFigures } from './figures/fanout.ts';
 import { elementFigures } from './figures/element.ts';
 import { brokerFigures } from './figures/broker.ts';
+import { budgetFigures } from './figures/budget.ts';
 
 /** In the order they run: start-up first, while the machine is quietest. */
 const GROUPS: Record<string, FigureGroup> = {
@@ -32,6 +33,7 @@ const GROUPS: Record<string, FigureGroup> = {
   fanout: fanOutFigures,
   element: elementFigures,
   broker: brokerFigures,
+  budget: budgetFigures,
 };
 
 const { values: args } = parseArgs({
