@@ -65,7 +65,7 @@ export async function sseHoldFigures(bench: Bench): Promise<void> {
       unit: 'MB',
       values: server.map((h) => h.mbPer1000),
       ceiling: bare.map((h) => h.mbPer1000),
-      target: size === 10_000 ? '10k streams ≤ 256 MB' : '',
+      target: size === 10_000 ? '≤ 25.6 MB (256 MB for 10k)' : '',
     });
     bench.report({
       figure: `SSE, ${n} idle streams: server CPU`,

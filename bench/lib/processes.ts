@@ -36,6 +36,12 @@ export interface ChildOptions {
 const running = new Set<Child>();
 let clockTicks: number | undefined;
 
+// Children run in their own process groups, so they outlive a bench that dies without cleaning
+// up (an uncaught error, a closed stdout): take them down with it.
+process.on('exit', () => {
+  for (const child of running) signalGroup(child.pid, 'SIGKILL');
+});
+
 function ticksPerSecond(): number {
   clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return clockTicks;
