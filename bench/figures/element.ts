@@ -5,10 +5,11 @@
  * and with the callback handled by instance A while the element follows instance B (two
  * processes on one PostgreSQL database).
  *
- * Each payment costs two MixPay calls (the link, then the callback's check), and the server keeps
- * to its MixPay budget (today 50 a minute after a burst of 9); once the burst is spent, payments
- * are spaced so that the callback's check never waits for the budget, which would otherwise be
- * what this figure measures. Workers are off for the same reason.
+ * Each payment costs three MixPay calls (the link, the payment callback's check, and the settle
+ * callback's check 3 s later), and the server keeps to its MixPay budget; a payment starts only
+ * once a model of that budget has room for it (lib/budget-model.ts), so that the callback's
+ * check never waits for a token, which would otherwise be what this figure measures. Workers are
+ * off for the same reason.
  *
  * A customer pays at no particular moment of the element's polling or of the server's re-reads,
  * so each payment comes a random 0–5 s after the element is following the order: paying right
@@ -18,22 +19,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Bench } from '../lib/context.ts';
 import { launchChromium, serveMerchantPage } from '../lib/browser.ts';
+import { BudgetModel, SETTLE_CALLBACK_MS } from '../lib/budget-model.ts';
 import { progress, sleep } from '../lib/log.ts';
 import { createDatabase } from '../lib/postgres.ts';
 import { startCompanion, type Companion } from '../lib/stack.ts';
 import { percentile } from '../lib/stats.ts';
 
-/** More than one budget token's refill (50 a minute: 1.2 s) between a link and its callback's check. */
-const BUDGET_GAP_MS = 1300;
 /** The longest cycle a payment should fall anywhere in: the server's 5 s re-read of each stream. */
 const PAYMENT_PHASE_MS = 5000;
-/** Calls a fresh database's budget allows at once (one fewer than today's burst, to be safe). */
-const BUDGET_BURST = 8;
-
-/** MixPay calls spent so far on one database, shared by every scenario that uses it. */
-interface Spent {
-  calls: number;
-}
 
 type Transport = 'SSE' | 'poll';
 
@@ -63,8 +56,8 @@ function instrument({ poll }: { poll: boolean }): void {
   };
 }
 
-async function paidLatencies(browser: Browser, bench: Bench, options: { orders: Companion; element: Companion; spent: Spent; transport: Transport; payments: number; label: string }): Promise<number[]> {
-  const { orders, element, spent, transport, payments } = options;
+async function paidLatencies(browser: Browser, bench: Bench, options: { orders: Companion; element: Companion; budget: BudgetModel; transport: Transport; payments: number; label: string }): Promise<number[]> {
+  const { orders, element, budget, transport, payments } = options;
   const shop = await serveMerchantPage(element.url);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const latencies: number[] = [];
@@ -75,8 +68,10 @@ async function paidLatencies(browser: Browser, bench: Bench, options: { orders: 
     await page.waitForFunction(() => customElements.get('mixpay-button') !== undefined, undefined, { timeout: 10_000 });
     for (let i = 0; i < payments; i++) {
       if (i % 10 === 0) progress(`${options.label}: payment ${i + 1}/${payments}`);
+      // Room for this payment's link and its callback's check, beside the settle checks to come.
+      await sleep(budget.waitFor(2));
       const order = await orders.createOrder();
-      const linkAt = Date.now();
+      budget.spend();
       await page.evaluate(
         ({ server, id }) => {
           const button = document.createElement('mixpay-button');
@@ -92,11 +87,10 @@ async function paidLatencies(browser: Browser, bench: Bench, options: { orders: 
       if (transport === 'SSE') {
         await page.waitForFunction((id) => (window as unknown as BenchWindow).__streams.some((url) => url.includes(id)), order.id, { timeout: 10_000 });
       }
-      spent.calls += 2;
-      const following = Date.now();
-      const earliest = spent.calls > BUDGET_BURST ? linkAt + BUDGET_GAP_MS : 0;
-      await sleep(Math.max(earliest, following + Math.random() * PAYMENT_PHASE_MS) - Date.now());
+      await sleep(Math.random() * PAYMENT_PHASE_MS);
       const paidAt = Date.now();
+      budget.spend();
+      budget.spend(paidAt + SETTLE_CALLBACK_MS);
       await bench.mixpay.simulate(order.code);
       await page.waitForFunction((id) => (window as unknown as BenchWindow).__paid[id] !== undefined, order.id, { timeout: 20_000 });
       const shownAt = await page.evaluate((id) => (window as unknown as BenchWindow).__paid[id]!, order.id);
@@ -127,10 +121,10 @@ export async function elementFigures(bench: Bench): Promise<void> {
   try {
     const single = await startCompanion({ name: 'element (SQLite)', databaseUrl: `sqlite:${join(bench.dir, 'element.db')}`, mixpay: bench.mixpay, env: { RUN_WORKERS: '0' } });
     try {
-      const spent = { calls: 0 };
+      const budget = new BudgetModel();
       for (const transport of ['SSE', 'poll'] as const) {
         const label = `${transport}, one instance`;
-        report(bench, label, await paidLatencies(browser, bench, { orders: single, element: single, spent, transport, payments, label }));
+        report(bench, label, await paidLatencies(browser, bench, { orders: single, element: single, budget, transport, payments, label }));
       }
     } finally {
       await single.stop();
@@ -144,11 +138,11 @@ export async function elementFigures(bench: Bench): Promise<void> {
     const a = await startCompanion({ name: 'instance A', databaseUrl: database.url, mixpay: bench.mixpay, env });
     const b = await startCompanion({ name: 'instance B', databaseUrl: database.url, mixpay: bench.mixpay, env });
     try {
-      const spent = { calls: 0 };
+      const budget = new BudgetModel();
       // Polling reads the database, whichever instance changed it: quick mode leaves that case out.
       for (const transport of bench.pick(['SSE', 'poll'] as const, ['SSE'] as const)) {
         const label = `${transport}, callback on instance A, element on B`;
-        report(bench, label, await paidLatencies(browser, bench, { orders: a, element: b, spent, transport, payments, label }), transport === 'SSE' ? '≤ 250 ms' : '');
+        report(bench, label, await paidLatencies(browser, bench, { orders: a, element: b, budget, transport, payments, label }), transport === 'SSE' ? '≤ 250 ms' : '');
       }
     } finally {
       await b.stop();
