@@ -1,7 +1,9 @@
 /**
  * `GET /v1/orders/{id}/status`, answered 200 and 304 (If-None-Match), on SQLite and on
  * PostgreSQL, at 50 connections. Each run measures bare Hono's constant JSON right before, so the
- * ratio compares runs that shared the same moment of a noisy machine.
+ * ratio compares runs that shared the same moment of a noisy machine. A last row measures bare
+ * Hono behind hono/cors configured as the status route's, for issue 12's question whether CORS
+ * alone costs half the throughput.
  */
 import { join } from 'node:path';
 import type { Bench } from '../lib/context.ts';
@@ -13,6 +15,7 @@ import { startCompanion } from '../lib/stack.ts';
 const CONNECTIONS = 50;
 
 export async function statusFigures(bench: Bench): Promise<void> {
+  const cors = { bare: [] as number[], withCors: [] as number[] };
   for (const backend of ['sqlite', 'postgres'] as const) {
     const label = backend === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     if (backend === 'postgres' && bench.postgresProblem) {
@@ -38,6 +41,10 @@ export async function statusFigures(bench: Bench): Promise<void> {
         runs.bare.push((await load({ url: `${bare.url}/json`, connections: CONNECTIONS, seconds })).rps);
         runs.ok.push((await load({ url: statusUrl, connections: CONNECTIONS, seconds })).rps);
         runs.notModified.push((await load({ url: statusUrl, connections: CONNECTIONS, seconds, headers: { 'if-none-match': etag }, expectStatus: 304 })).rps);
+        if (backend === 'sqlite') {
+          cors.bare.push(runs.bare.at(-1)!);
+          cors.withCors.push((await load({ url: `${bare.url}/json-cors`, connections: CONNECTIONS, seconds, headers: { origin: 'https://shop.example' } })).rps);
+        }
       }
       bench.report({ figure: `status 200, ${label}, ${CONNECTIONS} conn`, unit: 'req/s', values: runs.ok, ceiling: runs.bare, target: '≥ 0.5× bare' });
       bench.report({ figure: `status 304, ${label}, ${CONNECTIONS} conn`, unit: 'req/s', values: runs.notModified, ceiling: runs.bare, target: '≥ 0.6× bare' });
@@ -46,4 +53,5 @@ export async function statusFigures(bench: Bench): Promise<void> {
       await database?.drop();
     }
   }
+  bench.report({ figure: `bare Hono + hono/cors (as the status route), ${CONNECTIONS} conn`, unit: 'req/s', values: cors.withCors, ceiling: cors.bare });
 }
