@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Bench, FigureGroup } from './lib/context.ts';
@@ -61,6 +61,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const began = performance.now();
+const loadAtStart = loadavg()[0]!;
 try {
   if (!existsSync('dist/mixpay-button.js')) {
     progress('building the element (dist/ is missing)');
@@ -93,4 +94,5 @@ try {
 }
 const minutes = (performance.now() - began) / 60_000;
 console.log(formatTable(rows));
-console.log(`\n${quick ? 'quick' : 'full'} run, ${minutes.toFixed(1)} min; value = median of the runs; ceiling = bare Hono on @hono/node-server measured in the same runs unless named; ratio = value ÷ ceiling.`);
+console.log(`\n${quick ? 'quick' : 'full'} run, ${minutes.toFixed(1)} min, ${new Date().toISOString()}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`);
+console.log('value = median of the runs; ceiling = bare Hono on @hono/node-server measured in the same runs unless named; ratio = value ÷ ceiling.');
