@@ -1,0 +1,133 @@
+/**
+ * Broker mode's `POST /mixpay/create_order` (seed 000), as MixPay would call it: a fresh trace_id
+ * per request, at 1 and 50 connections. Broker mode is switched on with BROKER_CONFIG_FILE, whose
+ * bot (Mixin) and wallet (Binance Pay) are the shared sandbox process, so the wallet's work is not
+ * in the measured process. Each run is a fresh server on a fresh database: open orders count
+ * against the bot's balance, so one run's orders would slow the next.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bench } from '../lib/context.ts';
+import { load, type LoadResult } from '../lib/load.ts';
+import { progress, sleep } from '../lib/log.ts';
+import { createDatabase } from '../lib/postgres.ts';
+import { PAYEE_ID, startCompanion, USDT, type Companion } from '../lib/stack.ts';
+
+/**
+ * The sandbox's development broker bot (server/sandbox/mixin/dev-bot.ts): public keys that exist
+ * only in this repository. Copied, not imported, so the bench stays outside the server's modules.
+ */
+const DEV_BOT = {
+  app_id: '73844e1f-b46b-43c7-b655-ee73c67b7d2a',
+  session_id: 'abdb4c30-91e5-49b5-842b-ea3a27402e47',
+  session_private_key: '3f565a58af91be9eb3060bc1ac816577ca70b171e50d93f4c8a62c7a88ace504',
+  server_public_key: '57bbc994b9ce5d2e7afd9d1de942b2325bab300a151816fda0bf1880275c3d0e',
+  pin: '123456',
+};
+/** The Mixin user MixPay's orders name as `opponent_id` in the sandbox. */
+const MIXPAY_BOT_ID = '21627808-77a3-4003-96fa-d8e57f66a724';
+const AMOUNT = '0.10000000';
+
+function writeBrokerConfig(bench: Bench): string {
+  const sandbox = `${bench.mixpay.url}/sandbox`;
+  const path = join(bench.dir, 'broker.json');
+  const asset = { currency: 'USDT', min: AMOUNT, max: '1000.00000000', min_usdt: '0.10', max_usdt: '1000.00', fee: '0.0100' };
+  const config = {
+    wallets: { binance: { kind: 'binance', base_url: `${sandbox}/binance`, api_key: 'dev-binance-api-key', secret_key: 'dev-binance-secret-key', assets: { [USDT]: asset } } },
+    mixin: { base_url: `${sandbox}/mixin`, ...DEV_BOT },
+    alerts: { url: `${sandbox}/mixin/_sandbox/alerts`, secret: 'dev-broker-alert-secret' },
+  };
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+function createOrderBody(): string {
+  return JSON.stringify({
+    payee_id: PAYEE_ID,
+    wallet: 'binance',
+    asset_id: USDT,
+    amount: AMOUNT,
+    trace_id: randomUUID(),
+    memo: Buffer.from(`PM|${randomUUID()}|`).toString('base64'),
+    expired_at: Math.floor(Date.now() / 1000) + 900,
+    return_url: 'https://shop.example/return',
+    opponent_id: MIXPAY_BOT_ID,
+  });
+}
+
+/** Waits until the broker has synced the bot's balance and answers code 0. */
+async function untilAccepting(broker: Companion): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await fetch(`${broker.url}/mixpay/create_order`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: createOrderBody() });
+    const answer = (await response.json()) as { code: number; message: string };
+    if (answer.code === 0) return;
+    if (Date.now() > deadline) throw new Error(`create_order still answers ${answer.code} ${answer.message}`);
+    await sleep(200);
+  }
+}
+
+async function createOrders(broker: Companion, connections: number, seconds: number): Promise<LoadResult> {
+  const refused = new Map<string, number>();
+  const result = await load({
+    url: `${broker.url}/mixpay/create_order`,
+    method: 'POST',
+    connections,
+    seconds,
+    headers: { 'content-type': 'application/json' },
+    body: createOrderBody,
+    onBody: (text) => {
+      const code = String((JSON.parse(text) as { code: number }).code);
+      if (code !== '0') refused.set(code, (refused.get(code) ?? 0) + 1);
+    },
+  });
+  // 11002 (balance short, wallet failed) comes with HTTP 200: a fast refusal is not throughput.
+  if (refused.size) throw new Error(`create_order refused: ${[...refused].map(([code, n]) => `${code}×${n}`).join(', ')}`);
+  return result;
+}
+
+export async function brokerFigures(bench: Bench): Promise<void> {
+  const seconds = bench.pick(10, 1);
+  const configFile = writeBrokerConfig(bench);
+  // Enough for any number of 0.1 USDT orders a run can make.
+  await bench.mixpay.deposit(USDT, '100000000');
+  const cases = [
+    // Unloaded: only in full mode.
+    ...bench.pick([{ backend: 'sqlite', connections: 1 }] as const, []),
+    { backend: 'sqlite', connections: 50 },
+    { backend: 'postgres', connections: 50 },
+  ] as const;
+  const { bare } = bench;
+  for (const { backend, connections } of cases) {
+    const label = `${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${connections} conn`;
+    if (backend === 'postgres' && bench.postgresProblem) {
+      bench.report({ figure: `broker create_order, ${label}`, unit: '', values: [], error: `skipped: ${bench.postgresProblem}` });
+      continue;
+    }
+    const runs: LoadResult[] = [];
+    const ceiling: LoadResult[] = [];
+    for (let run = 0; run < bench.runs; run++) {
+      progress(`broker create_order ${label}: run ${run + 1}/${bench.runs}`);
+      const database = backend === 'postgres' ? await createDatabase() : null;
+      const broker = await startCompanion({
+        name: `broker (${label})`,
+        databaseUrl: database?.url ?? `sqlite:${join(bench.dir, `broker-${connections}-${run}.db`)}`,
+        mixpay: bench.mixpay,
+        env: { BROKER_CONFIG_FILE: configFile },
+      });
+      try {
+        await untilAccepting(broker);
+        ceiling.push(await load({ url: `${bare.url}/json`, connections, seconds }));
+        runs.push(await createOrders(broker, connections, seconds));
+      } finally {
+        await broker.stop();
+        await database?.drop();
+      }
+    }
+    const figure = `broker create_order, ${label}`;
+    bench.report({ figure: `${figure}: throughput`, unit: 'req/s', values: runs.map((r) => r.rps), ceiling: ceiling.map((r) => r.rps), target: connections === 50 ? '≥ 0.1× bare' : '' });
+    bench.report({ figure: `${figure}: p50 latency`, unit: 'ms', values: runs.map((r) => r.p50Ms), ceiling: ceiling.map((r) => r.p50Ms) });
+    bench.report({ figure: `${figure}: p99 latency`, unit: 'ms', values: runs.map((r) => r.p99Ms), ceiling: ceiling.map((r) => r.p99Ms), target: connections === 50 ? '≤ 20 ms' : '' });
+  }
+}
