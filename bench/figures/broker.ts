@@ -37,6 +37,9 @@ function writeBrokerConfig(bench: Bench): string {
     wallets: { binance: { kind: 'binance', base_url: `${sandbox}/binance`, api_key: 'dev-binance-api-key', secret_key: 'dev-binance-secret-key', assets: { [USDT]: asset } } },
     mixin: { base_url: `${sandbox}/mixin`, ...DEV_BOT },
     alerts: { url: `${sandbox}/mixin/_sandbox/alerts`, secret: 'dev-broker-alert-secret' },
+    // Only MixPay's bot may reserve (docs/broker.md); the bench plays it, returning to its own shop.
+    // No open-order cap per payee: the bench's one payee stands for MixPay's many.
+    mixpay: { bot_ids: [MIXPAY_BOT_ID], return_hosts: ['shop.example'], max_expiry_minutes: 30, caps: { payee: { open_orders: null } } },
   };
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;

@@ -28,7 +28,7 @@ async function tryCreate(server: Companion): Promise<{ status: number; code?: st
 
 async function burst(server: Companion): Promise<{ created: number; refused: number }> {
   const answers = await Promise.all(Array.from({ length: BURST }, () => tryCreate(server)));
-  const created = answers.filter((a) => a.status === 201).length;
+  const created = answers.filter((a) => a.status === 200).length;
   const refused = answers.filter((a) => a.status === 429).length;
   if (created + refused !== BURST) throw new Error(`burst answered ${answers.map((a) => a.status).join(',')}`);
   return { created, refused };
@@ -44,7 +44,7 @@ async function sustained(bench: Bench, server: Companion, seconds: number, pay: 
     Array.from({ length: CALLERS }, async () => {
       while (performance.now() < end) {
         const answer = await tryCreate(server);
-        if (answer.status === 201) {
+        if (answer.status === 200) {
           created++;
           if (pay && answer.code) payments.push(bench.mixpay.simulate(answer.code));
         } else if (answer.status !== 429) {

@@ -131,7 +131,8 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
     async createOrder() {
       const response = await fetch(`${url}/v1/orders`, { method: 'POST', headers, body: JSON.stringify({ price_amount: '12.50', price_currency: 'USD', title: 'bench' }) });
       const body = (await response.json()) as { order?: { order_id: string }; payment_url?: string };
-      if (response.status !== 201 || !body.order || !body.payment_url) throw new Error(`POST /v1/orders: ${response.status} ${JSON.stringify(body)}`);
+      // MugglePay's create answer: HTTP 200 with "status": 201 in the body.
+      if (response.status !== 200 || !body.order || !body.payment_url) throw new Error(`POST /v1/orders: ${response.status} ${JSON.stringify(body)}`);
       return { id: body.order.order_id, code: body.payment_url.split('/').pop()! };
     },
     async cancel(id) {
