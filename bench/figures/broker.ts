@@ -23,7 +23,7 @@ const DEV_BOT = {
   session_id: 'abdb4c30-91e5-49b5-842b-ea3a27402e47',
   session_private_key: '3f565a58af91be9eb3060bc1ac816577ca70b171e50d93f4c8a62c7a88ace504',
   server_public_key: '57bbc994b9ce5d2e7afd9d1de942b2325bab300a151816fda0bf1880275c3d0e',
-  pin: '123456',
+  pin: '55c15a83bd987e2b537610400bf718f62bc559a7f9ffb3f5f82f72b550c5cef9',
 };
 /** The Mixin user MixPay's orders name as `opponent_id` in the sandbox. */
 const MIXPAY_BOT_ID = '21627808-77a3-4003-96fa-d8e57f66a724';
