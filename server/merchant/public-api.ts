@@ -84,8 +84,9 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     const version = await reads.version(id);
     if (version === undefined) throw orderNotFound();
     c.header('cache-control', 'no-cache');
-    if (c.req.header('if-none-match') === statusEtag({ id, version })) {
-      c.header('etag', statusEtag({ id, version }));
+    const etag = statusEtag({ id, version });
+    if (c.req.header('if-none-match') === etag) {
+      c.header('etag', etag);
       return c.body(null, 304);
     }
     const document = await documents.get(reads, id, version, c.get('deps').config.MERCHANT_NAME ?? null);
