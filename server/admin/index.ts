@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { MerchantDeps } from '../merchant/deps.ts';
 import { errorBody, MerchantApiError, readJsonObject } from '../merchant/api-errors.ts';
 import { safeEqual } from '../merchant/auth.ts';
-import { callerOf } from '../merchant/caller.ts';
+import { callerOf } from '../core/caller.ts';
 import { ADMIN_CSS, ADMIN_HEADERS, ADMIN_HTML } from './page-shell.ts';
 import { DIST_DIR } from '../package-paths.ts';
 import { adminPageApi } from './page-api.ts';

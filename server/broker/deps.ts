@@ -17,7 +17,7 @@ export interface BrokerDeps {
   /** Milliseconds since the epoch; tests move time by swapping it. */
   now: () => number;
   log: (line: string) => void;
-  /** TRUST_PROXY: the caller is the last X-Forwarded-For entry (merchant/caller.ts). */
+  /** TRUST_PROXY: the caller is the last X-Forwarded-For entry (core/caller.ts). */
   trustProxy?: boolean;
 }
 

@@ -13,7 +13,7 @@ import { BudgetedMixPay } from '../mixpay/call-budget.ts';
 import { claimOrderCheck, isKnownCallbackSource, SourceCheckLimiter } from '../mixpay/callback-limits.ts';
 import { MixPayApiError } from '../mixpay/errors.ts';
 import { reportCallback } from '../core/channels.ts';
-import { callerOf, plainAddress } from './caller.ts';
+import { callerOf, plainAddress } from '../core/caller.ts';
 import { findOrderForCallback } from './order-store.ts';
 import { awaitsResult, syncOrderWithMixPay } from './payment-sync.ts';
 

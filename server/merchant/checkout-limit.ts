@@ -6,7 +6,7 @@
  * `TRUST_PROXY` the last `X-Forwarded-For` entry (the one our own proxy appended).
  */
 import type { MiddlewareHandler } from 'hono';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../core/caller.ts';
 import { errorBody } from './api-errors.ts';
 import { WindowCounter } from '../core/address-limits.ts';
 

@@ -10,7 +10,7 @@ import { limitBody, MerchantApiError, readJsonObject, validationError } from './
 import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
 import { corsHeaders } from './cors-headers.ts';
-import { callerOf } from './caller.ts';
+import { callerOf } from '../core/caller.ts';
 import { OpenCounter } from '../core/address-limits.ts';
 import { createOrder } from './create-order.ts';
 import { findOrder, type Order } from './order-store.ts';

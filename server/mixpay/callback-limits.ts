@@ -16,7 +16,7 @@ export const MIXPAY_CALLBACK_SOURCE = '52.198.117.57';
 /** An order is checked at most once per this interval for callbacks from unknown sources (MixPay retries after 15 s). */
 export const ORDER_CHECK_INTERVAL_MS = 10_000;
 
-/** This host, and `unknown`: a request handed to the app in process, with no socket (merchant/caller.ts). */
+/** This host, and `unknown`: a request handed to the app in process, with no socket (core/caller.ts). */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'unknown']);
 
 /**

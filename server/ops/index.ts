@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import type { MerchantDeps } from '../merchant/deps.ts';
 import { errorBody } from '../merchant/api-errors.ts';
 import { safeEqual } from '../merchant/auth.ts';
-import { callerOf, plainAddress } from '../merchant/caller.ts';
+import { callerOf, plainAddress } from '../core/caller.ts';
 import { checkReadiness, type ReadinessSources } from './health.ts';
 import { createMetrics } from './metrics.ts';
 import { NO_STREAMS, type OpenStreams } from './open-streams.ts';

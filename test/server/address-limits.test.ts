@@ -53,7 +53,7 @@ test('open slots per address: the limit, release once, 0 means none', () => {
 
 test('TRUST_PROXY on and a request without X-Forwarded-For: one warning naming the setting', async () => {
   const { Hono } = await import('hono');
-  const { callerOf, resetProxyWarning } = await import('../../server/merchant/caller.ts');
+  const { callerOf, resetProxyWarning } = await import('../../server/core/caller.ts');
   const app = new Hono().get('/', (c) => c.text(callerOf(c, true)));
   const warnings: string[] = [];
   const original = console.warn;
