@@ -11,13 +11,9 @@ import { z } from 'zod';
 import { DEMO_DIR } from './package-paths.ts';
 import { ConfigError } from './core/config-error.ts';
 import { brokerDevelopmentConfig, BrokerConfigError, loadBrokerConfigFile, type BrokerConfig } from './broker/config.ts';
-import { incomeCheckKeys, merchantConfigShape, type MerchantConfig } from './merchant/config.ts';
+import { bool, incomeCheckKeys, merchantConfigShape, type MerchantConfig } from './merchant/config.ts';
 
 export { incomeCheckKeys, type MerchantConfig };
-
-const bool = z
-  .union([z.boolean(), z.string()])
-  .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),

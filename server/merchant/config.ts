@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-const bool = z
+/** An on/off setting: `1`, `true`, `yes` (or a JSON true in CONFIG_FILE) is on, anything else off. */
+export const bool = z
   .union([z.boolean(), z.string()])
   .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 
