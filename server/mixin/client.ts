@@ -4,7 +4,6 @@
  * `trace_id`. Newer bots use the Safe/UTXO API instead: that would be a second implementation of
  * `MixinTransfers`, nothing else changes.
  */
-import { MixinApi, ResponseError } from '@mixin.dev/mixin-node-sdk';
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../core/upstream-errors.ts';
 
 export interface MixinAsset {
@@ -71,7 +70,15 @@ export class MixinUnavailableError extends UpstreamUnavailableError {
   }
 }
 
-function translate(error: unknown): Error {
+type MixinSdk = typeof import('@mixin.dev/mixin-node-sdk');
+let sdk: Promise<MixinSdk> | undefined;
+/**
+ * The SDK (with axios and its crypto beneath it) loads on the first call, not at start: a server
+ * that never talks to Mixin (no broker, no income check) never pays its ~200 ms of loading.
+ */
+const loadSdk = () => (sdk ??= import('@mixin.dev/mixin-node-sdk'));
+
+function translate(error: unknown, ResponseError: MixinSdk['ResponseError']): Error {
   if (error instanceof ResponseError) return new MixinApiError(Number(error.code), String(error.description));
   const e = error as { message?: string; code?: string; response?: { status?: number } };
   const status = e.response?.status ? ` (HTTP ${e.response.status})` : '';
@@ -79,40 +86,35 @@ function translate(error: unknown): Error {
 }
 
 export function createMixinClient(options: MixinBotOptions): MixinTransfers {
-  const api = MixinApi({
-    keystore: {
-      app_id: options.app_id,
-      session_id: options.session_id,
-      session_private_key: options.session_private_key,
-      server_public_key: options.server_public_key,
-    },
-    // The SDK retries network failures itself (its `retry` cannot go below 1); the settlement job
-    // retries beyond that, and the trace_id keeps every retry harmless.
-    requestConfig: { baseURL: options.baseUrl, timeout: options.timeoutMs ?? 10_000, retry: 1 },
-  });
+  let api: ReturnType<MixinSdk['MixinApi']> | undefined;
+  async function call<T>(use: (api: ReturnType<MixinSdk['MixinApi']>) => Promise<T>): Promise<T> {
+    const { MixinApi, ResponseError } = await loadSdk();
+    api ??= MixinApi({
+      keystore: {
+        app_id: options.app_id,
+        session_id: options.session_id,
+        session_private_key: options.session_private_key,
+        server_public_key: options.server_public_key,
+      },
+      // The SDK retries network failures itself (its `retry` cannot go below 1); the settlement job
+      // retries beyond that, and the trace_id keeps every retry harmless.
+      requestConfig: { baseURL: options.baseUrl, timeout: options.timeoutMs ?? 10_000, retry: 1 },
+    });
+    try {
+      return await use(api);
+    } catch (error) {
+      throw translate(error, ResponseError);
+    }
+  }
   return {
     async listAssets() {
-      try {
-        const assets = await api.asset.fetchList();
-        return assets.map((a) => ({ asset_id: a.asset_id, symbol: a.symbol, balance: a.balance }));
-      } catch (error) {
-        throw translate(error);
-      }
+      const assets = await call((mixin) => mixin.asset.fetchList());
+      return assets.map((a) => ({ asset_id: a.asset_id, symbol: a.symbol, balance: a.balance }));
     },
-    async transfer(request) {
-      try {
-        return (await api.transfer.toUser(options.pin, request)) as MixinSnapshot;
-      } catch (error) {
-        throw translate(error);
-      }
-    },
-    async snapshots(offset, limit) {
-      try {
-        const params = offset ? { limit, offset, order: 'ASC' as const } : { limit, offset: '', order: 'ASC' as const };
-        return (await api.transfer.snapshots(params)) as MixinSnapshot[];
-      } catch (error) {
-        throw translate(error);
-      }
+    transfer: (request) => call(async (mixin) => (await mixin.transfer.toUser(options.pin, request)) as MixinSnapshot),
+    snapshots(offset, limit) {
+      const params = offset ? { limit, offset, order: 'ASC' as const } : { limit, offset: '', order: 'ASC' as const };
+      return call(async (mixin) => (await mixin.transfer.snapshots(params)) as MixinSnapshot[]);
     },
   };
 }

@@ -9,7 +9,8 @@ import { CERT_SERIAL } from './webhook.ts';
 export interface BinanceApiState {
   book: BinanceBook;
   merchants: Map<string, BinanceMerchant>;
-  certPublic: string;
+  /** The webhook signer's public key (PEM), made on first ask. */
+  certPublic: () => string;
   now: () => number;
 }
 
@@ -75,5 +76,5 @@ export function binanceApi({ book, merchants, certPublic, now }: BinanceApiState
         remainingAttempts: 9, payerOpenId: 'sandbox-payer', duplicateRequest: outcome.duplicate ? 'Y' : 'N',
       }));
     })
-    .post('/certificates', (c) => c.json(success([{ certSerial: CERT_SERIAL, certPublic }])));
+    .post('/certificates', (c) => c.json(success([{ certSerial: CERT_SERIAL, certPublic: certPublic() }])));
 }

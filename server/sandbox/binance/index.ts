@@ -39,7 +39,7 @@ export function createBinanceSandbox(options: BinanceSandboxOptions = {}): Binan
   const merchants = new Map((options.merchants ?? [{ apiKey: 'dev-binance-api-key', secretKey: 'dev-binance-secret-key' }]).map((m) => [m.apiKey, m]));
   const webhooks = new WebhookSender({ fetch: options.fetch ?? fetch, now, log: options.log ?? (() => {}), retryMs: options.webhookRetryMs ?? 5000 });
   const book = new BinanceBook(webhooks, now, options.refundingMs ?? 0);
-  const app = new Hono().route('/binancepay/openapi', binanceApi({ book, merchants, certPublic: webhooks.certPublic, now })).route('/', binancePayPage(book));
+  const app = new Hono().route('/binancepay/openapi', binanceApi({ book, merchants, certPublic: () => webhooks.certPublic, now })).route('/', binancePayPage(book));
   return {
     app,
     orders: book.orders,

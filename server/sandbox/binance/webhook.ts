@@ -22,16 +22,24 @@ export interface WebhookSenderOptions {
 }
 
 export class WebhookSender {
-  /** Served by `/certificates`, so the merchant can verify what this sender signs. */
-  readonly certPublic: string;
-  private readonly privateKey: KeyObject;
+  private keys: { privateKey: KeyObject; certPublic: string } | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
-  constructor(private readonly options: WebhookSenderOptions) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.privateKey = privateKey;
-    this.certPublic = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  constructor(private readonly options: WebhookSenderOptions) {}
+
+  /** Made on first use, not at start: an RSA key takes ~150 ms, and most runs never pay through Binance. */
+  private get signingKeys() {
+    if (!this.keys) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      this.keys = { privateKey, certPublic: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    }
+    return this.keys;
+  }
+
+  /** Served by `/certificates`, so the merchant can verify what this sender signs. */
+  get certPublic(): string {
+    return this.signingKeys.certPublic;
   }
 
   /** Sends one notification about the order, retrying on its own. */
@@ -46,7 +54,7 @@ export class WebhookSender {
     const body = `{"bizType":"PAY","bizId":${order.prepayId},"bizIdStr":"${order.prepayId}","bizStatus":"${bizStatus}","data":${JSON.stringify(data)}}`;
     const timestamp = String(now());
     const nonce = Array.from(randomBytes(32), (x) => 'abcdefghijklmnopqrstuvwxyz'[x % 26]).join('');
-    const signature = createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).sign(this.privateKey, 'base64');
+    const signature = createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).sign(this.signingKeys.privateKey, 'base64');
     void (async () => {
       let status: number | 'error' = 'error';
       try {
