@@ -49,7 +49,7 @@ const bare = start(['--input-type=module', '-e', BARE], { PORT: '18790' });
 const servers = [
   { name: 'sqlite', port: 18791, url: `sqlite:/tmp/scale-bench-${process.pid}.db` },
   { name: 'postgres', port: 18792, url: `postgres://postgres@127.0.0.1:5432/${pgName}` },
-].map((s) => ({ ...s, child: start(['--import', 'tsx', 'server/main.ts', 'dev'], { PORT: String(s.port), HOST: '127.0.0.1', DATABASE_URL: s.url, RUN_WORKERS: '0' }) }));
+].map((s) => ({ ...s, child: start(['--import', 'tsx', 'server/main.ts', 'dev'], { PORT: String(s.port), HOST: '127.0.0.1', DATABASE_URL: s.url, RUN_WORKERS: '0', MERCHANT_API_KEY: 'dev-merchant-key' }) }));
 try {
   await waitFor('http://127.0.0.1:18790/');
   const targets: Array<{ figure: string; url: string; headers?: Record<string, string> }> = [{ figure: 'bare Hono', url: 'http://127.0.0.1:18790/' }];

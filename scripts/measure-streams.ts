@@ -14,7 +14,7 @@ const base = `http://127.0.0.1:${PORT}`;
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'dev'], {
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: `sqlite:/tmp/scale-streams-${process.pid}.db`, RUN_WORKERS: '0', SSE_PER_ADDRESS: '0', SERVE_DEMO: '0' },
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: `sqlite:/tmp/scale-streams-${process.pid}.db`, RUN_WORKERS: '0', SSE_PER_ADDRESS: '0', SERVE_DEMO: '0', MERCHANT_API_KEY: 'dev-merchant-key' },
   stdio: 'ignore',
 });
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;

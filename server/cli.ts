@@ -117,7 +117,8 @@ async function serveCommand(command: 'serve' | 'dev', io: CliIo): Promise<number
   // A running server speaks through its logger: JSON lines, readable ones in development.
   const logger = serverLogger(config);
   const say = lineLogger(logger);
-  if (chosen.filled.length) say(`development defaults for unset settings (published values: for this machine only, never on a server others reach):\n  ${chosen.filled.join('\n  ')}`);
+  if (chosen.filled.length) say(`development defaults for unset settings (for this machine only, never on a server others reach):\n  ${chosen.filled.join('\n  ')}`);
+  if (chosen.keysFile) say(`development keys: random for this data directory, kept in ${chosen.keysFile} (mode 600); \`serve\` refuses them`);
   if (command === 'serve') {
     const problems = productionProblems(config);
     if (problems.length) {

@@ -15,12 +15,15 @@ import { bool, incomeCheckKeys, merchantConfigShape, type MerchantConfig } from 
 
 export { incomeCheckKeys, type MerchantConfig };
 
+/** Where the data lives unless DATABASE_URL says otherwise. */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/mixpay.db';
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /** The interface to listen on; loopback unless asked (`HOST=0.0.0.0` in a container or without a proxy in front). */
   HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z.string().default('sqlite:./data/mixpay.db'),
+  DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   /** How much the JSON log says (pino's levels); `silent` says nothing. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...merchantConfigShape,
@@ -37,12 +40,11 @@ export const configSchema = z.object({
 /** Every setting, parsed; `broker` is the broker's own file (BROKER_CONFIG_FILE), parsed too, or null when broker mode is off. */
 export type Config = z.infer<typeof configSchema> & { broker: BrokerConfig | null };
 
-/** Values `npm start` (the `dev` command) fills in when unset, printed at start-up. */
+/** Values `npm start` (the `dev` command) fills in when unset, printed at start-up; the keys come from server/dev-keys.ts. */
 export function developmentDefaults(port: number): Record<string, string> {
   return {
     NODE_ENV: 'development',
     PUBLIC_URL: `http://localhost:${port}`,
-    MERCHANT_API_KEY: 'dev-merchant-key',
     MIXPAY_PAYEE_ID: 'a0d7791408776b47eb1dd3f94ed15d6a',
     MERCHANT_NAME: 'Demo shop',
     CATALOG_FILE: relative(process.cwd(), join(DEMO_DIR, 'products.json')),
@@ -50,8 +52,6 @@ export function developmentDefaults(port: number): Record<string, string> {
     SERVE_DEMO: '1',
     MIXPAY_API_BASE: `http://localhost:${port}/sandbox/mixpay/v1`,
     MIXPAY_PAY_BASE: `http://localhost:${port}/sandbox/mixpay`,
-    WEBHOOK_SECRET: 'dev-webhook-secret-change-me',
-    ADMIN_API_KEY: 'dev-admin-key-change-me',
   };
 }
 

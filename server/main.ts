@@ -7,7 +7,8 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { composeServer } from './compose.ts';
-import { developmentDefaults, loadConfig, type Config } from './config.ts';
+import { DEFAULT_DATABASE_URL, developmentDefaults, loadConfig, type Config } from './config.ts';
+import { dataDirectoryOf, DEV_KEY_NAMES, developmentKeys } from './dev-keys.ts';
 import type { MerchantDeps } from './merchant/index.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -24,13 +25,21 @@ export interface RunningServer {
 /** How long a shutdown waits for running jobs (a reconcile round, a notification) to finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Reads settings for a command; `dev` fills development defaults and says which it used. */
-export function configFor(command: 'dev' | 'serve' | 'migrate', env: Record<string, string | undefined> = process.env): { config: Config; filled: string[] } {
+/**
+ * Reads settings for a command; `dev` fills development defaults and says which it used: `filled`
+ * lists the settings, `keysFile` is where the development keys it filled are kept (server/dev-keys.ts).
+ */
+export function configFor(command: 'dev' | 'serve' | 'migrate', env: Record<string, string | undefined> = process.env): { config: Config; filled: string[]; keysFile?: string } {
   if (command !== 'dev') return { config: loadConfig(env), filled: [] };
   const port = Number(env.PORT ?? 8787);
+  const unset = (key: string) => env[key] === undefined || env[key] === '';
   const defaults = developmentDefaults(Number.isFinite(port) ? port : 8787);
-  const filled = Object.keys(defaults).filter((key) => env[key] === undefined || env[key] === '');
-  return { config: loadConfig(env, defaults), filled: filled.map((key) => `${key}=${defaults[key]}`) };
+  // Keys only when one is missing: a data directory where every key is given gets no file.
+  const kept = DEV_KEY_NAMES.some(unset) ? developmentKeys(dataDirectoryOf(env.DATABASE_URL || DEFAULT_DATABASE_URL)) : undefined;
+  Object.assign(defaults, kept?.keys);
+  const filled = Object.keys(defaults).filter(unset);
+  const keysFilled = kept && DEV_KEY_NAMES.some(unset);
+  return { config: loadConfig(env, defaults), filled: filled.map((key) => `${key}=${defaults[key]}`), ...(keysFilled && kept.file ? { keysFile: kept.file } : {}) };
 }
 
 /** Opens the store, migrates, composes both halves, listens and starts the workers. */

@@ -17,7 +17,8 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   // A caller that must know the address before the server starts (a proxy in front) passes PORT.
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'dev'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SANDBOX_TIME_SCALE: '0.001', ...env },
+    // dev's own keys are random per data directory (server/dev-keys.ts): the tests name theirs.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, SANDBOX_TIME_SCALE: '0.001', MERCHANT_API_KEY: 'dev-merchant-key', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -22,6 +22,9 @@ function capture(env: Record<string, string | undefined>): CliIo & { stdout: str
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), env };
 }
 
+const MERCHANT_KEY = 'trigger-test-merchant-key';
+const WEBHOOK_KEY = 'trigger-test-webhook-secret';
+
 describe('mixpay-checkout trigger', () => {
   let running: RunningServer;
   let base: string;
@@ -31,7 +34,8 @@ describe('mixpay-checkout trigger', () => {
     const probe = await listen(() => new Response(''));
     const port = probe.port;
     await probe.close();
-    const { config } = configFor('dev', { PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 't.db')}`, SANDBOX_TIME_SCALE: '0.001', SERVE_DEMO: '0', NOTIFY_INTERVAL_MS: '100' });
+    // The keys this test's merchant uses (dev's own are random per data directory).
+    const { config } = configFor('dev', { PORT: String(port), MERCHANT_API_KEY: MERCHANT_KEY, WEBHOOK_SECRET: WEBHOOK_KEY, DATABASE_URL: `sqlite:${join(dir, 't.db')}`, SANDBOX_TIME_SCALE: '0.001', SERVE_DEMO: '0', NOTIFY_INTERVAL_MS: '100' });
     running = await startServer(config, { quiet: true });
     base = config.PUBLIC_URL;
   });
@@ -56,7 +60,7 @@ describe('mixpay-checkout trigger', () => {
     assert.equal(await runCli(['trigger', 'pending', '--product', 'stickers', '--server', base], first), 0, first.stderr.join('\n'));
     const id = orderIdOf(first)!;
     assert.match(first.stdout.join('\n'), /NEW → PENDING/);
-    const second = capture({ MERCHANT_API_KEY: 'dev-merchant-key' });
+    const second = capture({ MERCHANT_API_KEY: MERCHANT_KEY });
     assert.equal(await runCli(['trigger', 'fail', '--order', id, '--server', base], second), 0, second.stderr.join('\n'));
     assert.match(second.stdout.join('\n'), /PENDING → FAILED/);
     assert.equal((await findOrder(running.deps.store.db, id))!.status, 'FAILED');
@@ -72,19 +76,19 @@ describe('mixpay-checkout trigger', () => {
   test('an order made by the merchant API: success, and the merchant is told of its settlement', async () => {
     const bodies: MerchantNotification[] = [];
     const merchant = await listen(async (request) => {
-      bodies.push(verifyWebhook<MerchantNotification>(await request.text(), request.headers.get('mixpay-checkout-signature'), 'dev-webhook-secret-change-me'));
+      bodies.push(verifyWebhook<MerchantNotification>(await request.text(), request.headers.get('mixpay-checkout-signature'), WEBHOOK_KEY));
       return new Response('ok');
     });
     try {
       const created = (await (
         await fetch(`${base}/v1/orders`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', token: 'dev-merchant-key' },
+          headers: { 'content-type': 'application/json', token: MERCHANT_KEY },
           body: JSON.stringify({ price_amount: '7', price_currency: 'USD', callback_url: `${merchant.url}/hook` }),
         })
       ).json()) as { order: { order_id: string } };
       const id = created.order.order_id;
-      const io = capture({ MERCHANT_API_KEY: 'dev-merchant-key' });
+      const io = capture({ MERCHANT_API_KEY: MERCHANT_KEY });
       assert.equal(await runCli(['trigger', 'success', '--order', id, '--server', base], io), 0, io.stderr.join('\n'));
       assert.match(io.stdout.join('\n'), /NEW → PAID/);
       // The sandbox settles a moment after success: either the PAID event already carries the

@@ -49,7 +49,8 @@ describe('configuration', () => {
   });
 
   test('dev fills unset settings and reports which', () => {
-    const { config, filled } = configFor('dev', { PORT: '9999', MERCHANT_API_KEY: 'my-own-key-123' });
+    const dir = mkdtempSync(join(tmpdir(), 'mixpay-config-dev-'));
+    const { config, filled } = configFor('dev', { PORT: '9999', MERCHANT_API_KEY: 'my-own-key-123', DATABASE_URL: `sqlite:${join(dir, 'dev.db')}` });
     assert.equal(config.PUBLIC_URL, 'http://localhost:9999');
     assert.equal(config.MERCHANT_API_KEY, 'my-own-key-123');
     assert.equal(config.MIXPAY_SANDBOX, true);

@@ -135,7 +135,8 @@ describe('the packed package, installed in a fresh project', () => {
       assert.equal(shop.status, 200);
       assert.match(await shop.text(), /<mixpay-button/);
       assert.equal((await fetch(`http://127.0.0.1:${port}/widget/mixpay-button.js`)).status, 200);
-      assert.match(dev.output(), /published values: for this machine only/);
+      assert.match(dev.output(), /development defaults for unset settings \(for this machine only/);
+      assert.match(dev.output(), new RegExp(`development keys: random for this data directory, kept in ${join(elsewhere, 'dev-keys.json')}`));
     } finally {
       await dev.stop();
       rmSync(elsewhere, { recursive: true, force: true });
