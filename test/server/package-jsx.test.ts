@@ -2,7 +2,8 @@
  * The shipped JSX types (issue 10 §2): in a fresh project with the packed tarball, React 19's
  * types and Vue 3, tsc checks docs/widget.md's React example and a Vue use of `<mixpay-button>`
  * against `mixpay-checkout/widget/react` and `mixpay-checkout/widget/vue`, and refuses a wrong
- * attribute value and a misspelt one. React and Vue come from the registry (npm's cache first).
+ * attribute value and a misspelt one; `verifyWebhook` from `mixpay-checkout/server` returns the
+ * notification's type. React and Vue come from the registry (npm's cache first).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,6 +67,26 @@ export const props: Props = {
 };
 // @ts-expect-error not a theme
 export const wrong: Props = { theme: 'pink' };
+`,
+    });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  });
+
+  test('verifyWebhook returns the notification type: a backend reads it without casts', () => {
+    const ok = check({
+      'example.tsx': 'export {};\n',
+      'hook.ts': `import { verifyWebhook, type MerchantNotification } from 'mixpay-checkout/server';
+export function onHook(body: string, header: string | undefined, secret: string): string {
+  const event = verifyWebhook(body, header, secret);
+  const typed: MerchantNotification = event;
+  if (event.meta.event === 'order.settled') return \`\${event.order_id} settled \${event.meta.settle_amount ?? ''}\`;
+  if (event.status === 'PAID') return \`\${event.merchant_order_id} paid \${event.pay_amount} \${event.pay_currency}\`;
+  return typed.meta.previous_status ?? typed.status;
+}
+// @ts-expect-error not a field of a notification
+export const wrong = (body: string) => verifyWebhook(body, '', 'secret').amount;
+// @ts-expect-error not a status an order has
+export const never = (body: string) => verifyWebhook(body, '', 'secret').status === 'DONE';
 `,
     });
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
