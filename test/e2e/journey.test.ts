@@ -82,6 +82,13 @@ describe('the customer journey on a phone', () => {
       assert.ok(receipt.includes(part) || (await page.content()).includes(part), `receipt shows ${part}: ${receipt}`);
     }
     assert.equal(await page.locator('a.back, .back a').count(), 1, 'a way back to the shop');
+    // The way back is the page the checkout started from (the element sent it as return_to).
+    assert.equal(await page.locator('.back a').getAttribute('href'), `${server.url}/`);
+    assert.equal((await server.deps.store.db.selectFrom('orders').select('return_to').where('id', '=', order.id).executeTakeFirstOrThrow()).return_to, `${server.url}/`);
+    // The receipt links the payment's transaction to its block explorer page.
+    const tx = page.locator('mixpay-button a[part~=transaction]');
+    assert.match((await tx.getAttribute('href')) ?? '', /^https:\/\/viewblock\.io\/mixin\/tx\/\S+$/);
+    assert.equal(await tx.getAttribute('rel'), 'noopener noreferrer');
 
     // Back to the shop: the element remembers the order and shows it paid, no second order.
     for (let i = 0; i < 6 && new URL(page.url()).pathname !== '/'; i++) await page.goBack();
