@@ -63,9 +63,9 @@ export function parseOrderStatus(value: unknown): OrderStatus {
     payee_name: typeof doc['payee_name'] === 'string' && doc['payee_name'].trim() ? doc['payee_name'].trim() : null,
     expires_at_t: Number(expires) > 0 ? Number(expires) : 0,
     links: parseLinks(doc['links']),
-    // Checked where they are shown (session-view.ts): a count that is not one shows nothing, and a
-    // link only when it is http(s).
-    transactions: Array.isArray(doc['transactions']) ? doc['transactions'] : [],
+    // Checked further where they are shown (session-view.ts): a count that is not one shows
+    // nothing, and a link only when it is http(s).
+    transactions: Array.isArray(doc['transactions']) ? doc['transactions'].filter((tx) => typeof tx?.txid == 'string') : [],
   };
 }
 

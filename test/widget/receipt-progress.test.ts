@@ -49,7 +49,9 @@ describe('<mixpay-button>: confirmations while pending, the transaction on the r
       transactions: [
         { txid: TXID, explorer_url: `https://viewblock.io/mixin/tx/${TXID}` },
         { txid: 'second-tx', explorer_url: 'javascript:alert(1)' },
-      ],
+        // Not transactions at all: left out, never a broken receipt.
+        null, 42, { explorer_url: 'https://viewblock.io/x' },
+      ] as never,
     }));
     await waitUntil(() => dialogStatus(el).startsWith('Paid'), 'receipt shown');
     const links = [...shadow(el).querySelectorAll<HTMLAnchorElement>('a[part~=transaction]')];

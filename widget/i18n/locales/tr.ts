@@ -7,7 +7,7 @@ export const strings: Strings = {
   awaiting: 'Ödemeniz bekleniyor',
   expiresIn: (time) => `${time} içinde sona erer`,
   pending: 'Ödeme alındı, ağ onayları bekleniyor',
-  confirms: (n, m) => `${m} onaydan ${n}`,
+  confirms: (n, m) => `Onay: ${n}/${m}`,
   paidLess: (due) => `Fiyattan az ödendi. Kalan tutar: ${due}`,
   payRest: 'Kalanı öde',
   paid: 'Ödendi. Teşekkürler!',
