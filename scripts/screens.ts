@@ -3,7 +3,8 @@
  * Starts the whole stack (server, sandbox, demo shop, built element) on a free port over a
  * throw-away SQLite file, drives Debian's Chromium through the states (the sandbox pays, pays
  * less, fails...), and writes PNGs under docs/screens/: the dialog on a desktop, the hosted order
- * page on a phone, in light and dark, in English and (a subset) in Arabic. Run `npm run build`
+ * page on a phone, in light and dark, in English and (a subset) in Arabic. Pending shows its
+ * confirmations ("n of m") and the receipt its transaction link. Run `npm run build`
  * first; regenerate whenever the look changes.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -68,6 +69,15 @@ async function simulate(orderId: string, outcome: string, extra: Record<string, 
   }
 }
 
+/** One more confirmation on a pending payment (no status change, so nothing to wait for here). */
+async function confirmOnce(orderId: string): Promise<void> {
+  const row = await server.deps.store.db.selectFrom('orders').select('mixpay_code').where('id', '=', orderId).executeTakeFirstOrThrow();
+  const answer = await fetch(`${server.url}/sandbox/mixpay/payments/${row.mixpay_code}/simulate`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'confirm' }),
+  });
+  if (!answer.ok) throw new Error(`confirm refused: ${answer.status} ${await answer.text()}`);
+}
+
 function context(kind: 'desktop' | 'phone', theme: Theme): Promise<BrowserContext> {
   return kind === 'desktop'
     ? browser.newContext({ viewport: { width: 1024, height: 860 }, colorScheme: theme })
@@ -85,12 +95,18 @@ async function dialogStates(theme: Theme, lang: 'en' | 'ar'): Promise<void> {
       : route.continue());
   const suffix = `${theme}-${lang}`;
   const open = async (phase: string) => {
-    await page.goto(`${server.url}/`);
+    // Forget the last order on a page without an element: the shop's own element could remember
+    // it again (a status arriving) between a clear and a reload.
+    await page.goto(`${server.url}/sandbox/mixpay`);
     await page.evaluate(() => sessionStorage.clear());
-    await page.reload();
+    await page.goto(`${server.url}/`);
     if (lang === 'ar') await page.locator('mixpay-button[product="tee"]').evaluate((el) => el.setAttribute('lang', 'ar'));
     await page.locator('mixpay-button[product="tee"] button').first().click();
-    await page.locator(`mixpay-button[product="tee"] dialog[open] [data-phase=${phase}]`).waitFor({ timeout: 10_000 });
+    await page.locator(`mixpay-button[product="tee"] dialog[open] [data-phase=${phase}]`).waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
+      // Say what the dialog shows instead: a wrong state is easier to fix than a timeout.
+      const shown = await page.locator('mixpay-button[product="tee"] [part~=status]').allInnerTexts();
+      throw new Error(`${suffix}: no ${phase} dialog; the element shows ${JSON.stringify(shown)} (${error.message.split('\n')[0]})`);
+    });
   };
   const latest = async () =>
     (await server.deps.store.db.selectFrom('orders').select('id').orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
@@ -99,6 +115,14 @@ async function dialogStates(theme: Theme, lang: 'en' | 'ar'): Promise<void> {
   await open('awaiting');
   await page.locator('mixpay-button[product="tee"] dialog[open] svg').first().waitFor();
   await shoot(page, `desktop-waiting-${suffix}`);
+  if (theme === 'light') {
+    // Pending, one block confirmed after the first: "2 of 3 confirmations".
+    await simulate(await latest(), 'pending');
+    await phase('pending');
+    await confirmOnce(await latest());
+    await page.locator('mixpay-button[product="tee"] dialog[open] .muted', { hasText: new RegExp(`${(2).toLocaleString(lang)}.*${(3).toLocaleString(lang)}`) }).last().waitFor({ timeout: 10_000 });
+    await shoot(page, `desktop-pending-${suffix}`);
+  }
   await simulate(await latest(), 'success');
   await phase('paid');
   await shoot(page, `desktop-paid-${suffix}`);
@@ -150,7 +174,7 @@ try {
   await dialogStates('light', 'ar');
   await orderPageStates('light', 'en', all);
   await orderPageStates('dark', 'en', ['waiting', 'paid', 'paid-less']);
-  await orderPageStates('light', 'ar', ['waiting', 'paid', 'paid-less']);
+  await orderPageStates('light', 'ar', ['waiting', 'pending', 'paid', 'paid-less']);
   const total = written.reduce((sum, path) => sum + statSync(path).size, 0);
   console.log(`screens: ${written.length} PNGs in ${OUT}/, ${(total / 1024).toFixed(0)} KB`);
 } finally {

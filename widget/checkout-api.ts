@@ -44,9 +44,14 @@ export function orderEndpoints(server: string, orderId: string): OrderEndpoints 
   return { statusUrl: `${base}/status`, eventsUrl: `${base}/events` };
 }
 
-/** Creates a checkout for a catalog product (the server sets the price, never the browser). */
+/**
+ * Creates a checkout for a catalog product (the server sets the price, never the browser). The
+ * page it starts from goes along as `return_to`, the order page's "Back to the shop" (the server
+ * keeps it only on an origin it allows).
+ */
 export async function createCheckout(server: string, product: string, signal?: AbortSignal): Promise<Checkout> {
-  const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ product }), signal: signal ?? null };
+  const body = JSON.stringify({ product, return_to: location.href.split('#')[0] });
+  const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: signal ?? null };
   const url = `${server.trim().replace(/\/+$/, '')}/v1/checkout`;
   return (await request(url, init, (body: { order?: object; links?: unknown }) => {
     // The creation answer has no version: -1 lets the first status from the server replace it.

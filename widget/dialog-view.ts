@@ -16,6 +16,10 @@ export interface DialogModel {
   amount: string;
   /** The amount paid in the asset paid with, while it is being confirmed. */
   paid: string;
+  /** "n of m confirmations" while pending, when the server knows them. */
+  progress: string;
+  /** The receipt's transactions: a short label, and the explorer link when it is an http(s) URL. */
+  txs: Array<{ url: string | null; label: string }>;
   /** Label and value rows: the receipt, or price and paid-so-far after an underpayment. */
   details: Array<[string, string]>;
   payee: string;
@@ -68,7 +72,9 @@ ${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
 ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
 ${m.paid ? html`<p class="muted">${m.paid}</p>` : nothing}
 <p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>
-${m.details.length ? html`<dl>${m.details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>` : nothing}
+${m.progress ? html`<p class="muted">${m.progress}</p>` : nothing}
+${m.details.length ? html`<dl>${m.details.map(([k, v]) => html`<dt>${k}</dt><dd><bdi>${v}</bdi></dd>`)}${m.txs.length ? html`<dt>${t.transaction}</dt>
+<dd>${m.txs.map((x) => (x.url ? html`<a part="transaction" dir="ltr" href=${x.url} target="_blank" rel="noopener noreferrer">${x.label}</a> ` : html`<bdi>${x.label}</bdi> `))}</dd>` : nothing}</dl>` : nothing}
 ${m.countdown ? html`<p class="muted">${t.expiresIn(m.countdown)}</p>` : nothing}
 ${links ? linkBlock(m, links, on) : nothing}
 ${actions(m, on)}`;

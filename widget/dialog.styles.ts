@@ -15,7 +15,7 @@ button,input{font:inherit;color:inherit}
 [data-phase=failed],[data-phase=error],[data-phase=unreachable]{color:var(--mixpay-danger)}
 .qr{display:block;width:var(--mixpay-qr-size);max-width:100%;margin:auto}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem;text-align:start}
-dd{margin:0;overflow-wrap:anywhere}
+dd{margin:0;overflow-wrap:anywhere}dd bdi{display:inline-block}
 .copy{text-align:start;font-size:.85rem}
 .copy div{display:flex;gap:.5rem}
 input{flex:1;min-width:0;background:none;border:1px solid var(--mixpay-muted-text);border-radius:4px;padding:.3rem}

@@ -37,6 +37,7 @@ import { purchaseKey, recallOrder } from './remembered-order.ts';
  * @csspart status - The status lines (under the button and in the dialog; both are live regions).
  * @csspart amount - The amount in the dialog.
  * @csspart link - The "Open checkout" link in the dialog.
+ * @csspart transaction - A transaction's block explorer link on the receipt.
  *
  * @cssproperty [--mixpay-accent=light-dark(#0969da, #4493f8)] - Background of the button and primary actions.
  * @cssproperty [--mixpay-accent-text=light-dark(#fff, #0d1117)] - Text on the accent colour.

@@ -26,6 +26,11 @@ export interface OrderStatus {
   /** Grows with every change; an answer with a lower version is stale. */
   version: number;
   links: PaymentLinks;
+  /** While pending: confirmations so far of the `required_confirms` the network needs; else null. */
+  confirmations: number | null;
+  required_confirms: number | null;
+  /** The transactions that paid; `explorer_url` only when it is an http(s) URL. */
+  transactions: Array<{ txid: string; explorer_url: string | null }>;
 }
 
 const FINAL: ReadonlySet<OrderStatusName> = new Set(['PAID', 'FAILED', 'EXPIRED', 'CANCELED', 'REFUNDED', 'RESOLVED']);
@@ -58,6 +63,9 @@ export function parseOrderStatus(value: unknown): OrderStatus {
     payee_name: typeof doc['payee_name'] === 'string' && doc['payee_name'].trim() ? doc['payee_name'].trim() : null,
     expires_at_t: Number(expires) > 0 ? Number(expires) : 0,
     links: parseLinks(doc['links']),
+    // Checked further where they are shown (session-view.ts): a count that is not one shows
+    // nothing, and a link only when it is http(s).
+    transactions: Array.isArray(doc['transactions']) ? doc['transactions'].filter((tx) => typeof tx?.txid == 'string') : [],
   };
 }
 

@@ -44,6 +44,8 @@ export function dialogModel(state: SessionState, t: Strings, host: ViewHost): Di
     phase === 'paidLess' ? [[t.price, price], [t.paidSoFar, paid]]
     : phase === 'paid' && order ? [[t.paidAmount, paid || price], [t.orderId, order.order_id], [t.time, new Date(order.updated_at).toLocaleString(locale)]]
     : [];
+  const count = (c: unknown) => (Number.isInteger(c) && (c as number) >= 0 ? (c as number).toLocaleString(locale) : '');
+  const done = count(order?.confirmations);
   return {
     phase,
     t,
@@ -52,6 +54,12 @@ export function dialogModel(state: SessionState, t: Strings, host: ViewHost): Di
     // After an underpayment the headline is what is still due.
     amount: due || price,
     paid: phase === 'pending' ? paid : '',
+    progress: phase === 'pending' && done && order!.required_confirms! > 0 ? t.confirms(done, count(order!.required_confirms)) : '',
+    // The receipt's transactions: a shortened txid, linked to the explorer when the link is http(s).
+    txs: phase === 'paid' && order ? order.transactions.map(({ txid, explorer_url: url }) => ({
+      url: /^https?:\/\/./i.test(url ?? '') ? url : null,
+      label: `${txid}`.replace(/^(.{8}).{3,}(.{6})$/, '$1…$2'),
+    })) : [],
     details: details.filter(([, value]) => value),
     payee: order?.payee_name || host.payeeName || (linkOnly ? host.payeeId : location.hostname),
     countdown: remaining === null ? null : formatCountdown(remaining),

@@ -14,8 +14,9 @@ export interface StatusCallbacks {
 
 /**
  * Follows one order's status: Server-Sent Events first, polling with ETag/304 when the stream
- * fails. Backs off exponentially on errors, pauses while the page is hidden and checks at once
- * when it returns, stops on a final status and when the host leaves the DOM. Every answer is
+ * fails. Backs off exponentially on errors, pauses while the page is hidden or left (`pagehide`:
+ * no stream stays open in the back/forward cache, which keeps the page eligible for it) and checks
+ * at once when it returns, stops on a final status and when the host leaves the DOM. Every answer is
  * compared by `version`, so a slow old answer never overwrites a newer one.
  */
 export class OrderStatusController implements ReactiveController {
@@ -47,12 +48,16 @@ export class OrderStatusController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
+    addEventListener('pagehide', this.#onVisibility);
+    addEventListener('pageshow', this.#onVisibility);
     this.#resume();
   }
 
   hostDisconnected(): void {
     this.#connected = false;
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    removeEventListener('pagehide', this.#onVisibility);
+    removeEventListener('pageshow', this.#onVisibility);
     this.#suspend();
   }
 
@@ -81,8 +86,8 @@ export class OrderStatusController implements ReactiveController {
     this.#resume();
   }
 
-  #onVisibility = (): void => {
-    if (document.hidden) this.#suspend();
+  #onVisibility = (event: Event): void => {
+    if (document.hidden || event.type === 'pagehide') this.#suspend();
     else this.#resume();
   };
 

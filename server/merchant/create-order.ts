@@ -12,7 +12,7 @@ import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '..
 import { backoffAfter, MixPayBudgetError } from '../mixpay/call-budget.ts';
 import { decimalString, sameAmount } from '../core/amounts.ts';
 import { canonicalUuid } from '../core/ids.ts';
-import { storableText } from '../core/text.ts';
+import { hasNul, storableText } from '../core/text.ts';
 import { isConnectionLost } from '../store/db.ts';
 import { MerchantApiError } from './api-errors.ts';
 import { AWAITING_STATUSES } from './order-state.ts';
@@ -53,7 +53,38 @@ export function withoutEmptyFields(body: Record<string, unknown>): Record<string
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''));
 }
 
-export type CreateOrderInput = z.infer<typeof createOrderSchema> & { product_id?: string };
+export type CreateOrderInput = z.infer<typeof createOrderSchema> & { product_id?: string; return_to?: string };
+
+/**
+ * The `return_to` of a checkout (the page it started from, for the order page's "Back to the
+ * shop"), or undefined. Kept only when it is an http(s) URL, without credentials, on an origin the
+ * server names: one listed in `ALLOWED_ORIGINS`, or this server's own (`PUBLIC_URL`) when the list
+ * is `*`, which names none. Anything else is ignored rather than refused: a page's own address
+ * must never cost its customer the purchase. So an order page never links to a stranger's site.
+ */
+export function checkedReturnTo(value: unknown, config: { ALLOWED_ORIGINS: string; PUBLIC_URL: string }): string | undefined {
+  if (typeof value !== 'string' || value.length > 2000 || hasNul(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return undefined;
+  const listed = config.ALLOWED_ORIGINS.trim() === '*' ? [config.PUBLIC_URL] : config.ALLOWED_ORIGINS.split(',');
+  const origins = listed.map((entry) => originOf(entry.trim())).filter(Boolean);
+  if (!origins.includes(url.origin)) return undefined;
+  url.hash = '';
+  return url.href;
+}
+
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return '';
+  }
+}
 
 /**
  * MixPay quotes in a lowercase fiat code (`usd`) or a Mixin asset UUID (contracts §1). MugglePay
@@ -130,6 +161,7 @@ function newOrderRow(config: MerchantDeps['config'], input: CreateOrderInput, id
     failure_reason: null,
     callback_url: input.callback_url ?? null,
     success_url: input.success_url ?? null,
+    return_to: input.return_to ?? null,
     cancel_url: input.cancel_url ?? null,
     merchant_token: input.token ?? null,
     // Our order id doubles as MixPay's orderId: 36 chars of [0-9a-f-] fits its 6-36 rule.

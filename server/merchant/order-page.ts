@@ -87,8 +87,9 @@ export function orderPage() {
     if (!order) {
       return c.html(shell(locale, words.title, html`<div class="card" role="alert"><h1>404</h1><p>${words.notFound}</p></div>`), 404);
     }
-    // "Back to the shop": the merchant's success_url; the demo shop when this server serves it.
-    const back = order.success_url ?? (config.SERVE_DEMO ? `${config.PUBLIC_URL}/` : null);
+    // "Back to the shop": the merchant's success_url, else the page the checkout started from (its
+    // origin checked when it was stored: create-order.ts), else the demo shop when this server serves it.
+    const back = order.success_url ?? order.return_to ?? (config.SERVE_DEMO ? `${config.PUBLIC_URL}/` : null);
     // A catalog order offers "start again" (the element's product); a merchant's order cannot be re-created here.
     const element = html`<mixpay-button server="${config.PUBLIC_URL}" order="${order.id}" product="${order.product_id ?? ''}" mode="page" lang="${locale}"></mixpay-button>`;
     return c.html(shell(locale, `${words.title} · ${order.title}`, html`${element}${back ? html`<p class="back"><a href="${back}">${words.back}</a></p>` : ''}`));

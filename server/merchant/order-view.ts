@@ -1,5 +1,6 @@
 /** How orders look on the wire: MugglePay's order shape, with amounts as decimal strings. */
 import type { Order } from './order-store.ts';
+import { storedTransactions } from './payment-progress.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -81,6 +82,7 @@ export function publicOrderView(order: Order) {
 export const STATUS_COLUMNS = [
   'id', 'status', 'title', 'price_amount', 'price_currency', 'pay_amount', 'pay_currency', 'amount_due', 'failure_reason',
   'expires_at', 'updated_at', 'version', 'checkout_url', 'universal_url', 'deep_link',
+  'confirmations', 'required_confirms', 'payment_transactions',
 ] as const satisfies ReadonlyArray<keyof Order>;
 
 export type StatusFields = Pick<Order, (typeof STATUS_COLUMNS)[number]>;
@@ -106,6 +108,11 @@ export function statusView(order: StatusFields, payeeName: string | null) {
     updated_at: iso(order.updated_at),
     version: order.version,
     links: orderLinks(order),
+    // While MixPay reports the payment pending: `confirmations` of `required_confirms` (else null).
+    confirmations: order.confirmations ?? null,
+    required_confirms: order.required_confirms ?? null,
+    /** The transactions that paid: txid and an http(s) block explorer link (or null). */
+    transactions: storedTransactions(order.payment_transactions),
   };
 }
 

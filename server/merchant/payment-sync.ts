@@ -12,6 +12,8 @@ import { MixPayApiError } from '../mixpay/errors.ts';
 import { NO_SUCH_PAYMENT_CODES, UnusableResultError, unusableResult, verifyPaymentResult, type Verdict } from '../mixpay/verify-result.ts';
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
 import { queueNotification } from './notifications.ts';
+import { progressPatch } from './payment-progress.ts';
+import { announceOrderChange } from '../store/change-channel.ts';
 import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
 export type SyncOutcome =
@@ -92,7 +94,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
     return applySettlement(deps, order, result, verdict);
   }
   const patch: OrderPatch = { mixpay_trace_id: result.traceId ? storedTrace(result.traceId) : order.mixpay_trace_id };
-  Object.assign(patch, settlementPatch(order, result));
+  Object.assign(patch, settlementPatch(order, result), progressPatch(order, result));
   if (verdict.kind === 'paid' || verdict.kind === 'pending' || verdict.kind === 'failed') {
     patch.pay_amount = verdict.paymentAmount || null;
     patch.pay_currency = verdict.paymentSymbol || null;
@@ -130,7 +132,7 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
 async function fetchUsableResult(deps: SyncDeps, order: Order): Promise<PaymentResult> {
   let result: PaymentResult;
   try {
-    result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment']);
+    result = await deps.mixpay.getPaymentResult({ orderId: order.mixpay_order_id, payeeId: order.payee_id }, ['payment', 'transactions']);
   } catch (error) {
     if (error instanceof MixPayApiError && !NO_SUCH_PAYMENT_CODES.has(Number(error.code))) {
       throw new UnusableResultError(`MixPay GET /payments_result answered HTTP ${error.httpStatus} without a result (${error.message})`);
@@ -181,8 +183,9 @@ async function tracedElsewhere(deps: SyncDeps, order: Order, traceId: string): P
  * reached its wallet. Data, history line and outbox row commit together, as a transition's do.
  */
 async function applySettlement(deps: SyncDeps, order: Order, result: PaymentResult, verdict: Verdict): Promise<SyncOutcome> {
-  const patch = settlementPatch(order, result);
-  if (Object.keys(patch).length === 0) return { kind: 'unchanged', order, verdict };
+  const progressed = await applyProgress(deps, order, result);
+  const patch = settlementPatch(progressed ?? order, result);
+  if (Object.keys(patch).length === 0) return progressed ? { kind: 'changed', order: progressed, verdict } : { kind: 'unchanged', order, verdict };
   const now = deps.now();
   const updated = await deps.store.db.transaction().execute(async (trx) => {
     await patchOrder(trx, order.id, patch, now);
@@ -192,6 +195,22 @@ async function applySettlement(deps: SyncDeps, order: Order, result: PaymentResu
     return fresh;
   });
   return { kind: 'changed', order: updated ?? order, verdict };
+}
+
+/**
+ * Stores news that moves no status (another confirmation, a transaction seen): the customer's
+ * status document changes, so the version grows and every process hears of it. Undefined when
+ * nothing is new.
+ */
+async function applyProgress(deps: SyncDeps, order: Order, result: PaymentResult): Promise<Order | undefined> {
+  const patch = progressPatch(order, result);
+  if (Object.keys(patch).length === 0) return undefined;
+  return deps.store.db.transaction().execute(async (trx) => {
+    await patchOrder(trx, order.id, patch, deps.now());
+    const fresh = (await trx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow()) as Order;
+    await announceOrderChange(trx, order.id, fresh.version);
+    return fresh;
+  });
 }
 
 async function recordLateNews(deps: SyncDeps, order: Order, verdict: Verdict, trigger: string, detail: unknown): Promise<void> {

@@ -12,7 +12,7 @@ import { checkoutLimit } from './checkout-limit.ts';
 import { corsHeaders } from './cors-headers.ts';
 import { callerOf } from '../core/caller.ts';
 import { OpenCounter } from '../core/address-limits.ts';
-import { createOrder } from './create-order.ts';
+import { checkedReturnTo, createOrder } from './create-order.ts';
 import { findOrder, type Order } from './order-store.ts';
 import { createdOrderAnswer, statusEtag } from './order-view.ts';
 import { StatusDocuments, statusReadsOf } from './status-reads.ts';
@@ -73,6 +73,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
       success_url: product.success_url,
       cancel_url: product.cancel_url,
       callback_url: product.callback_url,
+      return_to: checkedReturnTo(body['return_to'], deps.config),
     });
     return c.json(createdOrderAnswer(order, { publicUrl: deps.config.PUBLIC_URL, payeeName: deps.config.MERCHANT_NAME ?? null }, 'public'), 201);
   });

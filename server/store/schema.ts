@@ -58,6 +58,15 @@ export interface OrdersTable {
   underpaid: Generated<number>;
   /** 008_idempotency: the merchant_order_id while the order is NEW with a live link (unique), else null. */
   open_merchant_order_id?: string | null;
+  // 010_payment_progress: what the customer sees of the payment, and where the checkout started.
+  /** Confirmations of the transaction being confirmed, while MixPay reports the payment pending; else null. */
+  confirmations?: number | null;
+  /** Confirmations that transaction needs, with `confirmations`. */
+  required_confirms?: number | null;
+  /** JSON `[{txid, explorer_url}]` of the transactions that paid (explorer_url checked http(s), else null). */
+  payment_transactions?: string | null;
+  /** The page the checkout started from (its origin checked against ALLOWED_ORIGINS), for "Back to the shop". */
+  return_to?: string | null;
 }
 
 export interface OrderEventsTable {

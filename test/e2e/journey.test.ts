@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { configFor, startServer, type RunningServer } from '../../server/main.ts';
-import { launchChromium } from '../support/browser.ts';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/ports.ts';
 import { eventually } from '../support/stack.ts';
 
@@ -81,6 +82,13 @@ describe('the customer journey on a phone', () => {
       assert.ok(receipt.includes(part) || (await page.content()).includes(part), `receipt shows ${part}: ${receipt}`);
     }
     assert.equal(await page.locator('a.back, .back a').count(), 1, 'a way back to the shop');
+    // The way back is the page the checkout started from (the element sent it as return_to).
+    assert.equal(await page.locator('.back a').getAttribute('href'), `${server.url}/`);
+    assert.equal((await server.deps.store.db.selectFrom('orders').select('return_to').where('id', '=', order.id).executeTakeFirstOrThrow()).return_to, `${server.url}/`);
+    // The receipt links the payment's transaction to its block explorer page.
+    const tx = page.locator('mixpay-button a[part~=transaction]');
+    assert.match((await tx.getAttribute('href')) ?? '', /^https:\/\/viewblock\.io\/mixin\/tx\/\S+$/);
+    assert.equal(await tx.getAttribute('rel'), 'noopener noreferrer');
 
     // Back to the shop: the element remembers the order and shows it paid, no second order.
     for (let i = 0; i < 6 && new URL(page.url()).pathname !== '/'; i++) await page.goBack();
@@ -129,6 +137,52 @@ describe('the customer journey on a phone', () => {
     await page.locator('a.return').click();
     await page.locator('mixpay-button [data-phase=paid]').waitFor({ timeout: 3000 });
     assert.equal((await ordersFor('stickers', since)).length, 1);
+    await context.close();
+  });
+
+  test('bfcache: Back from another page restores the shop itself (pageshow persisted), following the same order live', async (t) => {
+    const since = Date.now();
+    // playwright-core turns the back/forward cache off by default (--disable-back-forward-cache): this browser keeps it.
+    const cachingBrowser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+    t.after(() => cachingBrowser.close());
+    const context = await cachingBrowser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // Every pageshow of every document in this tab, in order: a bfcache restore adds `true` to the same list.
+    await page.addInitScript(() => {
+      const w = window as unknown as { shows?: boolean[] };
+      w.shows = [];
+      addEventListener('pageshow', (event) => w.shows!.push(event.persisted));
+    });
+    await page.goto(`${server.url}/`);
+    const element = page.locator('mixpay-button[product="tee"]');
+    await element.locator('button').first().click();
+    await element.locator('dialog[open] [data-phase=awaiting]').waitFor({ timeout: 5000 });
+    const [order] = await ordersFor('tee', since);
+    assert.ok(order?.mixpay_code, 'an order with its link');
+
+    await eventually(async () => server.deps.feed.size === 1, 3000, 'the element follows the order over SSE');
+    await page.goto(`${server.url}/sandbox/mixpay`);
+    // Left, the page keeps no stream open while it sits in the cache.
+    await eventually(async () => server.deps.feed.size === 0, 3000, 'the stream closed when the page was left');
+    // A restored page fires no load event: wait for the navigation to commit, then for its pageshow.
+    await page.goBack({ waitUntil: 'commit' });
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.waitForFunction(() => document.readyState === 'complete' && (window as unknown as { shows?: boolean[] }).shows!.length > 0, null, { timeout: 5000 });
+    const restore = await page.evaluate(() => ({
+      shows: (window as unknown as { shows: boolean[] }).shows,
+      reasons: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { notRestoredReasons?: unknown }).notRestoredReasons ?? null,
+    }));
+    t.diagnostic(`pageshow persisted: ${JSON.stringify(restore.shows)}; notRestoredReasons: ${JSON.stringify(restore.reasons)}`);
+    assert.deepEqual(restore.shows, [false, true], `a real bfcache restore (not restored because: ${JSON.stringify(restore.reasons)})`);
+
+    // The restored page follows the order again: the payment made meanwhile shows as it happens.
+    const paid = await fetch(`${server.url}/sandbox/mixpay/payments/${order.mixpay_code}/simulate`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }),
+    });
+    assert.equal(paid.status, 200);
+    await element.locator('dialog[open] [data-phase=paid]').waitFor({ timeout: 3000 });
+    assert.equal(server.deps.feed.size, 0, 'the stream ends with the final status');
+    assert.equal((await ordersFor('tee', since)).length, 1, 'one order for the purchase');
     await context.close();
   });
 

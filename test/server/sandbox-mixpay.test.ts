@@ -392,6 +392,29 @@ describe('POST /payments/{code}/simulate', () => {
     assert.equal(data.paymentAmount, '3');
   });
 
+  test('confirm: confirmations climb one block at a time while pending, and the last one makes it a success', async () => {
+    const { code, result } = await mintAndFind({ quoteAmount: '3' });
+    assertError(await h.simulate(code, { outcome: 'confirm' }), 1017, /simulate pending first/);
+    await h.simulate(code, { outcome: 'pending' });
+    let data = await result();
+    const required = data.transactions[0].requiredConfirms;
+    assert.ok(required >= 2, 'the sandbox needs more than one confirmation');
+    const seen = [data.transactions[0].confirmations];
+    assert.equal(data.confirmations, seen[0]);
+    while (data.status === 'pending') {
+      assert.equal((await h.simulate(code, { outcome: 'confirm' })).status, 200);
+      data = await result();
+      seen.push(data.transactions[0].confirmations);
+      if (data.status === 'pending') assert.equal(data.confirmations, data.transactions[0].confirmations);
+    }
+    assert.deepEqual(seen, Array.from({ length: required }, (_, i) => i + 1), 'one more confirmation per call');
+    assert.equal(data.status, 'success');
+    assert.equal(data.confirmations, -1);
+    assert.match(data.transactions[0].blockExplorerUrl, /^https:\/\/.+/);
+    assert.equal(data.blockExplorerUrl, data.transactions[0].blockExplorerUrl);
+    assertError(await h.simulate(code, { outcome: 'confirm' }), 40021, /already paid/);
+  });
+
   test('fail: failed with a failure code and the amount the customer sent', async () => {
     const full = await mintAndFind({ quoteAmount: '7' });
     await h.simulate(full.code, { outcome: 'fail' });

@@ -125,6 +125,9 @@ export class FakeServer {
       updated_at: new Date().toISOString(),
       version: 1,
       links: { ...this.links },
+      confirmations: null,
+      required_confirms: null,
+      transactions: [],
     };
   }
 

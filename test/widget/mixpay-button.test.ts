@@ -39,7 +39,7 @@ describe('<mixpay-button> with a server and a product', () => {
 
   it('desktop: posts only the product, then shows amount, countdown, QR code and the checkout link', async () => {
     const el = await openOnDesktop();
-    expect(server.requests[0]).to.deep.include({ method: 'POST', url: `${SERVER}/v1/checkout`, body: { product: 'coffee' } });
+    expect(server.requests[0]).to.deep.include({ method: 'POST', url: `${SERVER}/v1/checkout`, body: { product: 'coffee', return_to: location.href.split('#')[0] } });
     expect(dialogStatus(el)).to.equal('Waiting for your payment');
     const text = dialogText(el);
     expect(text).to.contain('$9.99');

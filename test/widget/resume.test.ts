@@ -54,6 +54,18 @@ describe('<mixpay-button>: coming back to a purchase', () => {
     expect(el.order?.order_id).to.equal(server.lastOrder.order_id);
   });
 
+  it('closes its stream when the page is left (pagehide) and opens a new one when it is shown again', async () => {
+    const el = await buyThenComeBack();
+    await waitUntil(() => FakeEventSource.instances.length > 0 && !FakeEventSource.last.closed, 'a stream open');
+    const open = FakeEventSource.last;
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    expect(open.closed, 'no stream kept open in the back/forward cache').to.equal(true);
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    await waitUntil(() => FakeEventSource.last !== open && !FakeEventSource.last.closed, 'a new stream after the restore');
+    expect(FakeEventSource.last.url).to.equal(open.url);
+    expect(el.order?.order_id).to.equal(server.lastOrder.order_id);
+  });
+
   it('with storage blocked, remembers in memory', async () => {
     const { getItem, setItem } = Storage.prototype;
     Storage.prototype.getItem = () => {

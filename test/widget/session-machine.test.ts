@@ -27,7 +27,8 @@ function order(change: Partial<OrderStatus> = {}): OrderStatus {
   return {
     order_id: 'o1', status: 'NEW', title: 'Coffee beans', price_amount: '9.99', price_currency: 'USD', pay_amount: null,
     pay_currency: null, amount_due: null, payee_name: 'Blue Bottle', failure_reason: null, expires_at: new Date(T0 + 900_000).toISOString(),
-    expires_at_t: T0 + 900_000, updated_at: new Date(T0).toISOString(), version: 1, links: { ...LINKS }, ...change,
+    expires_at_t: T0 + 900_000, updated_at: new Date(T0).toISOString(), version: 1, links: { ...LINKS },
+    confirmations: null, required_confirms: null, transactions: [], ...change,
   };
 }
 

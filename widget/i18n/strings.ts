@@ -7,6 +7,8 @@ export interface Strings {
   awaiting: string;
   expiresIn: (time: string) => string;
   pending: string;
+  /** Confirmation progress while pending: `n` of the `m` the network needs. */
+  confirms: (n: string, m: string) => string;
   paidLess: (due: string) => string;
   payRest: string;
   paid: string;
@@ -19,6 +21,8 @@ export interface Strings {
   paidAmount: string;
   orderId: string;
   time: string;
+  /** The receipt's label for the transaction(s) that paid (a block explorer link). */
+  transaction: string;
   failed: string;
   failedReason: (reason: string) => string;
   expired: string;

@@ -15,7 +15,7 @@ import {
   type SandboxPayment,
 } from './payment.ts';
 
-export const OUTCOMES = ['success', 'fail', 'pending', 'paid_less', 'expire'] as const;
+export const OUTCOMES = ['success', 'fail', 'pending', 'confirm', 'paid_less', 'expire'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface SimulateRequest {
@@ -82,6 +82,18 @@ export function applyOutcome(payment: SandboxPayment, request: SimulateRequest, 
       payment.status = 'pending';
       payment.date = nowSeconds;
       return ['pending'];
+    }
+    case 'confirm': {
+      // One more block on the transaction being confirmed; the last one it needs makes it a success.
+      const confirming = payment.status === 'pending' && isFullyPaid(payment) ? payment.transactions.find((tx) => tx.confirmations < REQUIRED_CONFIRMS) : undefined;
+      if (!confirming || request.paymentAmount !== undefined) {
+        throw new SandboxError('parameter', 'confirm takes no paymentAmount and needs a payment waiting for confirmations; simulate pending first.');
+      }
+      confirming.confirmations += 1;
+      payment.date = nowSeconds;
+      if (payment.transactions.some((tx) => tx.confirmations < REQUIRED_CONFIRMS)) return ['pending'];
+      payment.status = 'success';
+      return ['success'];
     }
     case 'paid_less': {
       if (payment.status === 'pending' && isFullyPaid(payment)) {

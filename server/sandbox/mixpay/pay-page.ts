@@ -58,7 +58,7 @@ function page(payment: SandboxPayment, notice: string | undefined, nowMs: number
     </dl>
     ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
     ${open ? buttons(action, payment) : ''}
-    ${confirming ? html`<div class="actions">${button(action, 'success', 'Confirm (success)')}${button(action, 'fail', 'Fail')}</div>` : ''}
+    ${confirming ? html`<div class="actions">${button(action, 'confirm', 'One more confirmation')}${button(action, 'success', 'Confirm (success)')}${button(action, 'fail', 'Fail')}</div>` : ''}
     ${payment.status === 'success' && isHttpUrl(request.returnTo) ? html`<p><a class="return" href="${request.returnTo}">Return to merchant</a></p>` : ''}
     ${payment.status === 'failed' && isHttpUrl(request.failedReturnTo) ? html`<p><a class="return" href="${request.failedReturnTo}">Back to merchant</a></p>` : ''}
     <p class="debug"><a href="../payments/${encodeURIComponent(payment.code)}/callbacks">Callback log (JSON)</a></p>

@@ -11,6 +11,7 @@ import * as m005 from './005_budget_window.ts';
 import * as m007 from './007_admin_indexes.ts';
 import * as m008 from './008_idempotency.ts';
 import * as m009 from './009_order_list_index.ts';
+import * as m010 from './010_payment_progress.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
 import * as m102 from './102_broker_reservations.ts';
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '007_admin_indexes': m007,
   '008_idempotency': m008,
   '009_order_list_index': m009,
+  '010_payment_progress': m010,
   '100_broker': m100,
   '101_broker_order_history': m101,
   '102_broker_reservations': m102,
