@@ -6,7 +6,7 @@
  */
 
 /** What the command can make happen; the tampered ones are a paid, edited plain link (seed 003). */
-export const TRIGGER_OUTCOMES = ['success', 'fail', 'pending', 'paid_less', 'expire', 'tampered_amount', 'tampered_asset', 'tampered_payee'] as const;
+export const TRIGGER_OUTCOMES = ['success', 'fail', 'pending', 'confirm', 'paid_less', 'expire', 'tampered_amount', 'tampered_asset', 'tampered_payee'] as const;
 export type TriggerOutcome = (typeof TRIGGER_OUTCOMES)[number];
 
 /** An asset and a payee that are never the configured ones: BTC on Mixin, and a made-up user. */
@@ -49,6 +49,8 @@ interface OrderStatusDoc {
   pay_currency: string | null;
   amount_due: string | null;
   failure_reason: string | null;
+  confirmations?: number | null;
+  required_confirms?: number | null;
   links: { checkout_url: string };
 }
 
@@ -104,7 +106,8 @@ export async function runTrigger(options: TriggerOptions): Promise<OrderStatusDo
   const paid = after.pay_amount ? `; paid ${after.pay_amount} ${after.pay_currency ?? ''}`.trimEnd() : '';
   const due = after.amount_due && after.amount_due !== '0' ? `; due ${after.amount_due}` : '';
   const reason = after.failure_reason ? `; ${after.failure_reason}` : '';
-  say(`order ${orderId}: ${before.status} → ${after.status}${paid}${due}${reason}`);
+  const confirms = after.status === 'PENDING' && after.required_confirms ? `; ${after.confirmations ?? 0} of ${after.required_confirms} confirmations` : '';
+  say(`order ${orderId}: ${before.status} → ${after.status}${paid}${due}${reason}${confirms}`);
   return after;
 }
 

@@ -73,6 +73,21 @@ describe('mixpay-checkout trigger', () => {
     assert.notEqual((await findOrder(running.deps.store.db, underpaid))!.status, 'NEW');
   });
 
+  test('confirm counts the confirmations of a pending payment, and the last one makes it PAID', async () => {
+    const first = capture({});
+    assert.equal(await runCli(['trigger', 'pending', '--product', 'stickers', '--server', base], first), 0, first.stderr.join('\n'));
+    const id = orderIdOf(first)!;
+    assert.match(first.stdout.join('\n'), /NEW → PENDING; paid [0-9.]+ \S+; 1 of 3 confirmations/);
+    const second = capture({});
+    assert.equal(await runCli(['trigger', 'confirm', '--order', id, '--server', base], second), 0, second.stderr.join('\n'));
+    assert.match(second.stdout.join('\n'), /PENDING → PENDING; paid [0-9.]+ \S+; 2 of 3 confirmations/);
+    const third = capture({});
+    assert.equal(await runCli(['trigger', 'confirm', '--order', id, '--server', base], third), 0, third.stderr.join('\n'));
+    assert.match(third.stdout.join('\n'), /PENDING → PAID/);
+    assert.doesNotMatch(third.stdout.join('\n'), /confirmations/);
+    assert.equal((await findOrder(running.deps.store.db, id))!.status, 'PAID');
+  });
+
   test('an order made by the merchant API: success, and the merchant is told of its settlement', async () => {
     const bodies: MerchantNotification[] = [];
     const merchant = await listen(async (request) => {
