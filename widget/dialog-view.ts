@@ -72,7 +72,7 @@ ${m.product ? html`<p class="muted">${m.product}</p>` : nothing}
 ${m.amount ? html`<p part="amount" class="amount">${m.amount}</p>` : nothing}
 ${m.paid ? html`<p class="muted">${m.paid}</p>` : nothing}
 <p part="status" class="status" role="status" data-phase=${m.phase}>${m.status}</p>
-${m.progress ? html`<p class="muted">${m.progress}</p>` : nothing}
+${m.progress ? html`<p class="muted" role="status">${m.progress}</p>` : nothing}
 ${m.details.length ? html`<dl>${m.details.map(([k, v]) => html`<dt>${k}</dt><dd><bdi>${v}</bdi></dd>`)}${m.txs.length ? html`<dt>${t.transaction}</dt>
 <dd>${m.txs.map((x) => (x.url ? html`<a part="transaction" dir="ltr" href=${x.url} target="_blank" rel="noopener noreferrer">${x.label}</a> ` : html`<bdi>${x.label}</bdi> `))}</dd>` : nothing}</dl>` : nothing}
 ${m.countdown ? html`<p class="muted">${t.expiresIn(m.countdown)}</p>` : nothing}

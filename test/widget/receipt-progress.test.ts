@@ -31,6 +31,9 @@ describe('<mixpay-button>: confirmations while pending, the transaction on the r
     await waitUntil(() => dialogText(el).includes('1 of 3 confirmations'), 'first confirmation shown');
     FakeEventSource.last.send(server.update(id, { confirmations: 2 }));
     await waitUntil(() => dialogText(el).includes('2 of 3 confirmations'), 'second confirmation shown');
+    // Screen readers hear the count climb: it is a live region, like the status line above it.
+    const live = [...el.shadowRoot!.querySelectorAll('[role="status"]')].map((n) => n.textContent ?? '');
+    expect(live.some((text) => text.includes('2 of 3 confirmations'))).to.equal(true);
     await expect(el).to.be.accessible();
   });
 
