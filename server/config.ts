@@ -82,9 +82,13 @@ export function productionProblems(config: Config): string[] {
   const problems: string[] = [];
   if (!config.PUBLIC_URL.startsWith('https://')) problems.push(`PUBLIC_URL must be https:// in production (MixPay only calls https callbacks), got ${config.PUBLIC_URL}`);
   if (config.MERCHANT_API_KEY.length < 16 || /^dev-/.test(config.MERCHANT_API_KEY)) problems.push('MERCHANT_API_KEY must be a random value of at least 16 characters (e.g. `openssl rand -hex 24`)');
-  if (!config.ADMIN_API_KEY || /^dev-/.test(config.ADMIN_API_KEY)) problems.push('ADMIN_API_KEY is missing: set a random value of at least 16 characters (e.g. `openssl rand -hex 24`)');
+  // A `dev-` value is one `npm start` made (server/dev-keys.ts): it says so rather than "missing".
+  const fix = (bytes: number) => `set a random value of at least 16 characters (e.g. \`openssl rand -hex ${bytes}\`)`;
+  if (!config.ADMIN_API_KEY) problems.push(`ADMIN_API_KEY is missing: ${fix(24)}`);
+  else if (/^dev-/.test(config.ADMIN_API_KEY)) problems.push(`ADMIN_API_KEY is a development key: ${fix(24)}`);
   if (config.ADMIN_API_KEY && config.ADMIN_API_KEY === config.MERCHANT_API_KEY) problems.push('ADMIN_API_KEY must differ from MERCHANT_API_KEY');
-  if (!config.WEBHOOK_SECRET.length || config.WEBHOOK_SECRET.some((s) => /^dev-/.test(s))) problems.push('WEBHOOK_SECRET is missing: set a random value of at least 16 characters (e.g. `openssl rand -hex 32`)');
+  if (!config.WEBHOOK_SECRET.length) problems.push(`WEBHOOK_SECRET is missing: ${fix(32)}`);
+  else if (config.WEBHOOK_SECRET.some((s) => /^dev-/.test(s))) problems.push(`WEBHOOK_SECRET is a development key: ${fix(32)}`);
   if (config.MIXPAY_SANDBOX) problems.push('MIXPAY_SANDBOX must be off in production');
   return problems;
 }

@@ -83,5 +83,8 @@ describe('development keys, per data directory', () => {
     const problems = productionProblems({ ...configFor('dev', { DATABASE_URL: `sqlite:${join(dir, 'x.db')}` }).config, NODE_ENV: 'production', PUBLIC_URL: 'https://shop.example' });
     assert.ok(keys.MERCHANT_API_KEY.startsWith('dev-'));
     for (const name of DEV_KEY_NAMES) assert.ok(problems.some((p) => p.startsWith(name)), `${name} refused: ${problems.join('; ')}`);
+    // Named for what they are, not as missing.
+    assert.ok(problems.some((p) => p.startsWith('ADMIN_API_KEY is a development key')), problems.join('; '));
+    assert.ok(problems.some((p) => p.startsWith('WEBHOOK_SECRET is a development key')), problems.join('; '));
   });
 });
