@@ -1,7 +1,8 @@
 /**
  * The admin page's order list: newest first, one status or all, or the orders one search term
  * names (our id, the merchant's order id, MixPay's traceId or link code). Pages are keyset pages
- * on (created_at, id), read straight off the 007_admin_indexes indexes: page 5,000 costs what
+ * on (created_at, id), read straight off the 007_admin_indexes indexes (the merchant API lists in
+ * the same order off the same indexes): page 5,000 costs what
  * page 1 costs, and an order created meanwhile never shifts a page.
  */
 import { sql, type Kysely } from 'kysely';

@@ -30,33 +30,43 @@ export interface OrderPage {
 }
 
 /**
- * Newest first (created_at desc, id asc), read by the `orders_list_idx` (or, with a status,
- * `orders_status_list_idx`) index: a page costs the
+ * Newest first (created_at desc, id desc, as the admin page), read backwards off the
+ * `orders_created_idx` (or, with a status, `orders_status_created_idx`) index: a page costs the
  * same at 1k orders as at 100k. One row more than asked tells whether another page follows.
  */
 export async function listOrders(db: Kysely<Database>, filter: OrderFilter): Promise<OrderPage> {
+  const rows = (await orderListQuery(db, filter).execute()) as Order[];
+  const has_more = rows.length > filter.limit;
+  const orders = has_more ? rows.slice(0, filter.limit) : rows;
+  const last = orders.at(-1);
+  const result: OrderPage = { orders, has_more, next_cursor: has_more && last ? encodeOrderCursor(last) : null };
+  if (filter.withTotal ?? true) {
+    const count = await matching(db, filter).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    result.total = Number(count.total);
+  }
+  return result;
+}
+
+/** The orders the filter names, in no order. */
+function matching(db: Kysely<Database>, filter: OrderFilter) {
   let query = db.selectFrom('orders');
   if (filter.status?.length) query = query.where('status', 'in', filter.status);
   if (filter.merchant_order_id) query = query.where('merchant_order_id', '=', filter.merchant_order_id);
-  let page = query;
+  return query;
+}
+
+/** One page of the list and one order more, newest first (the query the index plan test reads). */
+export function orderListQuery(db: Kysely<Database>, filter: OrderFilter) {
+  let page = matching(db, filter);
   const after = filter.after;
   if (after) {
     // `created_at <= t` on its own lets both databases start the index scan at the position;
     // the OR then only skips the orders of that same millisecond already shown.
     page = page
       .where('created_at', '<=', after.created_at)
-      .where((eb) => eb.or([eb('created_at', '<', after.created_at), eb('id', '>', after.id)]));
+      .where((eb) => eb.or([eb('created_at', '<', after.created_at), eb('id', '<', after.id)]));
   }
-  const rows = (await page.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit + 1).offset(filter.offset).execute()) as Order[];
-  const has_more = rows.length > filter.limit;
-  const orders = has_more ? rows.slice(0, filter.limit) : rows;
-  const last = orders.at(-1);
-  const result: OrderPage = { orders, has_more, next_cursor: has_more && last ? encodeOrderCursor(last) : null };
-  if (filter.withTotal ?? true) {
-    const count = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    result.total = Number(count.total);
-  }
-  return result;
+  return page.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).offset(filter.offset);
 }
 
 /** An opaque page token: the position of the page's last order. */

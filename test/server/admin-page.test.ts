@@ -11,11 +11,11 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { codeOf, createOrder, simulate, waitForStatus } from '../support/merchant.ts';
 import { buildTimeline, readReason } from '../../server/admin/timeline.ts';
-import { sql } from 'kysely';
 import { decodeCursor, encodeCursor, orderSearchQuery } from '../../server/admin/order-search.ts';
 import { actionsFor } from '../../server/admin/order-actions.ts';
 import { isLoopbackHost } from '../../server/admin/session.ts';
 import { listen } from '../support/http.ts';
+import { assertReadsIndexInOrder } from '../support/query-plan.ts';
 import { eventually } from '../support/stack.ts';
 import { NotificationDelivery } from '../../server/merchant/workers/notification-delivery.ts';
 
@@ -192,24 +192,7 @@ for (const backend of await backends()) {
     test('pages read an index in order, never sort the table (fast at 100k orders)', async () => {
       const after = { createdAt: Date.now(), id: randomUUID() };
       for (const search of [{ limit: 25, after: undefined }, { limit: 25, after }, { limit: 25, status: 'PAID' as const, after }]) {
-        const compiled = orderSearchQuery(store.db, search).compile();
-        if (backend.name === 'sqlite') {
-          const plan = (await store.db.executeQuery({ ...compiled, sql: `explain query plan ${compiled.sql}` } as any)).rows as any[];
-          const text = plan.map((r) => r.detail).join(' | ');
-          assert.match(text, /USING (COVERING )?INDEX orders_(status_)?created_idx/, text);
-          assert.doesNotMatch(text, /TEMP B-TREE FOR ORDER BY/, text);
-        } else {
-          const text = await store.db.connection().execute(async (conn) => {
-            // A test table is tiny, so the planner would rather sort it; forbid the alternatives to
-            // ask whether the index can serve the page in order, as it does at 100k orders.
-            await sql`set enable_seqscan = off; set enable_bitmapscan = off; set enable_sort = off`.execute(conn);
-            const rows = (await conn.executeQuery({ ...compiled, sql: `explain ${compiled.sql}` } as any)).rows as any[];
-            await sql`reset enable_seqscan; reset enable_bitmapscan; reset enable_sort`.execute(conn);
-            return rows.map((r) => r['QUERY PLAN']).join(' | ');
-          });
-          assert.match(text, /Index Scan( Backward)? using orders_(status_)?created_idx/, text);
-          assert.doesNotMatch(text, /Sort/, text);
-        }
+        await assertReadsIndexInOrder(store, backend.name, orderSearchQuery(store.db, search).compile(), /orders_(status_)?created_idx/);
       }
     });
 

@@ -12,6 +12,7 @@ import * as m007 from './007_admin_indexes.ts';
 import * as m008 from './008_idempotency.ts';
 import * as m009 from './009_order_list_index.ts';
 import * as m010 from './010_payment_progress.ts';
+import * as m011 from './011_one_order_list_index.ts';
 import * as m100 from './100_broker.ts';
 import * as m101 from './101_broker_order_history.ts';
 import * as m102 from './102_broker_reservations.ts';
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '008_idempotency': m008,
   '009_order_list_index': m009,
   '010_payment_progress': m010,
+  '011_one_order_list_index': m011,
   '100_broker': m100,
   '101_broker_order_history': m101,
   '102_broker_reservations': m102,
