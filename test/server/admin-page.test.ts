@@ -4,11 +4,11 @@
  * search by our id / merchant order id / traceId, the timeline, and operator actions that go
  * through the order state machine and name who did them.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { stackPerSuite } from '../support/stack.ts';
 import { codeOf, createOrder, simulate, waitForStatus } from '../support/merchant.ts';
 import { buildTimeline, readReason } from '../../server/admin/timeline.ts';
 import { decodeCursor, encodeCursor, orderSearchQuery } from '../../server/admin/order-search.ts';
@@ -50,22 +50,12 @@ test('timeline, cursors and actions are pure rules', () => {
 
 for (const backend of await backends()) {
   describe(`admin page on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
-
-    before(async () => {
-      store = await backend.create();
-      stack = await startStack(store, { ADMIN_API_KEY: ADMIN_KEY });
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
-    });
+    const suite = stackPerSuite(backend, { ADMIN_API_KEY: ADMIN_KEY });
 
     const signIn = (key: string, headers: Record<string, string> = {}) =>
-      fetch(`${stack.url}/admin/session`, {
+      fetch(`${suite.stack.url}/admin/session`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: stack.url, ...headers },
+        headers: { 'content-type': 'application/json', origin: suite.stack.url, ...headers },
         body: JSON.stringify({ key, operator: 'Ada' }),
       });
 
@@ -78,11 +68,11 @@ for (const backend of await backends()) {
     }
 
     const api = (path: string, s: { cookie: string; csrf?: string }, init: { method?: string; body?: unknown; csrf?: boolean } = {}) =>
-      fetch(`${stack.url}/admin/api${path}`, {
+      fetch(`${suite.stack.url}/admin/api${path}`, {
         method: init.method ?? 'GET',
         headers: {
           cookie: s.cookie,
-          origin: stack.url,
+          origin: suite.stack.url,
           'content-type': 'application/json',
           ...(init.csrf === false || !s.csrf ? {} : { 'x-csrf-token': s.csrf }),
         },
@@ -90,7 +80,7 @@ for (const backend of await backends()) {
       });
 
     test('the page is served under a strict CSP with no inline script', async () => {
-      const response = await fetch(`${stack.url}/admin`);
+      const response = await fetch(`${suite.stack.url}/admin`);
       assert.equal(response.status, 200);
       const csp = response.headers.get('content-security-policy')!;
       assert.match(csp, /script-src 'self'(;|$)/);
@@ -115,7 +105,7 @@ for (const backend of await backends()) {
       assert.match(s.setCookie, /Path=\/admin/);
       // Loopback is plain HTTP in development; anywhere else the cookie is Secure.
       assert.doesNotMatch(s.setCookie, /Secure/);
-      const remote = await stack.app.request('https://pay.shop.example/admin/session', {
+      const remote = await suite.stack.app.request('https://pay.shop.example/admin/session', {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: 'https://pay.shop.example' },
         body: JSON.stringify({ key: ADMIN_KEY, operator: 'Ada' }),
@@ -125,29 +115,29 @@ for (const backend of await backends()) {
       assert.equal((await api('/session', s)).status, 200);
       assert.equal((await api('/session', { cookie: 'mixpay_admin_session=forged' })).status, 401);
       // The x-admin-key API is unchanged and does not take the cookie.
-      assert.equal((await fetch(`${stack.url}/admin/v1/orders`, { headers: { cookie: s.cookie } })).status, 401);
-      assert.equal((await fetch(`${stack.url}/admin/v1/orders`, { headers: { 'x-admin-key': ADMIN_KEY } })).status, 200);
+      assert.equal((await fetch(`${suite.stack.url}/admin/v1/orders`, { headers: { cookie: s.cookie } })).status, 401);
+      assert.equal((await fetch(`${suite.stack.url}/admin/v1/orders`, { headers: { 'x-admin-key': ADMIN_KEY } })).status, 200);
     });
 
     test('every change needs the CSRF token; sign-out ends the session', async () => {
       const s = await session();
-      const created = await createOrder(stack, { merchant_order_id: `csrf-${backend.name}` });
+      const created = await createOrder(suite.stack, { merchant_order_id: `csrf-${backend.name}` });
       const id = created.order.order_id;
       const refused = await api(`/orders/${id}/cancel`, s, { method: 'POST', body: {}, csrf: false });
       assert.equal(refused.status, 403);
       assert.equal(((await refused.json()) as any).error_code, 'CSRF_TOKEN_INVALID');
       const wrong = await api(`/orders/${id}/cancel`, { cookie: s.cookie, csrf: 'x'.repeat(43) }, { method: 'POST', body: {} });
       assert.equal(wrong.status, 403);
-      const otherOrigin = await fetch(`${stack.url}/admin/api/orders/${id}/cancel`, {
+      const otherOrigin = await fetch(`${suite.stack.url}/admin/api/orders/${id}/cancel`, {
         method: 'POST',
         headers: { cookie: s.cookie, origin: 'https://evil.example', 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
         body: '{}',
       });
       assert.equal(otherOrigin.status, 403);
-      assert.equal((await waitForStatus(store, id, 'NEW')).status, 'NEW', 'nothing changed');
+      assert.equal((await waitForStatus(suite.store, id, 'NEW')).status, 'NEW', 'nothing changed');
 
-      assert.equal((await fetch(`${stack.url}/admin/session/sign-out`, { method: 'POST', headers: { cookie: s.cookie, origin: stack.url } })).status, 403);
-      const out = await fetch(`${stack.url}/admin/session/sign-out`, { method: 'POST', headers: { cookie: s.cookie, origin: stack.url, 'x-csrf-token': s.csrf } });
+      assert.equal((await fetch(`${suite.stack.url}/admin/session/sign-out`, { method: 'POST', headers: { cookie: s.cookie, origin: suite.stack.url } })).status, 403);
+      const out = await fetch(`${suite.stack.url}/admin/session/sign-out`, { method: 'POST', headers: { cookie: s.cookie, origin: suite.stack.url, 'x-csrf-token': s.csrf } });
       assert.equal(out.status, 200);
       assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
       assert.equal((await api('/session', s)).status, 401, 'the old cookie no longer opens anything');
@@ -156,10 +146,10 @@ for (const backend of await backends()) {
     test('finds orders by our id, merchant order id and traceId; keyset pages do not overlap', async () => {
       const s = await session();
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await createOrder(stack, { merchant_order_id: `page-${backend.name}-${i}` })).order.order_id);
-      const paid = await createOrder(stack, { merchant_order_id: `find-me-${backend.name}` });
-      await simulate(stack, codeOf(paid), { outcome: 'success' });
-      const order = await waitForStatus(store, paid.order.order_id, 'PAID');
+      for (let i = 0; i < 5; i++) ids.push((await createOrder(suite.stack, { merchant_order_id: `page-${backend.name}-${i}` })).order.order_id);
+      const paid = await createOrder(suite.stack, { merchant_order_id: `find-me-${backend.name}` });
+      await simulate(suite.stack, codeOf(paid), { outcome: 'success' });
+      const order = await waitForStatus(suite.store, paid.order.order_id, 'PAID');
       for (const q of [order.id, order.id.toUpperCase(), `find-me-${backend.name}`, order.mixpay_trace_id!]) {
         const found = (await (await api(`/orders?q=${encodeURIComponent(q)}`, s)).json()) as any;
         assert.deepEqual(found.orders.map((o: any) => o.order_id), [order.id], q);
@@ -182,7 +172,7 @@ for (const backend of await backends()) {
     test('the broker overview answers from the broker tables', async () => {
       const s = await session();
       assert.equal(((await (await api('/session', s)).json()) as any).broker, false, 'no broker activity: no broker view');
-      await store.db.insertInto('broker_balances').values({ asset_id: '4d8c508b-91c5-375b-92b0-ee702ed2dac5', symbol: 'USDT', balance: '100', synced_at: Date.now() }).execute();
+      await suite.store.db.insertInto('broker_balances').values({ asset_id: '4d8c508b-91c5-375b-92b0-ee702ed2dac5', symbol: 'USDT', balance: '100', synced_at: Date.now() }).execute();
       const overview = (await (await api('/broker', s)).json()) as any;
       assert.deepEqual(overview.balances.map((b: any) => [b.symbol, b.balance, b.reserved, b.available]), [['USDT', '100', '0', '100']]);
       assert.deepEqual(overview.attention, []);
@@ -192,7 +182,7 @@ for (const backend of await backends()) {
     test('pages read an index in order, never sort the table (fast at 100k orders)', async () => {
       const after = { createdAt: Date.now(), id: randomUUID() };
       for (const search of [{ limit: 25, after: undefined }, { limit: 25, after }, { limit: 25, status: 'PAID' as const, after }]) {
-        await assertReadsIndexInOrder(store, backend.name, orderSearchQuery(store.db, search).compile(), /orders_(status_)?created_idx/);
+        await assertReadsIndexInOrder(suite.store, backend.name, orderSearchQuery(suite.store.db, search).compile(), /orders_(status_)?created_idx/);
       }
     });
 
@@ -200,14 +190,14 @@ for (const backend of await backends()) {
       const s = await session();
       const refusing = await listen(() => new Response('unknown signature', { status: 401 }));
       try {
-        const created = await createOrder(stack, { merchant_order_id: `refused-${backend.name}`, callback_url: `${refusing.url}/hook` });
+        const created = await createOrder(suite.stack, { merchant_order_id: `refused-${backend.name}`, callback_url: `${refusing.url}/hook` });
         const id = created.order.order_id;
-        await simulate(stack, codeOf(created), { outcome: 'success' });
-        await waitForStatus(store, id, 'PAID');
-        const sender = new NotificationDelivery({ db: store.db, secrets: ['refused-secret-0123456789'], now: Date.now, log: () => {} });
+        await simulate(suite.stack, codeOf(created), { outcome: 'success' });
+        await waitForStatus(suite.store, id, 'PAID');
+        const sender = new NotificationDelivery({ db: suite.store.db, secrets: ['refused-secret-0123456789'], now: Date.now, log: () => {} });
         await eventually(async () => {
           await sender.runOnce();
-          const rows = await store.db.selectFrom('notifications').select('state').where('order_id', '=', id).execute();
+          const rows = await suite.store.db.selectFrom('notifications').select('state').where('order_id', '=', id).execute();
           return rows.length > 0 && rows.every((r) => r.state === 'failed');
         }, 5000, 'every event of the order to be refused');
         const page = (await (await api('/notifications?state=failed', s)).json()) as any;
@@ -224,7 +214,7 @@ for (const backend of await backends()) {
 
     test('actions go through the state machine and the history names who and why', async () => {
       const s = await session();
-      const created = await createOrder(stack, { merchant_order_id: `act-${backend.name}` });
+      const created = await createOrder(suite.stack, { merchant_order_id: `act-${backend.name}` });
       const id = created.order.order_id;
       // A NEW order can be canceled but not refunded.
       assert.equal((await api(`/orders/${id}/refunded`, s, { method: 'POST', body: { reason: 'x' } })).status, 409);
@@ -232,9 +222,9 @@ for (const backend of await backends()) {
       assert.equal(canceled.status, 200);
       assert.equal(((await canceled.json()) as any).order.status, 'CANCELED');
 
-      const paid = await createOrder(stack, { merchant_order_id: `refund-${backend.name}` });
-      await simulate(stack, codeOf(paid), { outcome: 'success' });
-      await waitForStatus(store, paid.order.order_id, 'PAID');
+      const paid = await createOrder(suite.stack, { merchant_order_id: `refund-${backend.name}` });
+      await simulate(suite.stack, codeOf(paid), { outcome: 'success' });
+      await waitForStatus(suite.store, paid.order.order_id, 'PAID');
       const noReason = await api(`/orders/${paid.order.order_id}/refunded`, s, { method: 'POST', body: {} });
       assert.equal(noReason.status, 400);
       const refunded = await api(`/orders/${paid.order.order_id}/refunded`, s, { method: 'POST', body: { reason: 'sent back by hand', reference: 'snapshot 42' } });

@@ -3,11 +3,11 @@
  * Stripe's semantics, and one open order per merchant_order_id, each holding under 20 concurrent
  * identical requests.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, TEST_API_KEY, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { TEST_API_KEY, stackPerSuite } from '../support/stack.ts';
 import { requestFingerprint } from '../../server/merchant/idempotency.ts';
 
 test('the fingerprint ignores key order but not values', () => {
@@ -17,25 +17,15 @@ test('the fingerprint ignores key order but not values', () => {
 
 for (const backend of await backends()) {
   describe(`idempotent order creation on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
-
-    before(async () => {
-      store = await backend.create();
-      stack = await startStack(store);
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
-    });
+    const suite = stackPerSuite(backend);
 
     const create = (body: Record<string, unknown>, key?: string) =>
-      fetch(`${stack.url}/v1/orders`, {
+      fetch(`${suite.stack.url}/v1/orders`, {
         method: 'POST',
         headers: { token: TEST_API_KEY, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
         body: JSON.stringify({ price_amount: '10.50', price_currency: 'USD', title: 'Test', ...body }),
       });
-    const ordersFor = async (merchantOrderId: string) => store.db.selectFrom('orders').select(['id', 'status']).where('merchant_order_id', '=', merchantOrderId).execute();
+    const ordersFor = async (merchantOrderId: string) => suite.store.db.selectFrom('orders').select(['id', 'status']).where('merchant_order_id', '=', merchantOrderId).execute();
 
     test('the same key and body answer the first answer again; another body is a 409', async () => {
       const key = randomUUID();
@@ -58,7 +48,7 @@ for (const backend of await backends()) {
       assert.equal((await create({}, 'not a valid key with spaces')).status, 400);
 
       // After 24 hours the key is free again.
-      await store.db.updateTable('idempotency_keys').set({ created_at: Date.now() - 25 * 3600_000 }).where('key', '=', key).execute();
+      await suite.store.db.updateTable('idempotency_keys').set({ created_at: Date.now() - 25 * 3600_000 }).where('key', '=', key).execute();
       assert.equal((await create({ merchant_order_id: 'idem-3' }, key)).status, 200);
     });
 
@@ -97,11 +87,11 @@ for (const backend of await backends()) {
       assert.equal(body.error_code, 'ORDER_CONFLICT');
       assert.match(body.error, new RegExp(first.order.order_id));
       // Canceled, the id is free for another price.
-      const cancel = await fetch(`${stack.url}/v1/orders/${first.order.order_id}/cancel`, { method: 'POST', headers: { token: TEST_API_KEY } });
+      const cancel = await fetch(`${suite.stack.url}/v1/orders/${first.order.order_id}/cancel`, { method: 'POST', headers: { token: TEST_API_KEY } });
       assert.equal(cancel.status, 200);
       assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '12.00' })).status, 200);
       // A lapsed link frees it too, though the order waits for its last check before EXPIRED.
-      await store.db.updateTable('orders').set({ expires_at: Date.now() - 1000 }).where('merchant_order_id', '=', 'open-1').execute();
+      await suite.store.db.updateTable('orders').set({ expires_at: Date.now() - 1000 }).where('merchant_order_id', '=', 'open-1').execute();
       assert.equal((await create({ merchant_order_id: 'open-1', price_amount: '13.00' })).status, 200);
     });
   });

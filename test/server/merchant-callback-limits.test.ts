@@ -6,10 +6,10 @@
  * throttled callback is answered non-SUCCESS (MixPay calls again), and the reconciler remains the
  * safety net. MixPay's published address is not capped. Over real HTTP, on both backends.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { stackPerSuite } from '../support/stack.ts';
 import { createOrder, resultFor, ScriptedMixPay } from '../support/merchant.ts';
 import { TestClock } from '../support/orders.ts';
 import { findOrder, type Order } from '../../server/merchant/order-store.ts';
@@ -42,41 +42,31 @@ describe('callback sources (pure)', () => {
 
 for (const backend of await backends()) {
   describe(`callback checks from unknown sources on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
-
-    before(async () => {
-      store = await backend.create();
-      stack = await startStack(store, { TRUST_PROXY: '1', MIXPAY_CALLBACK_CHECKS_PER_SOURCE: '3', MIXPAY_RESERVED_CALLS: '3' });
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
-    });
+    const suite = stackPerSuite(backend, { TRUST_PROXY: '1', MIXPAY_CALLBACK_CHECKS_PER_SOURCE: '3', MIXPAY_RESERVED_CALLS: '3' });
 
     const callback = (orderId: string, from: string) =>
-      fetch(`${stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ orderId }) });
+      fetch(`${suite.stack.url}/mixpay/callback`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ orderId }) });
 
     async function orders(count: number): Promise<Order[]> {
       const made: Order[] = [];
-      for (let i = 0; i < count; i++) made.push((await findOrder(store.db, (await createOrder(stack)).order.order_id))!);
+      for (let i = 0; i < count; i++) made.push((await findOrder(suite.store.db, (await createOrder(suite.stack)).order.order_id))!);
       return made;
     }
 
     /** Runs `body` with MixPay answering "unpaid" through a budget of `perMinute`, the server on a frozen clock. */
     async function withBudget(perMinute: number, body: (script: ScriptedMixPay, budget: CallBudget) => Promise<void>) {
-      const script = new ScriptedMixPay(() => ({ ...resultFor({ payee_id: stack.deps.config.MIXPAY_PAYEE_ID, price_amount: '10.50', quote_asset_id: 'usd', mixpay_order_id: 'x' }, { status: 'unpaid' }) }));
+      const script = new ScriptedMixPay(() => ({ ...resultFor({ payee_id: suite.stack.deps.config.MIXPAY_PAYEE_ID, price_amount: '10.50', quote_asset_id: 'usd', mixpay_order_id: 'x' }, { status: 'unpaid' }) }));
       // Each test an hour apart: its own minute for the per-source counts.
       const clock = new TestClock(Date.UTC(2026, 0, 1) + ++names * 3_600_000);
-      const budget = new CallBudget(store.db, { perMinute, now: clock.now, name: `callback-limits-${backend.name}-${names}` });
-      const real = { mixpay: stack.deps.mixpay, now: stack.deps.now };
-      stack.deps.mixpay = new BudgetedMixPay(script as MixPayApi, budget, { maxWaitMs: 0 });
+      const budget = new CallBudget(suite.store.db, { perMinute, now: clock.now, name: `callback-limits-${backend.name}-${names}` });
+      const real = { mixpay: suite.stack.deps.mixpay, now: suite.stack.deps.now };
+      suite.stack.deps.mixpay = new BudgetedMixPay(script as MixPayApi, budget, { maxWaitMs: 0 });
       // The server's clock too: no minute turns and no interval passes while a test runs.
-      stack.deps.now = clock.now;
+      suite.stack.deps.now = clock.now;
       try {
         await body(script, budget);
       } finally {
-        Object.assign(stack.deps, real);
+        Object.assign(suite.stack.deps, real);
       }
     }
 
@@ -126,7 +116,7 @@ for (const backend of await backends()) {
         assert.equal(await handled(await callback(list[5]!.id, MIXPAY_CALLBACK_SOURCE)), true);
         assert.equal((await budget.state()).available, 2);
         const order = list[0]!;
-        assert.equal((await findOrder(store.db, order.id))?.status, 'NEW');
+        assert.equal((await findOrder(suite.store.db, order.id))?.status, 'NEW');
       });
     });
   });

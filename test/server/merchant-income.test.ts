@@ -3,10 +3,10 @@
  * a verified MixPay success waits as PENDING until the bot's snapshots (read through the official
  * SDK) show MixPay's transfer in the settlement asset for that payment; other transfers move nothing.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { stackPerSuite } from '../support/stack.ts';
 import { codeOf, createOrder, historyOf, jsonPost, simulate, waitForStatus } from '../support/merchant.ts';
 import { findOrder } from '../../server/merchant/order-store.ts';
 import { createMixinClient } from '../../server/mixin/client.ts';
@@ -37,68 +37,60 @@ describe('income check (pure parts)', () => {
 
 for (const backend of await backends()) {
   describe(`income check on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
+    const suite = stackPerSuite(backend, { MIXPAY_PAYEE_ID: DEV_BROKER_BOT.app_id });
     let watcher: IncomeWatcher;
-
     before(async () => {
-      store = await backend.create();
-      stack = await startStack(store, { MIXPAY_PAYEE_ID: DEV_BROKER_BOT.app_id });
-      stack.deps.incomeCheck = true;
+      suite.stack.deps.incomeCheck = true;
       watcher = new IncomeWatcher({
-        sync: stack.deps,
-        mixin: createMixinClient({ ...DEV_BROKER_BOT, baseUrl: `${stack.url}/sandbox/mixin`, pin: '' }),
-        log: (line) => stack.logs.push(line),
+        sync: suite.stack.deps,
+        mixin: createMixinClient({ ...DEV_BROKER_BOT, baseUrl: `${suite.stack.url}/sandbox/mixin`, pin: '' }),
+        log: (line) => suite.stack.logs.push(line),
       });
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
     });
 
     /** Plays MixPay's bot (or anyone) sending the payee bot money. */
     async function transfer(asset: string, amount: string, memo: string) {
-      const response = await fetch(`${stack.url}/sandbox/mixin/_sandbox/deposit`, jsonPost({ user_id: DEV_BROKER_BOT.app_id, asset_id: asset, amount, memo, opponent_id: DEV_MIXPAY_BOT_ID }, {}));
+      const response = await fetch(`${suite.stack.url}/sandbox/mixin/_sandbox/deposit`, jsonPost({ user_id: DEV_BROKER_BOT.app_id, asset_id: asset, amount, memo, opponent_id: DEV_MIXPAY_BOT_ID }, {}));
       assert.equal(response.status, 200, await response.clone().text());
     }
 
     test('a verified success waits for the money; only the matching transfer makes it PAID', async () => {
-      const created = await createOrder(stack, { price_amount: '10' });
+      const created = await createOrder(suite.stack, { price_amount: '10' });
       const id = created.order.order_id;
-      await simulate(stack, codeOf(created), { outcome: 'success' });
-      const pending = await waitForStatus(store, id, 'PENDING');
+      await simulate(suite.stack, codeOf(created), { outcome: 'success' });
+      const pending = await waitForStatus(suite.store, id, 'PENDING');
       assert.ok(pending.mixpay_trace_id);
       const trace = pending.mixpay_trace_id!;
-      assert.ok((await historyOf(store, id)).some((e) => e.reason === 'callback:paid:awaiting_income'));
+      assert.ok((await historyOf(suite.store, id)).some((e) => e.reason === 'callback:paid:awaiting_income'));
 
       assert.equal(await watcher.runOnce(), 0);
       await transfer(USDT, '9.9', encodeMixPayMemo('PM', '00000000-0000-4000-8000-000000000000', '')); // another payment
       await transfer(BTC, '0.001', encodeMixPayMemo('PM', trace, '')); // wrong asset
       await transfer(USDT, '9.9', 'thanks!'); // no MixPay memo
       assert.equal(await watcher.runOnce(), 0);
-      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
+      assert.equal((await findOrder(suite.store.db, id))?.status, 'PENDING');
 
       await transfer(USDT, '9.9', encodeMixPayMemo('PM', trace, ''));
       assert.equal(await watcher.runOnce(), 1);
-      assert.equal((await findOrder(store.db, id))?.status, 'PAID');
-      assert.ok((await historyOf(store, id)).some((e) => e.reason === 'income:paid' && e.to_status === 'PAID'));
-      const recorded = await store.db.selectFrom('income_snapshots').selectAll().where('order_id', '=', id).execute();
+      assert.equal((await findOrder(suite.store.db, id))?.status, 'PAID');
+      assert.ok((await historyOf(suite.store, id)).some((e) => e.reason === 'income:paid' && e.to_status === 'PAID'));
+      const recorded = await suite.store.db.selectFrom('income_snapshots').selectAll().where('order_id', '=', id).execute();
       assert.equal(recorded.length, 1);
       assert.equal(recorded[0]?.asset_id, USDT);
       assert.equal(await watcher.runOnce(), 0, 'the cursor moved on: nothing is read twice');
     });
 
     test('money with a matching memo is not enough when MixPay does not report a success', async () => {
-      const created = await createOrder(stack, { price_amount: '7' });
+      const created = await createOrder(suite.stack, { price_amount: '7' });
       const id = created.order.order_id;
-      await simulate(stack, codeOf(created), { outcome: 'pending' });
-      const pending = await waitForStatus(store, id, 'PENDING');
+      await simulate(suite.stack, codeOf(created), { outcome: 'pending' });
+      const pending = await waitForStatus(suite.store, id, 'PENDING');
       await transfer(USDT, '7', encodeMixPayMemo('PM', pending.mixpay_trace_id!, ''));
       await watcher.runOnce();
-      assert.equal((await findOrder(store.db, id))?.status, 'PENDING');
+      assert.equal((await findOrder(suite.store.db, id))?.status, 'PENDING');
       // When MixPay then reports success, the money is already known: PAID at once.
-      await simulate(stack, codeOf(created), { outcome: 'success' });
-      await waitForStatus(store, id, 'PAID');
+      await simulate(suite.stack, codeOf(created), { outcome: 'success' });
+      await waitForStatus(suite.store, id, 'PAID');
     });
   });
 }

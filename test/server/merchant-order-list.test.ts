@@ -3,10 +3,10 @@
  * walk every order exactly once, newest first, also across orders created in the same
  * millisecond; `has_more` replaces the count, which only offset paging still pays for.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, TEST_API_KEY, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { TEST_API_KEY, stackPerSuite } from '../support/stack.ts';
 import { seedOrders } from '../support/order-rows.ts';
 import { orderListSchema } from '../../server/merchant/api-schemas.ts';
 import { orderListQuery } from '../../server/merchant/order-queries.ts';
@@ -14,23 +14,15 @@ import { assertReadsIndexInOrder } from '../support/query-plan.ts';
 
 for (const backend of await backends()) {
   describe(`order list paging on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
+    const suite = stackPerSuite(backend);
     let ids: string[];
-
     before(async () => {
-      store = await backend.create();
-      stack = await startStack(store);
       // 23 orders over 8 distinct milliseconds: pages must break ties by id, never skip or repeat.
-      ids = await seedOrders(store, 23, { createdAt: (i) => 1_700_000_000_000 + Math.floor(i / 3), status: (i) => (i % 5 === 0 ? 'PAID' : 'NEW') });
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
+      ids = await seedOrders(suite.store, 23, { createdAt: (i) => 1_700_000_000_000 + Math.floor(i / 3), status: (i) => (i % 5 === 0 ? 'PAID' : 'NEW') });
     });
 
     const list = async (query: string) => {
-      const response = await fetch(`${stack.url}/v1/orders?${query}`, { headers: { token: TEST_API_KEY } });
+      const response = await fetch(`${suite.stack.url}/v1/orders?${query}`, { headers: { token: TEST_API_KEY } });
       assert.equal(response.status, 200, await response.clone().text());
       return orderListSchema.parse(await response.json());
     };
@@ -73,13 +65,13 @@ for (const backend of await backends()) {
     test('pages read an index in order, never sort the table (fast at 100k orders)', async () => {
       const after = { created_at: Date.now(), id: ids[0]! };
       for (const filter of [{ limit: 20, offset: 0 }, { limit: 20, offset: 0, after }, { limit: 20, offset: 0, status: ['NEW' as const], after }]) {
-        await assertReadsIndexInOrder(store, backend.name, orderListQuery(store.db, filter).compile(), /orders_(status_)?created_idx/);
+        await assertReadsIndexInOrder(suite.store, backend.name, orderListQuery(suite.store.db, filter).compile(), /orders_(status_)?created_idx/);
       }
     });
 
     test('a cursor or starting_after that names nothing is refused', async () => {
       for (const query of ['cursor=bm9wZQ', 'starting_after=00000000-0000-0000-0000-000000000000', 'starting_after=nope']) {
-        const response = await fetch(`${stack.url}/v1/orders?${query}`, { headers: { token: TEST_API_KEY } });
+        const response = await fetch(`${suite.stack.url}/v1/orders?${query}`, { headers: { token: TEST_API_KEY } });
         assert.equal(response.status, 400, query);
         assert.equal(((await response.json()) as any).error_code, 'INVALID_PARAMETERS');
       }

@@ -3,29 +3,19 @@
  * list with status/limit/offset, cancel (NEW only), every answer parsed with the same schemas
  * /openapi.json is generated from.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, TEST_API_KEY, type Stack } from '../support/stack.ts';
+import { backends } from '../support/stores.ts';
+import { TEST_API_KEY, stackPerSuite } from '../support/stack.ts';
 import { codeOf, createOrder, jsonPost, simulate, waitForStatus } from '../support/merchant.ts';
 import { createdOrderSchema, errorSchema, orderAnswerSchema, orderListSchema, orderViewSchema } from '../../server/merchant/api-schemas.ts';
 import { notificationsOf } from '../../server/merchant/notifications.ts';
 
 for (const backend of await backends()) {
   describe(`merchant order API on ${backend.name}`, () => {
-    let store: TestStore;
-    let stack: Stack;
+    const suite = stackPerSuite(backend);
 
-    before(async () => {
-      store = await backend.create();
-      stack = await startStack(store);
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
-    });
-
-    const get = (path: string, token = TEST_API_KEY) => fetch(`${stack.url}${path}`, { headers: { token } });
+    const get = (path: string, token = TEST_API_KEY) => fetch(`${suite.stack.url}${path}`, { headers: { token } });
 
     async function expectError(response: Response, status: number, code: string) {
       const body = errorSchema.parse(await response.json());
@@ -36,7 +26,7 @@ for (const backend of await backends()) {
     }
 
     test('create and get answer in the documented shapes, with MugglePay\'s invoice', async () => {
-      const created = createdOrderSchema.parse(await createOrder(stack, { merchant_order_id: 'get-1', callback_url: 'https://merchant.example/cb' }));
+      const created = createdOrderSchema.parse(await createOrder(suite.stack, { merchant_order_id: 'get-1', callback_url: 'https://merchant.example/cb' }));
       const response = await get(`/v1/orders/${created.order.order_id}`);
       assert.equal(response.status, 200);
       const body = orderAnswerSchema.parse(await response.json());
@@ -50,10 +40,10 @@ for (const backend of await backends()) {
 
     test('list filters by status and pages with limit and offset, newest first', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await createOrder(stack, { merchant_order_id: `list-${i}` })).order.order_id);
-      const paid = await createOrder(stack, { merchant_order_id: 'list-paid' });
-      await simulate(stack, codeOf(paid), { outcome: 'success' });
-      await waitForStatus(store, paid.order.order_id, 'PAID');
+      for (let i = 0; i < 5; i++) ids.push((await createOrder(suite.stack, { merchant_order_id: `list-${i}` })).order.order_id);
+      const paid = await createOrder(suite.stack, { merchant_order_id: 'list-paid' });
+      await simulate(suite.stack, codeOf(paid), { outcome: 'success' });
+      await waitForStatus(suite.store, paid.order.order_id, 'PAID');
 
       const page1 = orderListSchema.parse(await (await get('/v1/orders?status=NEW&limit=2&offset=0')).json());
       const page2 = orderListSchema.parse(await (await get('/v1/orders?status=new&limit=2&offset=2')).json());
@@ -86,31 +76,31 @@ for (const backend of await backends()) {
     });
 
     test('cancel works on NEW orders only, and tells the merchant', async () => {
-      const created = await createOrder(stack, { callback_url: 'https://merchant.example/cb' });
+      const created = await createOrder(suite.stack, { callback_url: 'https://merchant.example/cb' });
       const id = created.order.order_id;
-      const response = await fetch(`${stack.url}/v1/orders/${id}/cancel`, jsonPost({}));
+      const response = await fetch(`${suite.stack.url}/v1/orders/${id}/cancel`, jsonPost({}));
       assert.equal(response.status, 200);
       const body = (await response.json()) as any;
       assert.equal(orderViewSchema.parse(body.order).status, 'CANCELED');
-      const notifications = await notificationsOf(store.db, id);
+      const notifications = await notificationsOf(suite.store.db, id);
       assert.deepEqual(notifications.map((n) => [n.previous_status, n.order_status]), [['NEW', 'CANCELED']]);
 
-      await expectError(await fetch(`${stack.url}/v1/orders/${id}/cancel`, jsonPost({})), 409, 'ORDER_NOT_CANCELABLE');
-      const paid = await createOrder(stack);
-      await simulate(stack, codeOf(paid), { outcome: 'success' });
-      await waitForStatus(store, paid.order.order_id, 'PAID');
-      const refused = await expectError(await fetch(`${stack.url}/v1/orders/${paid.order.order_id}/cancel`, jsonPost({})), 409, 'ORDER_NOT_CANCELABLE');
+      await expectError(await fetch(`${suite.stack.url}/v1/orders/${id}/cancel`, jsonPost({})), 409, 'ORDER_NOT_CANCELABLE');
+      const paid = await createOrder(suite.stack);
+      await simulate(suite.stack, codeOf(paid), { outcome: 'success' });
+      await waitForStatus(suite.store, paid.order.order_id, 'PAID');
+      const refused = await expectError(await fetch(`${suite.stack.url}/v1/orders/${paid.order.order_id}/cancel`, jsonPost({})), 409, 'ORDER_NOT_CANCELABLE');
       assert.match(refused.error, /PAID/);
-      await expectError(await fetch(`${stack.url}/v1/orders/00000000-0000-0000-0000-000000000000/cancel`, jsonPost({})), 404, 'ORDER_NOT_FOUND');
-      await expectError(await fetch(`${stack.url}/v1/orders/${id}/cancel`, jsonPost({}, { token: 'wrong-token-1' })), 401, 'AUTHENTICATION_FAILED');
+      await expectError(await fetch(`${suite.stack.url}/v1/orders/00000000-0000-0000-0000-000000000000/cancel`, jsonPost({})), 404, 'ORDER_NOT_FOUND');
+      await expectError(await fetch(`${suite.stack.url}/v1/orders/${id}/cancel`, jsonPost({}, { token: 'wrong-token-1' })), 401, 'AUTHENTICATION_FAILED');
     });
 
     test('a canceled order that still gets paid becomes PAID, flagged as a late payment', async () => {
-      const created = await createOrder(stack);
+      const created = await createOrder(suite.stack);
       const id = created.order.order_id;
-      await fetch(`${stack.url}/v1/orders/${id}/cancel`, jsonPost({}));
-      await simulate(stack, codeOf(created), { outcome: 'success' });
-      await waitForStatus(store, id, 'PAID');
+      await fetch(`${suite.stack.url}/v1/orders/${id}/cancel`, jsonPost({}));
+      await simulate(suite.stack, codeOf(created), { outcome: 'success' });
+      await waitForStatus(suite.store, id, 'PAID');
       const body = orderAnswerSchema.parse(await (await get(`/v1/orders/${id}`)).json());
       assert.equal(body.order.late_payment, true);
     });

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, type TestStore } from '../support/stores.ts';
-import { startStack, eventually, type Stack } from '../support/stack.ts';
+import { startStack, eventually, type Stack, stackPerSuite } from '../support/stack.ts';
 import { codeOf, createOrder, resultFor, ScriptedMixPay, simulate } from '../support/merchant.ts';
 import { syncOrderWithMixPay } from '../../server/merchant/payment-sync.ts';
 import { findOrder } from '../../server/merchant/order-store.ts';
@@ -18,46 +18,37 @@ const statusDoc = async (stack: Stack, id: string): Promise<any> => (await fetch
 
 for (const backend of await backends()) {
   describe(`payment progress on the status document (${backend.name})`, () => {
-    let store: TestStore;
-    let stack: Stack;
-    before(async () => {
-      store = await backend.create();
-      stack = await startStack(store);
-    });
-    after(async () => {
-      await stack.close();
-      await store.dispose();
-    });
+    const suite = stackPerSuite(backend);
 
     test('pending shows confirmations climbing; paid shows the transaction with its explorer link', async () => {
-      const created = await createOrder(stack, { price_amount: '3' });
+      const created = await createOrder(suite.stack, { price_amount: '3' });
       const id = created.order.order_id;
       const code = codeOf(created);
-      const fresh = await statusDoc(stack, id);
+      const fresh = await statusDoc(suite.stack, id);
       assert.equal(fresh.confirmations, null);
       assert.equal(fresh.required_confirms, null);
       assert.deepEqual(fresh.transactions, []);
 
-      await simulate(stack, code, { outcome: 'pending' });
+      await simulate(suite.stack, code, { outcome: 'pending' });
       const pending = await eventually(async () => {
-        const doc = await statusDoc(stack, id);
+        const doc = await statusDoc(suite.stack, id);
         return doc.status === 'PENDING' && doc.confirmations !== null && doc;
       }, 5000, 'PENDING with confirmations');
       assert.equal(pending.confirmations, 1);
       assert.equal(pending.required_confirms, 3);
 
       // Another block: no status change, but the document (and its version) moves.
-      await simulate(stack, code, { outcome: 'confirm' });
+      await simulate(suite.stack, code, { outcome: 'confirm' });
       const climbed = await eventually(async () => {
-        const doc = await statusDoc(stack, id);
+        const doc = await statusDoc(suite.stack, id);
         return doc.confirmations === 2 && doc;
       }, 5000, '2 of 3 confirmations');
       assert.equal(climbed.status, 'PENDING');
       assert.ok(climbed.version > pending.version);
 
-      await simulate(stack, code, { outcome: 'confirm' });
+      await simulate(suite.stack, code, { outcome: 'confirm' });
       const paid = await eventually(async () => {
-        const doc = await statusDoc(stack, id);
+        const doc = await statusDoc(suite.stack, id);
         return doc.status === 'PAID' && doc;
       }, 5000, 'PAID');
       assert.equal(paid.confirmations, null, 'confirmations only while pending');
@@ -67,17 +58,17 @@ for (const backend of await backends()) {
     });
 
     test('an upstream explorer link that is not http(s) is never stored; a txid that is not text is dropped', async () => {
-      const created = await createOrder(stack, { price_amount: '5' });
-      const order = (await findOrder(store.db, created.order.order_id))!;
+      const created = await createOrder(suite.stack, { price_amount: '5' });
+      const order = (await findOrder(suite.store.db, created.order.order_id))!;
       const transactions = [
         { paymentAmount: '2', paymentAssetId: 'a', requiredConfirms: 6, confirmations: 6, txid: 'tx-one', blockExplorerUrl: 'javascript:alert(1)', broadcastAt: 1, confirmSeconds: 1 },
         { paymentAmount: '3', paymentAssetId: 'a', requiredConfirms: 6, confirmations: 2, txid: 'tx-two', blockExplorerUrl: 'https://explorer.example/tx/two', broadcastAt: 2, confirmSeconds: 0 },
         { paymentAmount: '0', paymentAssetId: 'a', requiredConfirms: 6, confirmations: 0, txid: '<img src=x>' as string, blockExplorerUrl: 'data:text/html,x', broadcastAt: 3, confirmSeconds: 0 },
       ];
       const script = new ScriptedMixPay(() => resultFor(order, { status: 'pending', paymentAmount: '5', paymentSymbol: 'USDT', confirmations: 2, transactions }));
-      const outcome = await syncOrderWithMixPay({ store, mixpay: script as any, now: () => Date.now() }, order, 'test');
+      const outcome = await syncOrderWithMixPay({ store: suite.store, mixpay: script as any, now: () => Date.now() }, order, 'test');
       assert.equal(outcome.kind, 'changed');
-      const doc = await statusDoc(stack, order.id);
+      const doc = await statusDoc(suite.stack, order.id);
       assert.equal(doc.status, 'PENDING');
       assert.deepEqual([doc.confirmations, doc.required_confirms], [2, 6], 'the transaction still confirming');
       assert.deepEqual(doc.transactions, [
@@ -85,7 +76,7 @@ for (const backend of await backends()) {
         { txid: 'tx-two', explorer_url: 'https://explorer.example/tx/two' },
       ]);
       // The same news again changes nothing (no new version for the streams).
-      const again = await syncOrderWithMixPay({ store, mixpay: script as any, now: () => Date.now() }, (await findOrder(store.db, order.id))!, 'test');
+      const again = await syncOrderWithMixPay({ store: suite.store, mixpay: script as any, now: () => Date.now() }, (await findOrder(suite.store.db, order.id))!, 'test');
       assert.equal(again.kind, 'unchanged');
     });
   });

@@ -3,6 +3,7 @@
  * over a given store: MixPay's callbacks reach our server and our client reaches the sandbox
  * exactly as they would across the internet.
  */
+import { after, before } from 'node:test';
 import type { Hono } from 'hono';
 import { createApp } from '../../server/compose.ts';
 import type { MerchantDeps } from '../../server/merchant/deps.ts';
@@ -14,6 +15,7 @@ import { MixPayClient } from '../../server/mixpay/client.ts';
 import { createSandbox } from '../../server/sandbox/index.ts';
 import type { Store } from '../../server/store/db.ts';
 import { listen } from './http.ts';
+import type { Backend, TestStore } from './stores.ts';
 
 export const TEST_PAYEE_ID = 'a0d77914-0877-6b47-eb1d-d3f94ed15d6a';
 export const TEST_API_KEY = 'test-merchant-key';
@@ -69,6 +71,24 @@ export async function startStack(store: Store, overrides: Partial<Record<keyof C
       await server.close();
     },
   };
+}
+
+/**
+ * A fresh store of `backend` and a stack over it for the enclosing `describe`: started before its
+ * tests, closed after them. Read `.store` and `.stack` inside tests and hooks (not while the
+ * suite is being declared: they exist only once its `before` ran).
+ */
+export function stackPerSuite(backend: Backend, overrides: Partial<Record<keyof Config, string>> = {}): { store: TestStore; stack: Stack } {
+  const suite = {} as { store: TestStore; stack: Stack };
+  before(async () => {
+    suite.store = await backend.create();
+    suite.stack = await startStack(suite.store, overrides);
+  });
+  after(async () => {
+    await suite.stack?.close();
+    await suite.store?.dispose();
+  });
+  return suite;
 }
 
 export { eventually } from './wait.ts';
