@@ -53,6 +53,8 @@ async function serve(databaseUrl: string): Promise<void> {
   await syncBalances(deps as never);
   const app = new Hono().route('/mixpay', createBrokerApp(deps as never));
   const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send?.(info.port));
+  // The server's own CPU per request, which a loaded shared machine changes less than latency.
+  process.on('message', (m) => m === 'cpu' && process.send?.({ cpu: process.cpuUsage() }));
   process.on('disconnect', () => server.close(() => void store.close().then(() => process.exit(0))));
 }
 
@@ -113,9 +115,15 @@ if (process.argv.includes('--serve')) {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+  const cpu = () => new Promise<number>((resolve) => {
+    child.once('message', (m) => resolve(((m as { cpu: NodeJS.CpuUsage }).cpu.user + (m as { cpu: NodeJS.CpuUsage }).cpu.system) / 1000));
+    child.send('cpu');
+  });
   await load(port, 1, 2); // warm-up
+  const cpuBefore = await cpu();
   const result = await load(port, connections, seconds);
-  console.log(`broker create_order, ${db}, ${connections} connections, ${seconds} s: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, codes ${JSON.stringify(result.codes)}`);
+  const cpuPerRequest = (((await cpu()) - cpuBefore) / result.requests).toFixed(2);
+  console.log(`broker create_order, ${db}, ${connections} connections, ${seconds} s: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, server CPU ${cpuPerRequest} ms/request, codes ${JSON.stringify(result.codes)}`);
   child.disconnect();
   if (pg) {
     await new Promise((resolve) => child.once('exit', resolve));

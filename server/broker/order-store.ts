@@ -54,7 +54,9 @@ async function recordBrokerEvent(
  * Moves an order to `to` when the table allows it from the status it has now; otherwise changes
  * nothing and says so (`changed: false`), so repeated news is harmless. Concurrent writers race
  * on `version`: the loser re-reads and decides again. Given a transaction (a job or an outbox
- * row that must commit with the move), it runs inside it; otherwise it opens its own.
+ * row that must commit with the move), it runs inside it; otherwise it opens its own. A caller
+ * that has the row as it just wrote it (create_order) passes it as `seen`: the first attempt
+ * trusts it instead of reading, and the compare-and-set on its version catches a stale one.
  */
 export async function transitionBrokerOrder(
   db: Kysely<Database>,
@@ -64,12 +66,16 @@ export async function transitionBrokerOrder(
   patch: BrokerOrderPatch,
   now: number,
   detail?: unknown,
+  seen?: BrokerOrder,
 ): Promise<BrokerTransition> {
   const run = async (trx: Kysely<Database>): Promise<BrokerTransition> => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await findOrder(trx, traceId);
+      const current = attempt === 0 && seen ? seen : await findOrder(trx, traceId);
       if (!current) throw new Error(`broker order ${traceId} not found`);
-      if (!canMove(current.status, to)) return { changed: false, order: current };
+      if (!canMove(current.status, to)) {
+        if (current === seen) continue;
+        return { changed: false, order: current };
+      }
       const version = Number(current.version) + 1;
       const moved = await trx
         .updateTable('broker_orders')
