@@ -3,14 +3,15 @@
  * making the wallet order once, and answering a repeated request with the links it already has.
  * (The merchant half's counterpart is server/merchant/create-order.ts.)
  */
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
 import { sameAmount, toUnits } from '../core/amounts.ts';
 import { sameId } from '../core/ids.ts';
-import type { BrokerOrdersTable, Database } from '../store/schema.ts';
+import type { BrokerOrdersTable } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
-import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, takeHold, whyRefused } from './reservations.ts';
+import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, whyRefused } from './reservations.ts';
+import { insertHeldOrder } from './held-order.ts';
 import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
@@ -58,16 +59,7 @@ async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservati
   const caps = deps.config.mixpay.caps;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute(async (trx: Transaction<Database>) => {
-        const inserted = await trx
-          .insertInto('broker_orders')
-          .values(row)
-          .onConflict((oc) => oc.column('trace_id').doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
-        await takeHold(trx, row, row.held_units, row.created_at, caps);
-        return { kind: 'reserved' } as const;
-      });
+      return (await insertHeldOrder(deps.store, row, caps)) ? { kind: 'reserved' } : { kind: 'exists' };
     } catch (error) {
       if (!(error instanceof HoldRefusedError)) throw error;
       const scope = await whyRefused(db, row, row.held_units, row.created_at, caps);

@@ -1,0 +1,59 @@
+/**
+ * create_order's one write before the wallet call: the CREATING row and its hold on the balance,
+ * in one transaction (reservations.ts takes the hold; a refused hold rolls the insert back).
+ *
+ * On SQLite the transaction runs synchronously on better-sqlite3 with statements prepared once:
+ * BEGIN IMMEDIATE to COMMIT within one turn of the event loop. Through Kysely the same
+ * transaction held SQLite's single connection across five awaits, so every other query of the
+ * process queued behind it: that was most of create_order's latency under load (issue 12 §4).
+ * While a Kysely transaction is open on the connection it waits its turn like any query, since
+ * writing then would join that transaction. On PostgreSQL it is a Kysely transaction.
+ */
+import type { Insertable } from 'kysely';
+import type { Store } from '../store/db.ts';
+import type { BrokerOrdersTable } from '../store/schema.ts';
+import { preparedStatements } from '../store/sqlite-statements.ts';
+import { holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
+
+export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
+
+/** Inserts the row and takes its hold; false when the trace_id is taken. Throws HoldRefusedError. */
+export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
+  const { sqlite } = store;
+  if (sqlite && !sqlite.inTransaction) return insertNow(store, row, caps);
+  if (sqlite) return store.db.connection().execute(async () => insertNow(store, row, caps));
+  return store.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('broker_orders')
+      .values(row)
+      .onConflict((oc) => oc.column('trace_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
+    await takeHold(trx, row, row.held_units, row.created_at, caps);
+    return true;
+  });
+}
+
+const transactions = new WeakMap<object, (row: HeldOrderRow, caps: HoldCaps) => boolean>();
+
+function insertNow(store: Store, row: HeldOrderRow, caps: HoldCaps): boolean {
+  let run = transactions.get(store);
+  if (!run) {
+    const sqlite = store.sqlite!;
+    const prepare = preparedStatements(sqlite);
+    const body = sqlite.transaction((order: HeldOrderRow, holdCaps: HoldCaps) => {
+      const columns = Object.keys(order);
+      const insert = prepare(`insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`);
+      if (insert.run(...columns.map((c) => (order as Record<string, unknown>)[c])).changes !== 1) return false;
+      for (const { query, rows } of holdUpdates(order, order.held_units, order.created_at, holdCaps)) {
+        const compiled = query.compile(store.db);
+        // Throwing rolls the transaction back, the insert with it.
+        if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+      }
+      return true;
+    });
+    run = (order, holdCaps) => body.immediate(order, holdCaps);
+    transactions.set(store, run);
+  }
+  return run(row, caps);
+}
