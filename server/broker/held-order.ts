@@ -12,7 +12,7 @@
 import type { Insertable } from 'kysely';
 import type { Store } from '../store/db.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
-import { preparedStatements } from '../store/sqlite-statements.ts';
+import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
 import { holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
 
 export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
@@ -34,26 +34,18 @@ export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: Hol
   });
 }
 
-const transactions = new WeakMap<object, (row: HeldOrderRow, caps: HoldCaps) => boolean>();
-
 function insertNow(store: Store, row: HeldOrderRow, caps: HoldCaps): boolean {
-  let run = transactions.get(store);
-  if (!run) {
-    const sqlite = store.sqlite!;
-    const prepare = preparedStatements(sqlite);
-    const body = sqlite.transaction((order: HeldOrderRow, holdCaps: HoldCaps) => {
-      const columns = Object.keys(order);
-      const insert = prepare(`insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`);
-      if (insert.run(...columns.map((c) => (order as Record<string, unknown>)[c])).changes !== 1) return false;
-      for (const { query, rows } of holdUpdates(order, order.held_units, order.created_at, holdCaps)) {
-        const compiled = query.compile(store.db);
-        // Throwing rolls the transaction back, the insert with it.
-        if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
-      }
-      return true;
-    });
-    run = (order, holdCaps) => body.immediate(order, holdCaps);
-    transactions.set(store, run);
-  }
-  return run(row, caps);
+  const sqlite = store.sqlite!;
+  const prepare = preparedStatements(sqlite);
+  const columns = Object.keys(row);
+  const insert = prepare(`insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`);
+  const holds = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
+  return immediately(sqlite, () => {
+    if (insert.run(...columns.map((c) => (row as Record<string, unknown>)[c])).changes !== 1) return false;
+    for (const { compiled, rows } of holds) {
+      // Throwing rolls the transaction back, the insert with it.
+      if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+    }
+    return true;
+  });
 }

@@ -5,8 +5,10 @@
  * merchant half's `transitionOrder` (server/merchant/order-store.ts) is the same rule.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
+import { immediately, preparedStatements, sqliteBehind } from '../store/sqlite-statements.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -26,6 +28,19 @@ export async function findOrder(db: Kysely<Database>, traceId: string): Promise<
 }
 
 /** One history row; `from === to` records something that is not a move (a take-over). */
+function eventRow(order: BrokerOrder, to: BrokerOrderStatus, version: number, reason: string, detail: unknown, now: number): Insertable<BrokerOrderEventsTable> {
+  return {
+    id: randomUUID(),
+    trace_id: order.trace_id,
+    from_status: order.status,
+    to_status: to,
+    version,
+    reason: reason.slice(0, 200),
+    detail: detail === undefined ? null : JSON.stringify(detail),
+    created_at: now,
+  };
+}
+
 async function recordBrokerEvent(
   trx: Kysely<Database>,
   order: BrokerOrder,
@@ -35,19 +50,7 @@ async function recordBrokerEvent(
   detail: unknown,
   now: number,
 ): Promise<void> {
-  await trx
-    .insertInto('broker_order_events')
-    .values({
-      id: randomUUID(),
-      trace_id: order.trace_id,
-      from_status: order.status,
-      to_status: to,
-      version,
-      reason: reason.slice(0, 200),
-      detail: detail === undefined ? null : JSON.stringify(detail),
-      created_at: now,
-    })
-    .execute();
+  await trx.insertInto('broker_order_events').values(eventRow(order, to, version, reason, detail, now)).execute();
 }
 
 /**
@@ -68,6 +71,14 @@ export async function transitionBrokerOrder(
   detail?: unknown,
   seen?: BrokerOrder,
 ): Promise<BrokerTransition> {
+  // SQLite, the row as just written, and a move that leaves the hold alone (create_order's
+  // CREATING -> NEW): the same compare-and-set and history row in one synchronous transaction,
+  // which does not hold Kysely's one connection across awaits (held-order.ts says why).
+  const sqlite = seen && !db.isTransaction && holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' ? sqliteBehind(db) : undefined;
+  if (sqlite && !sqlite.inTransaction && canMove(seen!.status, to)) {
+    const moved = moveNow(sqlite, db, seen!, to, reason, patch, now, detail);
+    if (moved) return { changed: true, order: moved };
+  }
   const run = async (trx: Kysely<Database>): Promise<BrokerTransition> => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = attempt === 0 && seen ? seen : await findOrder(trx, traceId);
@@ -93,6 +104,25 @@ export async function transitionBrokerOrder(
     throw new Error(`broker order ${traceId}: too much contention to change status`);
   };
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
+}
+
+/** One move as a synchronous SQLite transaction; undefined when the version no longer matches. */
+function moveNow(sqlite: SQLite.Database, db: Kysely<Database>, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): BrokerOrder | undefined {
+  const version = Number(current.version) + 1;
+  const update = db
+    .updateTable('broker_orders')
+    .set({ ...patch, status: to, version, updated_at: now })
+    .where('trace_id', '=', current.trace_id)
+    .where('version', '=', Number(current.version))
+    .returningAll()
+    .compile();
+  const event = db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
+  const prepare = preparedStatements(sqlite);
+  return immediately(sqlite, () => {
+    const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
+    if (moved) prepare(event.sql).run(...event.parameters);
+    return moved;
+  });
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */

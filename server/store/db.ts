@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
-import { withStatementCache } from './sqlite-statements.ts';
+import { registerSqlite, withStatementCache } from './sqlite-statements.ts';
 import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 import { reportWarning } from '../core/channels.ts';
 
@@ -74,6 +74,7 @@ export function openStore(url: string): Store {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    registerSqlite(db, database);
     return { db, dialect, sqlite: database, close: () => db.destroy() };
   }
   const pg = loadDriver<typeof import('pg').default>('pg', dialect);
