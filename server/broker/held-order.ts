@@ -7,9 +7,10 @@
  * transaction held SQLite's single connection across five awaits, so every other query of the
  * process queued behind it: that was most of create_order's latency under load (issue 12 §4).
  * While a Kysely transaction is open on the connection it waits its turn like any query, since
- * writing then would join that transaction. On PostgreSQL it is a Kysely transaction.
+ * writing then would join that transaction. On PostgreSQL it is one statement in a transaction.
  */
 import type { Insertable } from 'kysely';
+import type pg from 'pg';
 import type { Store } from '../store/db.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
 import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
@@ -22,6 +23,7 @@ export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: Hol
   const { sqlite } = store;
   if (sqlite && !sqlite.inTransaction) return insertNow(store, row, caps);
   if (sqlite) return store.db.connection().execute(async () => insertNow(store, row, caps));
+  if (store.pool) return insertOnPostgres(store, store.pool, row, caps);
   return store.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('broker_orders')
@@ -32,6 +34,44 @@ export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: Hol
     await takeHold(trx, row, row.held_units, row.created_at, caps);
     return true;
   });
+}
+
+/** Kysely's numbering of `$n` placeholders moved up by `by`, to join compiled statements into one. */
+const shifted = (text: string, by: number) => text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+
+/**
+ * PostgreSQL: the insert and both hold updates as one statement of data-modifying CTEs, each
+ * step only if the one before it changed its rows (so the bot's row is still locked first), in a
+ * transaction that is rolled back unless all did: three round trips instead of five.
+ */
+async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
+  const insert = store.db.insertInto('broker_orders').values(row).onConflict((oc) => oc.column('trace_id').doNothing()).compile();
+  const [bot, rest] = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
+  const values: unknown[] = [...insert.parameters];
+  const join = (text: string, parameters: readonly unknown[]) => {
+    const joined = shifted(text, values.length);
+    values.push(...parameters);
+    return joined;
+  };
+  const text = `with ins as (${insert.sql} returning 1),
+    bot as (${join(bot!.compiled.sql, bot!.compiled.parameters)} and exists (select 1 from ins) returning 1),
+    rest as (${join(rest!.compiled.sql, rest!.compiled.parameters)} and exists (select 1 from bot) returning 1)
+    select (select count(*) from ins)::int as ins, (select count(*) from bot)::int as bot, (select count(*) from rest)::int as rest`;
+  const client = await pool.connect();
+  let done = false;
+  try {
+    await client.query('begin');
+    const counts = (await client.query<{ ins: number; bot: number; rest: number }>(text, values)).rows[0]!;
+    if (counts.ins !== 1) return false;
+    if (counts.bot !== bot!.rows || counts.rest !== rest!.rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+    await client.query('commit');
+    done = true;
+    return true;
+  } finally {
+    // A connection whose rollback fails is broken: the pool discards it instead of reusing it.
+    const broken = done ? undefined : await client.query('rollback').then(() => undefined, (error: Error) => error);
+    client.release(broken);
+  }
 }
 
 function insertNow(store: Store, row: HeldOrderRow, caps: HoldCaps): boolean {

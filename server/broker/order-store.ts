@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
-import { immediately, preparedStatements, sqliteBehind } from '../store/sqlite-statements.ts';
+import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
+import { storeBehind, type Store } from '../store/db.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -71,17 +71,18 @@ export async function transitionBrokerOrder(
   detail?: unknown,
   seen?: BrokerOrder,
 ): Promise<BrokerTransition> {
-  // SQLite, the row as just written, and a move that leaves the hold alone (create_order's
-  // CREATING -> NEW): the same compare-and-set and history row in one synchronous transaction,
-  // which does not hold Kysely's one connection across awaits (held-order.ts says why).
-  const sqlite = seen && !db.isTransaction && holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' ? sqliteBehind(db) : undefined;
-  if (sqlite && !sqlite.inTransaction && canMove(seen!.status, to)) {
-    const moved = moveNow(sqlite, db, seen!, to, reason, patch, now, detail);
+  // The row as just written and a move that leaves the hold alone (create_order's CREATING ->
+  // NEW): the same compare-and-set and history row as one synchronous SQLite transaction (which
+  // does not hold Kysely's one connection across awaits; held-order.ts says why) or one
+  // PostgreSQL statement, instead of four round trips.
+  const store = seen && !db.isTransaction && holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' && canMove(seen.status, to) ? storeBehind(db) : undefined;
+  if (store) {
+    const moved = seen!.trace_id === traceId ? await moveAtOnce(store, seen!, to, reason, patch, now, detail) : undefined;
     if (moved) return { changed: true, order: moved };
   }
   const run = async (trx: Kysely<Database>): Promise<BrokerTransition> => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = attempt === 0 && seen ? seen : await findOrder(trx, traceId);
+      const current = attempt === 0 && seen?.trace_id === traceId ? seen : await findOrder(trx, traceId);
       if (!current) throw new Error(`broker order ${traceId} not found`);
       if (!canMove(current.status, to)) {
         if (current === seen) continue;
@@ -106,23 +107,35 @@ export async function transitionBrokerOrder(
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
 }
 
-/** One move as a synchronous SQLite transaction; undefined when the version no longer matches. */
-function moveNow(sqlite: SQLite.Database, db: Kysely<Database>, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): BrokerOrder | undefined {
+/** One move in one step; undefined when the version no longer matches (or SQLite is inside a Kysely transaction). */
+async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): Promise<BrokerOrder | undefined> {
   const version = Number(current.version) + 1;
-  const update = db
+  const update = store.db
     .updateTable('broker_orders')
     .set({ ...patch, status: to, version, updated_at: now })
     .where('trace_id', '=', current.trace_id)
     .where('version', '=', Number(current.version))
     .returningAll()
     .compile();
-  const event = db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
-  const prepare = preparedStatements(sqlite);
-  return immediately(sqlite, () => {
-    const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
-    if (moved) prepare(event.sql).run(...event.parameters);
-    return moved;
-  });
+  const { sqlite, pool } = store;
+  if (sqlite) {
+    const event = store.db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
+    if (sqlite.inTransaction) return undefined;
+    const prepare = preparedStatements(sqlite);
+    return immediately(sqlite, () => {
+      const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
+      if (moved) prepare(event.sql).run(...event.parameters);
+      return moved;
+    });
+  }
+  if (!pool) return undefined;
+  // One statement is one transaction: the history row is written only with the move, and takes
+  // its order, status, version and time from the moved row.
+  const row = eventRow(current, to, version, reason, detail, now);
+  const at = update.parameters.length;
+  const text = `with moved as (${update.sql}), event as (insert into broker_order_events (id, trace_id, from_status, to_status, version, reason, detail, created_at)
+    select $${at + 1}, trace_id, $${at + 2}, status, version, $${at + 3}, $${at + 4}, updated_at from moved) select * from moved`;
+  return (await pool.query<BrokerOrder>(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail])).rows[0];
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
-import { registerSqlite, withStatementCache } from './sqlite-statements.ts';
+import { withStatementCache } from './sqlite-statements.ts';
 import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 import { reportWarning } from '../core/channels.ts';
 
@@ -74,8 +74,7 @@ export function openStore(url: string): Store {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-    registerSqlite(db, database);
-    return { db, dialect, sqlite: database, close: () => db.destroy() };
+    return remember({ db, dialect, sqlite: database, close: () => db.destroy() });
   }
   const pg = loadDriver<typeof import('pg').default>('pg', dialect);
   const pool = new pg.Pool({
@@ -97,7 +96,22 @@ export function openStore(url: string): Store {
   // fails on its own; the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) };
+  return remember({ db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) });
+}
+
+const stores = new WeakMap<object, Store>();
+
+function remember(store: Store): Store {
+  stores.set(store.db, store);
+  return store;
+}
+
+/**
+ * The store a Kysely instance belongs to, for the few hot writes that reach its driver directly
+ * (broker/order-store.ts); undefined for a transaction's Kysely.
+ */
+export function storeBehind(db: object): Store | undefined {
+  return stores.get(db);
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

@@ -40,18 +40,6 @@ export function withStatementCache(database: SQLite.Database, max = 500): Sqlite
   };
 }
 
-const databases = new WeakMap<object, SQLite.Database>();
-
-/** Records which better-sqlite3 database a Kysely instance runs on (store/db.ts). */
-export function registerSqlite(db: object, database: SQLite.Database): void {
-  databases.set(db, database);
-}
-
-/** The better-sqlite3 database under a Kysely instance of the store; undefined on PostgreSQL or for a transaction. */
-export function sqliteBehind(db: object): SQLite.Database | undefined {
-  return databases.get(db);
-}
-
 const runners = new WeakMap<SQLite.Database, <T>(work: () => T) => T>();
 
 /** Runs `work` synchronously in one `BEGIN IMMEDIATE` transaction; a throw rolls it back. */
