@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
 import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
-import { storeBehind, type Store } from '../store/db.ts';
+import { namedQuery, storeBehind, type Store } from '../store/db.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -135,7 +135,7 @@ async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderSta
   const at = update.parameters.length;
   const text = `with moved as (${update.sql}), event as (insert into broker_order_events (id, trace_id, from_status, to_status, version, reason, detail, created_at)
     select $${at + 1}, trace_id, $${at + 2}, status, version, $${at + 3}, $${at + 4}, updated_at from moved) select * from moved`;
-  return (await pool.query<BrokerOrder>(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail])).rows[0];
+  return (await pool.query<BrokerOrder>(namedQuery(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail]))).rows[0];
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */

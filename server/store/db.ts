@@ -3,6 +3,7 @@
  * Both backends hold money amounts as text (decimal strings) and times as integer milliseconds,
  * so no value changes on its way through either driver.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -97,6 +98,22 @@ export function openStore(url: string): Store {
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return remember({ db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) });
+}
+
+const names = new Map<string, string>();
+
+/**
+ * A PostgreSQL query as a named statement, which each connection parses and plans once: the
+ * name is derived from the text, so the same text always has the same name (at most `max` kept).
+ */
+export function namedQuery(text: string, values: unknown[], max = 200): { name: string; text: string; values: unknown[] } {
+  let name = names.get(text);
+  if (!name) {
+    name = `h${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    if (names.size >= max) names.delete(names.keys().next().value!);
+    names.set(text, name);
+  }
+  return { name, text, values };
 }
 
 const stores = new WeakMap<object, Store>();
