@@ -6,6 +6,9 @@
  * and the load average. Not a test: nothing here asserts a time.
  *
  *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres]
+ *
+ * Diagnostics: BENCH_SYNC_NORMAL=1 (SQLite synchronous = NORMAL), BENCH_PG_ASYNC_COMMIT=1
+ * (PostgreSQL synchronous_commit = off), BENCH_CPU_PROF=<dir> (a CPU profile of the server).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -121,6 +124,8 @@ if (process.argv.includes('--serve')) {
   if (pg) {
     await pg.connect();
     await pg.query(`create database ${name}`);
+    // A diagnostic, never a production setting: how much of the time is PostgreSQL's wait for its WAL flush.
+    if (process.env.BENCH_PG_ASYNC_COMMIT) await pg.query(`alter database ${name} set synchronous_commit = off`);
   }
   const url = pg ? Object.assign(new URL(admin), { pathname: `/${name}` }).toString() : `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-broker-')), 'bench.db')}`;
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
