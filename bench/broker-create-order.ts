@@ -1,14 +1,19 @@
 /**
  * Broker `POST /mixpay/create_order` under load (issue 12 §4): a server process with an instant
  * wallet and a fresh database, and this process firing requests from N connections for a fixed
- * time. Prints requests per second, p50, p99 and max. Not a test: nothing here asserts a time.
+ * time. Prints requests per second, p50, p99, max and the server's CPU per request, beside the
+ * same figures for a bare Hono app on the same path measured just before (the same-run ceiling),
+ * and the load average. Not a test: nothing here asserts a time.
  *
  *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres]
+ *
+ * Diagnostics: BENCH_SYNC_NORMAL=1 (SQLite synchronous = NORMAL), BENCH_PG_ASYNC_COMMIT=1
+ * (PostgreSQL synchronous_commit = off), BENCH_CPU_PROF=<dir> (a CPU profile of the server).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 
@@ -20,6 +25,15 @@ const BOT = '21627808-77a3-4003-96fa-d8e57f66a724';
 async function serve(databaseUrl: string): Promise<void> {
   const { serve: listen } = await import('@hono/node-server');
   const { Hono } = await import('hono');
+  if (databaseUrl === 'bare') {
+    // The same-run ceiling: bare Hono answering a constant envelope on the same path, same client.
+    const envelope = { code: 0, success: true, message: '', data: { checkout_url: 'https://w.example/1', deep_link: '', universal_url: '' } };
+    const bare = new Hono().post('/mixpay/create_order', (c) => c.json(envelope));
+    listen({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send?.(info.port));
+    process.on('message', (m) => m === 'cpu' && process.send?.({ cpu: process.cpuUsage() }));
+    process.on('disconnect', () => process.exit(0));
+    return;
+  }
   const { openStore } = await import('../server/store/db.ts');
   const { migrateToLatest } = await import('../server/store/migrate.ts');
   const { parseBrokerConfig } = await import('../server/broker/config.ts');
@@ -53,6 +67,8 @@ async function serve(databaseUrl: string): Promise<void> {
   await syncBalances(deps as never);
   const app = new Hono().route('/mixpay', createBrokerApp(deps as never));
   const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send?.(info.port));
+  // The server's own CPU per request, which a loaded shared machine changes less than latency.
+  process.on('message', (m) => m === 'cpu' && process.send?.({ cpu: process.cpuUsage() }));
   process.on('disconnect', () => server.close(() => void store.close().then(() => process.exit(0))));
 }
 
@@ -108,17 +124,40 @@ if (process.argv.includes('--serve')) {
   if (pg) {
     await pg.connect();
     await pg.query(`create database ${name}`);
+    // A diagnostic, never a production setting: how much of the time is PostgreSQL's wait for its WAL flush.
+    if (process.env.BENCH_PG_ASYNC_COMMIT) await pg.query(`alter database ${name} set synchronous_commit = off`);
   }
   const url = pg ? Object.assign(new URL(admin), { pathname: `/${name}` }).toString() : `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-broker-')), 'bench.db')}`;
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
-  await load(port, 1, 2); // warm-up
-  const result = await load(port, connections, seconds);
-  console.log(`broker create_order, ${db}, ${connections} connections, ${seconds} s: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, codes ${JSON.stringify(result.codes)}`);
-  child.disconnect();
+  /** Serves `target` (a DATABASE_URL, or 'bare') in a child, loads it, and stops it. */
+  const measure = async (target: string, profiled: string[]) => {
+    const child = spawn(process.execPath, [...profiled, '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+    const cpu = () =>
+      new Promise<NodeJS.CpuUsage>((resolve) => {
+        child.once('message', (m) => resolve((m as { cpu: NodeJS.CpuUsage }).cpu));
+        child.send('cpu');
+      });
+    await load(port, 1, 2); // warm-up
+    const cpuBefore = await cpu();
+    const result = await load(port, connections, seconds);
+    const cpuAfter = await cpu();
+    // User and system time: SQLite's fsync at each commit is system time.
+    const cpuPerRequest = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / result.requests;
+    const systemShare = (cpuAfter.system - cpuBefore.system) / (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.disconnect();
+    await exited;
+    return { ...result, cpuPerRequest, systemShare };
+  };
+  const ceiling = await measure('bare', []);
+  const result = await measure(url, profile);
+  const line = (label: string, r: typeof result) =>
+    `${label}, ${connections} connections, ${seconds} s: ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, server CPU ${r.cpuPerRequest.toFixed(3)} ms/request (${Math.round(100 * r.systemShare)} % system)`;
+  console.log(line('bare Hono (same run)', ceiling));
+  console.log(`${line(`broker create_order, ${db}`, result)}, codes ${JSON.stringify(result.codes)}`);
+  console.log(`ratio to bare Hono: throughput ${(result.perSecond / ceiling.perSecond).toFixed(3)}×, CPU per request ${(result.cpuPerRequest / ceiling.cpuPerRequest).toFixed(1)}×; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (pg) {
-    await new Promise((resolve) => child.once('exit', resolve));
     await pg.query(`drop database if exists ${name} with (force)`);
     await pg.end();
   }

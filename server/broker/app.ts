@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { BrokerDeps, BrokerEnv } from './deps.ts';
 import { BrokerError, errorEnvelope, HTTP_STATUS, PARAMETER_ERROR, PAYMENT_UNAVAILABLE } from './api-errors.ts';
 import { mixpayApi } from './mixpay-api.ts';
-import { BodyTooLargeError, MAX_BODY_BYTES, tooLarge } from './request-body.ts';
+import { BodyTooLargeError, limitBody, MAX_BODY_BYTES, tooLarge } from './request-body.ts';
 import { webhooksApi } from './webhooks-api.ts';
 
 export type { BrokerEnv } from './deps.ts';
@@ -28,7 +28,9 @@ export function createBrokerApp(deps: BrokerDeps): Hono<BrokerEnv> {
     maxSize: MAX_BODY_BYTES,
     onError: (c) => tooLarge(c),
   });
-  app.route('/', mixpayApi(deps, limit));
+  // MixPay's calls read their body through readFields, which caps it as it reads (request-body.ts);
+  // the webhooks read theirs whole for the signature, so Hono's limit wraps it.
+  app.route('/', mixpayApi(deps, limitBody()));
   app.route('/', webhooksApi(deps, limit));
 
   // Registered last, and mounted after the merchant's `/mixpay/callback`, so that route answers

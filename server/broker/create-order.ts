@@ -3,14 +3,15 @@
  * making the wallet order once, and answering a repeated request with the links it already has.
  * (The merchant half's counterpart is server/merchant/create-order.ts.)
  */
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
 import { sameAmount, toUnits } from '../core/amounts.ts';
 import { sameId } from '../core/ids.ts';
-import type { BrokerOrdersTable, Database } from '../store/schema.ts';
+import type { BrokerOrdersTable } from '../store/schema.ts';
 import type { BrokerDeps } from './deps.ts';
 import { ParameterError, PaymentUnavailableError } from './api-errors.ts';
 import { findOrder, takeOverCreation, transitionBrokerOrder, type BrokerOrder } from './order-store.ts';
-import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, takeHold, whyRefused } from './reservations.ts';
+import { availableToPromise, ensureScopeRows, HoldRefusedError, releaseLapsedHolds, whyRefused } from './reservations.ts';
+import { insertHeldOrder } from './held-order.ts';
 import { checkOpponent, checkReturnUrl } from './caller-checks.ts';
 import { customerTotal, type CreateOrderRequest } from './api-schemas.ts';
 import type { AssetConfig } from './config.ts';
@@ -58,16 +59,7 @@ async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservati
   const caps = deps.config.mixpay.caps;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute(async (trx: Transaction<Database>) => {
-        const inserted = await trx
-          .insertInto('broker_orders')
-          .values(row)
-          .onConflict((oc) => oc.column('trace_id').doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return { kind: 'exists' } as const;
-        await takeHold(trx, row, row.held_units, row.created_at, caps);
-        return { kind: 'reserved' } as const;
-      });
+      return (await insertHeldOrder(deps.store, row, caps)) ? { kind: 'reserved' } : { kind: 'exists' };
     } catch (error) {
       if (!(error instanceof HoldRefusedError)) throw error;
       const scope = await whyRefused(db, row, row.held_units, row.created_at, caps);
@@ -89,8 +81,13 @@ async function reserve(deps: BrokerDeps, row: NewBrokerOrder): Promise<Reservati
 export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRequest, asset: AssetConfig, source: string | null = null): Promise<OrderLinks> {
   const { db } = deps.store;
   const started = deps.now();
+  // Most requests are new orders: when MixPay's checks pass, the insert comes first and a taken
+  // trace_id is read only then. A request that fails them may still be a repeat, whose answer is
+  // the comparison with the stored order, so it is read first.
+  let insertFirst = passesCallerChecks(deps, request);
   for (;;) {
-    const existing = await findOrder(db, request.trace_id);
+    const existing = insertFirst ? undefined : await findOrder(db, request.trace_id);
+    insertFirst = false;
     if (existing) {
       const field = differingField(existing, request);
       if (field) throw new ParameterError('trace_id', `was already used with a different ${field}`);
@@ -103,7 +100,7 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       }
       if (existing.status === 'CREATING' && deps.now() - Number(existing.updated_at) > STALE_CREATING_MS) {
         // Its request died mid-creation: not a status change but a take-over of the reservation.
-        if (await takeOverCreation(db, existing, deps.now())) return openWalletOrder(deps, existing);
+        if (await takeOverCreation(db, existing, deps.now())) return openWalletOrder(deps, { ...existing, version: Number(existing.version) + 1 });
         continue;
       }
       if (deps.now() - started > DUPLICATE_WAIT_MS) throw new PaymentUnavailableError('the same order is still being created');
@@ -152,11 +149,23 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       });
       throw new PaymentUnavailableError(reservation.available === null ? 'balance never synced' : `available ${reservation.available}`);
     }
-    return openWalletOrder(deps, row);
+    // The row as inserted (version 0), so the move to NEW need not read it back.
+    return openWalletOrder(deps, { ...row, version: 0 } as BrokerOrder);
   }
 }
 
-async function openWalletOrder(deps: BrokerDeps, order: BrokerOrderFields): Promise<OrderLinks> {
+function passesCallerChecks(deps: BrokerDeps, request: CreateOrderRequest): boolean {
+  try {
+    checkOpponent(deps, request.opponent_id);
+    checkReturnUrl(deps, request.return_url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the wallet order outside any transaction, then records it; `order` as last read or written. */
+async function openWalletOrder(deps: BrokerDeps, order: BrokerOrder): Promise<OrderLinks> {
   const wallet = deps.wallets[order.wallet];
   if (!wallet) throw new PaymentUnavailableError(`wallet ${order.wallet} is not configured`);
   try {
@@ -170,11 +179,11 @@ async function openWalletOrder(deps: BrokerDeps, order: BrokerOrderFields): Prom
       expiresAt: Number(order.expired_at),
     });
     const links = { checkout_url: made.checkoutUrl, deep_link: made.deepLink, universal_url: made.universalUrl };
-    await transitionBrokerOrder(deps.store.db, order.trace_id, 'NEW', 'create:opened', { upstream_id: made.upstreamId, ...links }, deps.now());
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'NEW', 'create:opened', { upstream_id: made.upstreamId, ...links }, deps.now(), undefined, order);
     return links;
   } catch (error) {
     deps.log(`[broker] ${order.wallet} order for ${order.trace_id} failed: ${(error as Error).message}`);
-    await transitionBrokerOrder(deps.store.db, order.trace_id, 'FAILED', 'create:failed', {}, deps.now(), { error: (error as Error).message.slice(0, 200) });
+    await transitionBrokerOrder(deps.store.db, order.trace_id, 'FAILED', 'create:failed', {}, deps.now(), { error: (error as Error).message.slice(0, 200) }, order);
     throw new PaymentUnavailableError(`wallet ${order.wallet}: ${(error as Error).message}`);
   }
 }

@@ -5,8 +5,10 @@
  * merchant half's `transitionOrder` (server/merchant/order-store.ts) is the same rule.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
+import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
+import { namedQuery, storeBehind, type Store } from '../store/db.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -26,6 +28,19 @@ export async function findOrder(db: Kysely<Database>, traceId: string): Promise<
 }
 
 /** One history row; `from === to` records something that is not a move (a take-over). */
+function eventRow(order: BrokerOrder, to: BrokerOrderStatus, version: number, reason: string, detail: unknown, now: number): Insertable<BrokerOrderEventsTable> {
+  return {
+    id: randomUUID(),
+    trace_id: order.trace_id,
+    from_status: order.status,
+    to_status: to,
+    version,
+    reason: reason.slice(0, 200),
+    detail: detail === undefined ? null : JSON.stringify(detail),
+    created_at: now,
+  };
+}
+
 async function recordBrokerEvent(
   trx: Kysely<Database>,
   order: BrokerOrder,
@@ -35,26 +50,16 @@ async function recordBrokerEvent(
   detail: unknown,
   now: number,
 ): Promise<void> {
-  await trx
-    .insertInto('broker_order_events')
-    .values({
-      id: randomUUID(),
-      trace_id: order.trace_id,
-      from_status: order.status,
-      to_status: to,
-      version,
-      reason: reason.slice(0, 200),
-      detail: detail === undefined ? null : JSON.stringify(detail),
-      created_at: now,
-    })
-    .execute();
+  await trx.insertInto('broker_order_events').values(eventRow(order, to, version, reason, detail, now)).execute();
 }
 
 /**
  * Moves an order to `to` when the table allows it from the status it has now; otherwise changes
  * nothing and says so (`changed: false`), so repeated news is harmless. Concurrent writers race
  * on `version`: the loser re-reads and decides again. Given a transaction (a job or an outbox
- * row that must commit with the move), it runs inside it; otherwise it opens its own.
+ * row that must commit with the move), it runs inside it; otherwise it opens its own. A caller
+ * that has the row as it just wrote it (create_order) passes it as `seen`: the first attempt
+ * trusts it instead of reading, and the compare-and-set on its version catches a stale one.
  */
 export async function transitionBrokerOrder(
   db: Kysely<Database>,
@@ -64,12 +69,25 @@ export async function transitionBrokerOrder(
   patch: BrokerOrderPatch,
   now: number,
   detail?: unknown,
+  seen?: BrokerOrder,
 ): Promise<BrokerTransition> {
+  // The row as just written and a move that leaves the hold alone (create_order's CREATING ->
+  // NEW): the same compare-and-set and history row as one synchronous SQLite transaction (which
+  // does not hold Kysely's one connection across awaits; held-order.ts says why) or one
+  // PostgreSQL statement, instead of four round trips.
+  const store = seen && !db.isTransaction && holdAfterMove(to) === 'unchanged' && to !== 'SETTLED' && canMove(seen.status, to) ? storeBehind(db) : undefined;
+  if (store) {
+    const moved = seen!.trace_id === traceId ? await moveAtOnce(store, seen!, to, reason, patch, now, detail) : undefined;
+    if (moved) return { changed: true, order: moved };
+  }
   const run = async (trx: Kysely<Database>): Promise<BrokerTransition> => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await findOrder(trx, traceId);
+      const current = attempt === 0 && seen?.trace_id === traceId ? seen : await findOrder(trx, traceId);
       if (!current) throw new Error(`broker order ${traceId} not found`);
-      if (!canMove(current.status, to)) return { changed: false, order: current };
+      if (!canMove(current.status, to)) {
+        if (current === seen) continue;
+        return { changed: false, order: current };
+      }
       const version = Number(current.version) + 1;
       const moved = await trx
         .updateTable('broker_orders')
@@ -87,6 +105,37 @@ export async function transitionBrokerOrder(
     throw new Error(`broker order ${traceId}: too much contention to change status`);
   };
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
+}
+
+/** One move in one step; undefined when the version no longer matches (or SQLite is inside a Kysely transaction). */
+async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): Promise<BrokerOrder | undefined> {
+  const version = Number(current.version) + 1;
+  const update = store.db
+    .updateTable('broker_orders')
+    .set({ ...patch, status: to, version, updated_at: now })
+    .where('trace_id', '=', current.trace_id)
+    .where('version', '=', Number(current.version))
+    .returningAll()
+    .compile();
+  const { sqlite, pool } = store;
+  if (sqlite) {
+    const event = store.db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
+    if (sqlite.inTransaction) return undefined;
+    const prepare = preparedStatements(sqlite);
+    return immediately(sqlite, () => {
+      const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
+      if (moved) prepare(event.sql).run(...event.parameters);
+      return moved;
+    });
+  }
+  if (!pool) return undefined;
+  // One statement is one transaction: the history row is written only with the move, and takes
+  // its order, status, version and time from the moved row.
+  const row = eventRow(current, to, version, reason, detail, now);
+  const at = update.parameters.length;
+  const text = `with moved as (${update.sql}), event as (insert into broker_order_events (id, trace_id, from_status, to_status, version, reason, detail, created_at)
+    select $${at + 1}, trace_id, $${at + 2}, status, version, $${at + 3}, $${at + 4}, updated_at from moved) select * from moved`;
+  return (await pool.query<BrokerOrder>(namedQuery(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail]))).rows[0];
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */

@@ -14,7 +14,7 @@
  * lapsed hold never turns an order away. Every writer changes an asset's bot row first and holds
  * it to commit, so writers of one asset queue on it and never deadlock on the rows after it.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Dialect } from '../store/db.ts';
 import { fromUnits, toUnits } from '../core/amounts.ts';
@@ -80,16 +80,23 @@ function holdCondition(owner: HoldOwner, heldUnits: string, now: number, caps: H
  * tries again.
  */
 export async function takeHold(trx: Kysely<Database>, owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Promise<void> {
-  const scopes = scopesOf(owner);
-  // The bot's row alone first: every writer of the asset takes it first and holds it to commit,
-  // so the payee's and source's rows after it are never locked in two orders (PostgreSQL locks a
-  // multi-row update's rows in heap order, which changes as rows are rewritten).
-  const take = (rows: string[]) => sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
-    where asset_id = ${owner.asset_id} and scope in (${sql.join(rows)}) and ${holdCondition(owner, heldUnits, now, caps)}`.execute(trx);
-  for (const rows of [scopes.slice(0, 1), scopes.slice(1)]) {
-    const result = await take(rows);
-    if (Number(result.numAffectedRows ?? 0n) !== rows.length) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+  for (const { query, rows } of holdUpdates(owner, heldUnits, now, caps)) {
+    const result = await query.execute(trx);
+    if (Number(result.numAffectedRows ?? 0n) !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
   }
+}
+
+/**
+ * takeHold's two conditional updates, in order, each with the number of rows it must change:
+ * the bot's row alone first, since every writer of the asset takes it first and holds it to
+ * commit, so the payee's and source's rows after it are never locked in two orders (PostgreSQL
+ * locks a multi-row update's rows in heap order, which changes as rows are rewritten).
+ */
+export function holdUpdates(owner: HoldOwner, heldUnits: string, now: number, caps: HoldCaps): Array<{ query: RawBuilder<unknown>; rows: number }> {
+  const scopes = scopesOf(owner);
+  const take = (rows: string[]) => sql`update broker_reservations set reserved_units = reserved_units + ${units(heldUnits)}, open_orders = open_orders + 1
+    where asset_id = ${owner.asset_id} and scope in (${sql.join(rows)}) and ${holdCondition(owner, heldUnits, now, caps)}`;
+  return [scopes.slice(0, 1), scopes.slice(1)].map((rows) => ({ query: take(rows), rows: rows.length }));
 }
 
 /** After a refused hold (rolled back): which scope refused it, 'lapsed' when lapsed holds may be to blame, or 'missing' when a row did not exist (or did not yet for that update). */

@@ -3,6 +3,7 @@
  * Both backends hold money amounts as text (decimal strings) and times as integer milliseconds,
  * so no value changes on its way through either driver.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -74,7 +75,7 @@ export function openStore(url: string): Store {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-    return { db, dialect, sqlite: database, close: () => db.destroy() };
+    return remember({ db, dialect, sqlite: database, close: () => db.destroy() });
   }
   const pg = loadDriver<typeof import('pg').default>('pg', dialect);
   const pool = new pg.Pool({
@@ -96,7 +97,38 @@ export function openStore(url: string): Store {
   // fails on its own; the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => onIdleError(error, 'in use')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) };
+  return remember({ db, dialect, pool, close: () => db.destroy(), listenForChanges: (handlers) => listenForOrderChanges(pg, target, handlers) });
+}
+
+const names = new Map<string, string>();
+
+/**
+ * A PostgreSQL query as a named statement, which each connection parses and plans once: the
+ * name is derived from the text, so the same text always has the same name (at most `max` kept).
+ */
+export function namedQuery(text: string, values: unknown[], max = 200): { name: string; text: string; values: unknown[] } {
+  let name = names.get(text);
+  if (!name) {
+    name = `h${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    if (names.size >= max) names.delete(names.keys().next().value!);
+    names.set(text, name);
+  }
+  return { name, text, values };
+}
+
+const stores = new WeakMap<object, Store>();
+
+function remember(store: Store): Store {
+  stores.set(store.db, store);
+  return store;
+}
+
+/**
+ * The store a Kysely instance belongs to, for the few hot writes that reach its driver directly
+ * (broker/order-store.ts); undefined for a transaction's Kysely.
+ */
+export function storeBehind(db: object): Store | undefined {
+  return stores.get(db);
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

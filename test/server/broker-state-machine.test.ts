@@ -114,5 +114,34 @@ for (const backend of await backends()) {
       const open = await insertBrokerOrder(store, 'NEW', now);
       assert.equal(await takeOverCreation(store.db, (await findOrder(store.db, open))!, now), false, 'only a reservation is taken over');
     });
+
+    test('a move from the row as the caller saw it (create_order): one step when current, a re-read when stale', async () => {
+      const now = Date.UTC(2026, 0, 3);
+      const history = async (traceId: string) => (await brokerHistoryOf(store.db, traceId)).map((h) => [h.from, h.to, h.reason, h.version]);
+      const fresh = await insertBrokerOrder(store, 'CREATING', now);
+      const asCreated = (await findOrder(store.db, fresh))!;
+      const opened = await transitionBrokerOrder(store.db, fresh, 'NEW', 'create:opened', { checkout_url: 'https://w.example/1' }, now + 1, undefined, asCreated);
+      assert.equal(opened.changed, true);
+      assert.equal(opened.order.status, 'NEW');
+      assert.equal(Number(opened.order.version), 1);
+      assert.equal(opened.order.checkout_url, 'https://w.example/1');
+      assert.equal(Number(opened.order.updated_at), now + 1);
+      assert.deepEqual(await history(fresh), [['CREATING', 'NEW', 'create:opened', 1]]);
+      assert.deepEqual(await findOrder(store.db, fresh), opened.order);
+
+      // Taken over since the caller read it: the version no longer matches, so it is read again.
+      const stale = await insertBrokerOrder(store, 'CREATING', now);
+      const seen = (await findOrder(store.db, stale))!;
+      assert.equal(await takeOverCreation(store.db, seen, now + 70_000), true);
+      const moved = await transitionBrokerOrder(store.db, stale, 'NEW', 'create:opened', {}, now + 70_001, undefined, seen);
+      assert.equal(moved.changed, true);
+      assert.equal(Number(moved.order.version), 2);
+      assert.deepEqual(await history(stale), [['CREATING', 'CREATING', 'create:take_over', 1], ['CREATING', 'NEW', 'create:opened', 2]]);
+
+      // Already moved by someone else: the re-read says NEW, which cannot move to NEW again.
+      const again = await transitionBrokerOrder(store.db, fresh, 'NEW', 'create:opened', {}, now + 2, undefined, asCreated);
+      assert.equal(again.changed, false);
+      assert.deepEqual(await history(fresh), [['CREATING', 'NEW', 'create:opened', 1]]);
+    });
   });
 }

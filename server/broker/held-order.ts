@@ -1,0 +1,92 @@
+/**
+ * create_order's one write before the wallet call: the CREATING row and its hold on the balance,
+ * in one transaction (reservations.ts takes the hold; a refused hold rolls the insert back).
+ *
+ * On SQLite the transaction runs synchronously on better-sqlite3 with statements prepared once:
+ * BEGIN IMMEDIATE to COMMIT within one turn of the event loop. Through Kysely the same
+ * transaction held SQLite's single connection across five awaits, so every other query of the
+ * process queued behind it: that was most of create_order's latency under load (issue 12 §4).
+ * While a Kysely transaction is open on the connection it waits its turn like any query, since
+ * writing then would join that transaction. On PostgreSQL it is one statement.
+ */
+import type { Insertable } from 'kysely';
+import type pg from 'pg';
+import { namedQuery, type Store } from '../store/db.ts';
+import type { BrokerOrdersTable } from '../store/schema.ts';
+import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
+import { holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
+
+export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
+
+/** Inserts the row and takes its hold; false when the trace_id is taken. Throws HoldRefusedError. */
+export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
+  const { sqlite } = store;
+  if (sqlite && !sqlite.inTransaction) return insertNow(store, row, caps);
+  if (sqlite) return store.db.connection().execute(async () => insertNow(store, row, caps));
+  if (store.pool) return insertOnPostgres(store, store.pool, row, caps);
+  return store.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('broker_orders')
+      .values(row)
+      .onConflict((oc) => oc.column('trace_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
+    await takeHold(trx, row, row.held_units, row.created_at, caps);
+    return true;
+  });
+}
+
+/** Kysely's numbering of `$n` placeholders moved up by `by`, to join compiled statements into one. */
+const shifted = (text: string, by: number) => text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+
+/** The text the refusal below makes PostgreSQL quote in its error, to tell it from any other. */
+const REFUSED = 'hold refused';
+
+/**
+ * PostgreSQL: the insert and both hold updates as one statement of data-modifying CTEs, each
+ * step only if the one before it changed its rows (so the bot's row is still locked first). One
+ * statement is one transaction, so the bot's row is locked only while PostgreSQL runs it, not
+ * across round trips to this process: every create_order of an asset queues on that row, and
+ * three round trips under it capped the throughput (issue 12 §4). A hold refused after the
+ * insert must undo the insert, so the statement then fails on purpose: casting a text that is not
+ * a number to int raises an error, which aborts the whole statement, and only rows counted at run
+ * time decide whether it is cast. A trace_id already taken changes nothing and needs no undo.
+ */
+async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
+  const insert = store.db.insertInto('broker_orders').values(row).onConflict((oc) => oc.column('trace_id').doNothing()).compile();
+  const [bot, rest] = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
+  const values: unknown[] = [...insert.parameters];
+  const join = (text: string, parameters: readonly unknown[]) => {
+    const joined = shifted(text, values.length);
+    values.push(...parameters);
+    return joined;
+  };
+  const text = `with ins as (${insert.sql} returning 1),
+    bot as (${join(bot!.compiled.sql, bot!.compiled.parameters)} and exists (select 1 from ins) returning 1),
+    rest as (${join(rest!.compiled.sql, rest!.compiled.parameters)} and exists (select 1 from bot) returning 1),
+    counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
+    select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot!.rows} or rest <> ${rest!.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
+  try {
+    return (await pool.query<{ ins: number }>(namedQuery(text, values))).rows[0]!.ins === 1;
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (e.code === '22P02' && e.message?.includes(REFUSED)) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+    throw error;
+  }
+}
+
+function insertNow(store: Store, row: HeldOrderRow, caps: HoldCaps): boolean {
+  const sqlite = store.sqlite!;
+  const prepare = preparedStatements(sqlite);
+  const columns = Object.keys(row);
+  const insert = prepare(`insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`);
+  const holds = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
+  return immediately(sqlite, () => {
+    if (insert.run(...columns.map((c) => (row as Record<string, unknown>)[c])).changes !== 1) return false;
+    for (const { compiled, rows } of holds) {
+      // Throwing rolls the transaction back, the insert with it.
+      if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+    }
+    return true;
+  });
+}
