@@ -212,6 +212,18 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     }),
   });
 
+  // Each label set's two series, bound once: prom-client would otherwise hash the labels on every request.
+  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  const seriesOf = (method: string, route: string, status: string) => {
+    const key = `${method} ${status} ${route}`;
+    let bound = series.get(key);
+    if (!bound) {
+      const labels = { method, route, status };
+      series.set(key, (bound = { requests: httpRequests.labels(labels), duration: httpDuration.labels(labels) }));
+    }
+    return bound;
+  };
+
   const middleware: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     await next();
@@ -220,9 +232,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     // one series per order. A request no route took is `unmatched`.
     const pattern = routePath(c);
     const route = c.res.status === 404 && (pattern === '*' || pattern === '/*') ? 'unmatched' : pattern;
-    const labels = { method: c.req.method, route, status };
-    httpRequests.inc(labels);
-    httpDuration.observe(labels, (performance.now() - started) / 1000);
+    const series = seriesOf(c.req.method, route, status);
+    series.requests.inc();
+    series.duration.observe((performance.now() - started) / 1000);
   };
 
   return {
