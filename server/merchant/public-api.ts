@@ -18,7 +18,7 @@ import { findOrder, type Order } from './order-store.ts';
 import { createdOrderAnswer } from './order-view.ts';
 import { statusAnswer, statusReadsOf } from './status-reads.ts';
 import type { StatusMessage } from './status-feed.ts';
-import { eventStream } from './event-stream.ts';
+import { encodeFrame, eventStream } from './event-stream.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
@@ -26,6 +26,7 @@ export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
 
 /** Sent to every open stream when the server stops; `retry` asks the browser to come back soon. */
+const HEARTBEAT_FRAME = encodeFrame(': keep-alive\n\n');
 const SHUTDOWN_FRAME = 'event: closing\nretry: 2000\ndata: {"reason":"server shutting down; reconnect"}\n\n';
 
 /**
@@ -123,7 +124,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
       };
       const follower = await deps.feed.follow(id, {
         send,
-        heartbeat: () => sink.write(': keep-alive\n\n'),
+        heartbeat: () => sink.write(HEARTBEAT_FRAME),
         end: () => {
           // Shutting down: the element reconnects (to another instance) or polls.
           sink.write(SHUTDOWN_FRAME);

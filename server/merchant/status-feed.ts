@@ -14,6 +14,7 @@ import { statusView, type StatusFields } from './order-view.ts';
 import { statusReadsOf } from './status-reads.ts';
 import { StatusCache } from './status-cache.ts';
 import type { StatusBus } from './status-bus.ts';
+import { encodeFrame, type EncodedFrame } from './event-stream.ts';
 
 /** One status document as every stream of the order sends it. */
 export interface StatusMessage {
@@ -21,7 +22,7 @@ export interface StatusMessage {
   /** `JSON.stringify(statusView(...))`, serialized once for all listeners. */
   data: string;
   /** The whole SSE frame (`event: status`, `id`, `data`), encoded once: every stream writes these bytes. */
-  frame: Uint8Array;
+  frame: EncodedFrame;
   final: boolean;
 }
 
@@ -37,7 +38,7 @@ const HEARTBEAT_MS = 15_000;
 
 function statusMessage(order: StatusFields, payeeName: string | null): StatusMessage {
   const data = JSON.stringify(statusView(order, payeeName));
-  return { version: order.version, final: FINAL_STATUSES.has(order.status), data, frame: Buffer.from(`event: status\nid: ${order.version}\ndata: ${data}\n\n`) };
+  return { version: order.version, final: FINAL_STATUSES.has(order.status), data, frame: encodeFrame(`event: status\nid: ${order.version}\ndata: ${data}\n\n`) };
 }
 
 export interface StatusFeedDeps {
