@@ -37,3 +37,12 @@ export function responseHeader(c: Context, name: string, value: string): void {
   if (outgoing && !outgoing.headersSent) outgoing.setHeader(name, value);
   else c.header(name, value);
 }
+
+/**
+ * The status of the answer: the one Node sent when a handler wrote to Node's response itself
+ * (an event stream, a 304), else the answer's.
+ */
+export function answeredStatus(c: Context): number {
+  const outgoing = nodeResponse(c);
+  return outgoing?.headersSent ? outgoing.statusCode : c.res.status;
+}

@@ -3,6 +3,7 @@
  * follow an order's status (JSON with ETag, or Server-Sent Events), and the return redirect.
  */
 import { Hono, type Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { cors } from 'hono/cors';
 import { z } from 'zod';
 import type { MerchantEnv } from './deps.ts';
@@ -30,14 +31,15 @@ const HEARTBEAT_FRAME = encodeFrame(': keep-alive\n\n');
 const SHUTDOWN_FRAME = 'event: closing\nretry: 2000\ndata: {"reason":"server shutting down; reconnect"}\n\n';
 
 /**
- * 304 written straight to Node's response when at hand: Hono would build a web `Response` and
- * node-server read it back, which costs the 304 as much as a 200 with its body.
+ * Not modified, written straight to Node's response when at hand: Hono would build a web
+ * `Response` for it and node-server read that back, which cost a 304 as much as a 200 with its
+ * body. The request log and the metrics read the status Node sent (core/node-headers.ts).
  */
 function notModified(c: Context) {
   const outgoing = nodeResponse(c);
   if (!outgoing) return c.body(null, 304);
   outgoing.writeHead(304).end();
-  return c.body(null, 304, { 'x-hono-already-sent': 'true' });
+  return RESPONSE_ALREADY_SENT;
 }
 
 const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');

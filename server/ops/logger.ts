@@ -13,7 +13,7 @@ import { routePath } from 'hono/route';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
 import { warningChannel, type WarningMessage } from '../core/channels.ts';
-import { nodeResponse, requestHeader, responseHeader } from '../core/node-headers.ts';
+import { answeredStatus, nodeResponse, requestHeader, responseHeader } from '../core/node-headers.ts';
 
 export type { Logger };
 
@@ -128,7 +128,7 @@ export function requestLog(logger: Logger): MiddlewareHandler {
       await next();
     } finally {
       if (!nodeResponse(c) && c.res.headers.get('x-request-id') !== id) c.header('x-request-id', id);
-      const status = c.res.status;
+      const status = answeredStatus(c);
       const level: Level = status >= 500 ? 'error' : (status < 300 || status === 304) && ROUTINE.has(`${c.req.method} ${routePath(c)}`) ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) {
         const record = { req_id: id, method: c.req.method, path: c.req.path, status, duration_ms: Math.round((performance.now() - started) * 10) / 10 };

@@ -66,6 +66,12 @@ for (const backend of await backends()) {
       for (let i = 0; i < 5; i++) assert.equal((await poll(stack, id!)).status, 200);
       for (let i = 0; i < 5; i++) assert.equal((await poll(stack, id!, first.etag!)).status, 304);
       assert.equal(reads() - before, 0);
+      // Written straight to Node's response: the headers set before still go with it.
+      const notModified = await fetch(`${stack.url}/v1/orders/${id}/status`, { headers: { 'if-none-match': first.etag! } });
+      assert.equal(notModified.status, 304);
+      assert.equal(notModified.headers.get('etag'), first.etag);
+      assert.equal(notModified.headers.get('access-control-allow-origin'), '*');
+      assert.equal(notModified.headers.get('cache-control'), 'no-cache');
     });
 
     test('a change through transitionOrder shows at the next poll, without a bus message', async () => {
