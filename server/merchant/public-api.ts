@@ -122,7 +122,8 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
         if (message.version <= lastVersion) return;
         lastVersion = message.version;
         sink.write(message.frame);
-        if (message.final) sink.end();
+        // Ended once every stream of the order has its frame: ending one costs more than writing it.
+        if (message.final) queueMicrotask(sink.end);
       };
       const follower = await deps.feed.follow(id, {
         send,
