@@ -2,11 +2,13 @@
  * CORS for the element's hot GET routes (`/status`, `/events`), without leaving
  * @hono/node-server's fast path. Hono's `cors` touches `c.res` before the handler runs, and Hono
  * then rebuilds the handler's answer around its body stream: node-server can no longer write the
- * string directly, which halved a bare app's throughput (issue 12 §2). Here the headers are
- * prepared with `c.header` before the handler; preflights (OPTIONS) still go to Hono's `cors`.
+ * string directly, which halved a bare app's throughput (issue 12 §2). Here the headers are set
+ * before the handler, on Node's response when at hand (core/node-headers.ts); preflights
+ * (OPTIONS) still go to Hono's `cors`.
  */
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { requestHeader, responseHeader } from '../core/node-headers.ts';
 
 export interface CorsHeadersOptions {
   /** `*` or the allowed origins. */
@@ -23,13 +25,13 @@ export function corsHeaders(options: CorsHeadersOptions): MiddlewareHandler {
   const allowed = options.origin === '*' ? undefined : new Set(options.origin);
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
-    if (!allowed) c.header('access-control-allow-origin', '*');
+    if (!allowed) responseHeader(c, 'access-control-allow-origin', '*');
     else {
-      const origin = c.req.header('origin');
-      if (origin && allowed.has(origin)) c.header('access-control-allow-origin', origin);
-      c.header('vary', 'Origin');
+      const origin = requestHeader(c, 'origin');
+      if (origin && allowed.has(origin)) responseHeader(c, 'access-control-allow-origin', origin);
+      responseHeader(c, 'vary', 'Origin');
     }
-    if (expose) c.header('access-control-expose-headers', expose);
+    if (expose) responseHeader(c, 'access-control-expose-headers', expose);
     await next();
   };
 }

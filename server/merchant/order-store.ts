@@ -120,11 +120,14 @@ export async function transitionOrder(
   throw new Error(`order ${id}: too much contention to change status`);
 }
 
-/** Updates fields that are not the status (links, settlement data), bumping the version. */
+/** Updates fields that are not the status (links, settlement data), bumping the version and announcing it. */
 export async function patchOrder(db: Kysely<Database>, id: string, patch: OrderPatch, now: number): Promise<void> {
-  await db
+  const updated = await db
     .updateTable('orders')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: now }))
     .where('id', '=', id)
-    .execute();
+    .returning('version')
+    .executeTakeFirst();
+  // The status route's cache and the change feed learn of a new version only from this.
+  if (updated) await announceOrderChange(db, id, updated.version);
 }

@@ -2,7 +2,8 @@
  * Endpoints a browser calls: create a checkout for a catalog product (the server sets the price),
  * follow an order's status (JSON with ETag, or Server-Sent Events), and the return redirect.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { cors } from 'hono/cors';
 import { z } from 'zod';
 import type { MerchantEnv } from './deps.ts';
@@ -11,13 +12,14 @@ import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
 import { corsHeaders } from './cors-headers.ts';
 import { callerOf } from '../core/caller.ts';
+import { nodeResponse, requestHeader, responseHeader } from '../core/node-headers.ts';
 import { OpenCounter } from '../core/address-limits.ts';
 import { checkedReturnTo, createOrder } from './create-order.ts';
 import { findOrder, type Order } from './order-store.ts';
-import { createdOrderAnswer, statusEtag } from './order-view.ts';
-import { StatusDocuments, statusReadsOf } from './status-reads.ts';
+import { createdOrderAnswer } from './order-view.ts';
+import { statusAnswer, statusReadsOf } from './status-reads.ts';
 import type { StatusMessage } from './status-feed.ts';
-import { eventStream } from './event-stream.ts';
+import { encodeFrame, eventStream } from './event-stream.ts';
 
 export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 
@@ -25,7 +27,20 @@ export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
 
 /** Sent to every open stream when the server stops; `retry` asks the browser to come back soon. */
+const HEARTBEAT_FRAME = encodeFrame(': keep-alive\n\n');
 const SHUTDOWN_FRAME = 'event: closing\nretry: 2000\ndata: {"reason":"server shutting down; reconnect"}\n\n';
+
+/**
+ * Not modified, written straight to Node's response when at hand: Hono would build a web
+ * `Response` for it and node-server read that back, which cost a 304 as much as a 200 with its
+ * body. The request log and the metrics read the status Node sent (core/node-headers.ts).
+ */
+function notModified(c: Context) {
+  const outgoing = nodeResponse(c);
+  if (!outgoing) return c.body(null, 304);
+  outgoing.writeHead(304).end();
+  return RESPONSE_ALREADY_SENT;
+}
 
 const orderNotFound = () => new MerchantApiError(404, 'ORDER_NOT_FOUND', 'no order with this id');
 
@@ -45,7 +60,6 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   const allowedOrigins = config.ALLOWED_ORIGINS;
   const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
   const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
-  const documents = new StatusDocuments();
   const app = new Hono<MerchantEnv>();
   // Retry-After is exposed: the element counts a refused checkout down by it.
   app.use('/checkout', cors({ origin, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['content-type'], exposeHeaders: ['retry-after'] }));
@@ -79,22 +93,17 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   });
 
   app.get('/orders/:id/status', async (c) => {
+    const deps = c.get('deps');
     const id = c.req.param('id');
-    const reads = statusReadsOf(c.get('deps').store);
-    // The ETag is the id and the version: a browser that has the current status costs one narrow read.
-    const version = await reads.version(id);
-    if (version === undefined) throw orderNotFound();
-    c.header('cache-control', 'no-cache');
-    const etag = statusEtag({ id, version });
-    if (c.req.header('if-none-match') === etag) {
-      c.header('etag', etag);
-      return c.body(null, 304);
-    }
-    const document = await documents.get(reads, id, version, c.get('deps').config.MERCHANT_NAME ?? null);
-    if (!document) throw orderNotFound();
-    c.header('etag', statusEtag({ id, version: document.version }));
-    c.header('content-type', 'application/json');
-    return c.body(document.body);
+    const ifNoneMatch = requestHeader(c, 'if-none-match');
+    // The ETag is the id and the version; while the change feed is live the answer comes from its cache.
+    const answer = await statusAnswer(statusReadsOf(deps.store), deps.feed.statusCache(), id, deps.config.MERCHANT_NAME ?? null, ifNoneMatch);
+    if (!answer) throw orderNotFound();
+    responseHeader(c, 'cache-control', 'no-cache');
+    responseHeader(c, 'etag', answer.etag);
+    if (ifNoneMatch === answer.etag || answer.body === undefined) return notModified(c);
+    // One header in the answer itself: Hono passes a single one on as it is, several through a `Headers`.
+    return c.body(answer.body, 200, { 'content-type': 'application/json' });
   });
 
   app.get('/orders/:id/events', async (c) => {
@@ -114,11 +123,12 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
         if (message.version <= lastVersion) return;
         lastVersion = message.version;
         sink.write(message.frame);
-        if (message.final) sink.end();
+        // Ended once every stream of the order has its frame: ending one costs more than writing it.
+        if (message.final) queueMicrotask(sink.end);
       };
       const follower = await deps.feed.follow(id, {
         send,
-        heartbeat: () => sink.write(': keep-alive\n\n'),
+        heartbeat: () => sink.write(HEARTBEAT_FRAME),
         end: () => {
           // Shutting down: the element reconnects (to another instance) or polls.
           sink.write(SHUTDOWN_FRAME);

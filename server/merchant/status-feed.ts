@@ -3,14 +3,18 @@
  * status goes to every open stream of that order. News comes from the in-process bus and, on
  * PostgreSQL, from every process's NOTIFY; after a (re)connect of that LISTEN the feed reads each
  * followed order again, since a message may have been lost. Streams never poll; one shared timer
- * sends their heartbeats.
+ * sends their heartbeats. The same news keeps the status route's cache (status-cache.ts) true:
+ * each change drops its order's entry, and the cache serves only while the feed cannot have missed
+ * one.
  */
 import type { Store } from '../store/db.ts';
-import type { ChangeListener } from '../store/change-channel.ts';
+import { onLocalOrderChange, type ChangeListener } from '../store/change-channel.ts';
 import { FINAL_STATUSES } from './order-state.ts';
 import { statusView, type StatusFields } from './order-view.ts';
 import { statusReadsOf } from './status-reads.ts';
+import { StatusCache } from './status-cache.ts';
 import type { StatusBus } from './status-bus.ts';
+import { encodeFrame, type EncodedFrame } from './event-stream.ts';
 
 /** One status document as every stream of the order sends it. */
 export interface StatusMessage {
@@ -18,7 +22,7 @@ export interface StatusMessage {
   /** `JSON.stringify(statusView(...))`, serialized once for all listeners. */
   data: string;
   /** The whole SSE frame (`event: status`, `id`, `data`), encoded once: every stream writes these bytes. */
-  frame: Uint8Array;
+  frame: EncodedFrame;
   final: boolean;
 }
 
@@ -34,7 +38,7 @@ const HEARTBEAT_MS = 15_000;
 
 function statusMessage(order: StatusFields, payeeName: string | null): StatusMessage {
   const data = JSON.stringify(statusView(order, payeeName));
-  return { version: order.version, final: FINAL_STATUSES.has(order.status), data, frame: Buffer.from(`event: status\nid: ${order.version}\ndata: ${data}\n\n`) };
+  return { version: order.version, final: FINAL_STATUSES.has(order.status), data, frame: encodeFrame(`event: status\nid: ${order.version}\ndata: ${data}\n\n`) };
 }
 
 export interface StatusFeedDeps {
@@ -54,9 +58,26 @@ export class StatusFeed {
   private listener: ChangeListener | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly cache = new StatusCache();
 
   constructor(private readonly deps: StatusFeedDeps) {
-    deps.bus.onChange((orderId) => this.changed(orderId));
+    this.unsubscribe.push(deps.bus.onChange((orderId) => this.changed(orderId)));
+    if (!deps.store.listenForChanges) {
+      // One process on SQLite: every change of this process is announced here (order-store.ts),
+      // so the feed misses none; another process's show in status-reads.ts's `othersVersion`.
+      this.unsubscribe.push(onLocalOrderChange((orderId, version) => this.changed(orderId, version)));
+      this.cache.setLive(true);
+    }
+  }
+
+  /**
+   * The status documents this feed keeps true; on PostgreSQL the first call opens the LISTEN
+   * connection, and the cache serves once it is up.
+   */
+  statusCache(): StatusCache {
+    this.listen();
+    return this.cache;
   }
 
   /**
@@ -77,6 +98,7 @@ export class StatusFeed {
 
   /** News that an order may have a new version (`version` when the news says which). */
   changed(orderId: string, version?: number): void {
+    this.cache.drop(orderId);
     if (!this.followers.has(orderId)) return;
     const known = this.latest.get(orderId);
     if (version !== undefined && known && known.version >= version) return;
@@ -93,6 +115,8 @@ export class StatusFeed {
   /** Ends every stream (each gets its final event) and stops listening. */
   async close(): Promise<void> {
     this.closed = true;
+    this.cache.setLive(false);
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     for (const set of [...this.followers.values()]) for (const follower of [...set]) follower.end();
@@ -155,13 +179,19 @@ export class StatusFeed {
       }, this.deps.heartbeatMs ?? HEARTBEAT_MS);
       this.heartbeat.unref();
     }
-    // The LISTEN connection stays once opened: it costs one connection, and news keeps flowing.
-    if (this.listener || !this.deps.store.listenForChanges) return;
+    this.listen();
+  }
+
+  /** The LISTEN connection stays once opened: it costs one connection, and news keeps flowing. */
+  private listen(): void {
+    if (this.closed || this.listener || !this.deps.store.listenForChanges) return;
     this.listener = this.deps.store.listenForChanges({
       onChange: (orderId, version) => this.changed(orderId, version),
       onConnect: () => {
+        this.cache.setLive(true);
         for (const orderId of this.followers.keys()) void this.read(orderId);
       },
+      onDisconnect: () => this.cache.setLive(false),
       log: this.deps.log,
     });
   }

@@ -9,19 +9,43 @@ import type { CompiledQuery } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { isUuid } from '../core/ids.ts';
 import type { Store } from '../store/db.ts';
-import { STATUS_COLUMNS, statusView, type StatusFields } from './order-view.ts';
+import { STATUS_COLUMNS, statusEtag, statusView, type StatusFields } from './order-view.ts';
+import type { StatusCache } from './status-cache.ts';
 
 type Read<T> = (id: string) => T | undefined | Promise<T | undefined>;
 
 export class StatusReads {
   private readonly readVersion: Read<{ version: number }>;
   private readonly readStatus: Read<StatusFields>;
+  private readonly readDataVersion: (() => unknown) | undefined;
+  /** `data_version` as read in this turn of the event loop, or undefined when not read yet. */
+  private dataVersion: unknown;
 
   constructor(store: HotStore) {
     const version = store.db.selectFrom('orders').select('version').where('id', '=', '').compile();
     const status = store.db.selectFrom('orders').select(STATUS_COLUMNS).where('id', '=', '').compile();
     this.readVersion = reader(store, version, 'mixpay_status_version');
     this.readStatus = reader(store, status, 'mixpay_status_document');
+    // Changes by other connections to the file, which this process's feed never hears of.
+    if (store.sqlite) {
+      const statement = store.sqlite.prepare('pragma data_version').pluck();
+      this.readDataVersion = () => statement.get();
+    }
+  }
+
+  /**
+   * SQLite: a number that moves whenever another connection (another process) commits to the
+   * file, which this process's feed never hears of; undefined elsewhere. Read once per turn of the
+   * event loop (the pragma costs as much as a read under WAL), which every request answered in
+   * that turn shares: a commit is seen from the next turn on, well under a millisecond later.
+   */
+  othersVersion(): unknown {
+    if (!this.readDataVersion) return undefined;
+    if (this.dataVersion === undefined) {
+      this.dataVersion = this.readDataVersion();
+      setImmediate(() => (this.dataVersion = undefined));
+    }
+    return this.dataVersion;
   }
 
   /** The order's version alone: enough to answer a matching `If-None-Match` with 304. */
@@ -68,26 +92,32 @@ export function statusReadsOf(store: HotStore): StatusReads {
 }
 
 /**
- * Status documents as JSON text by order and version. A version names one content: the two
- * writers of the document's columns (`transitionOrder`, `patchOrder`) both bump it, as the ETag
- * already assumes. So a poll of an unchanged order costs the narrow version read and no
- * serialization.
+ * The status route's answer for an order: its ETag, and the document unless the caller's
+ * `If-None-Match` already names it (then `body` may be missing). From the feed's cache while the
+ * feed is live, else from the database: a matching `If-None-Match` costs the narrow version read,
+ * anything else one read of the document's columns, which then fills the cache.
  */
-export class StatusDocuments {
-  private readonly cache = new Map<string, { version: number; payeeName: string | null; body: string }>();
-
-  constructor(private readonly max = 10_000) {}
-
-  /** The document of this version, read and serialized on a miss (then of the version read). */
-  async get(reads: StatusReads, id: string, version: number, payeeName: string | null): Promise<{ version: number; body: string } | undefined> {
-    const cached = this.cache.get(id);
-    if (cached?.version === version && cached.payeeName === payeeName) return cached;
-    const order = await reads.status(id);
-    if (!order) return undefined;
-    const entry = { version: order.version, payeeName, body: JSON.stringify(statusView(order, payeeName)) };
-    this.cache.delete(id);
-    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, entry);
-    return entry;
+export async function statusAnswer(
+  reads: StatusReads,
+  cache: StatusCache,
+  id: string,
+  payeeName: string | null,
+  ifNoneMatch: string | undefined,
+): Promise<{ etag: string; body?: string } | undefined> {
+  // Another process wrote to this SQLite file: the feed did not hear of it.
+  cache.validate(reads.othersVersion());
+  const cached = cache.get(id);
+  if (cached && cached.payeeName === payeeName) return cached;
+  if (!cache.live && ifNoneMatch !== undefined) {
+    const version = await reads.version(id);
+    if (version === undefined) return undefined;
+    const etag = statusEtag({ id, version });
+    if (etag === ifNoneMatch) return { etag };
   }
+  const mark = cache.mark();
+  const order = await reads.status(id);
+  if (!order) return undefined;
+  const document = { version: order.version, etag: statusEtag({ id, version: order.version }), body: JSON.stringify(statusView(order, payeeName)), payeeName };
+  cache.put(id, document, mark);
+  return document;
 }

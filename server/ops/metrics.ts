@@ -9,6 +9,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { answeredStatus } from '../core/node-headers.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
@@ -212,17 +213,30 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     }),
   });
 
+  // Each label set's two series, bound once: prom-client would otherwise hash the labels on every request.
+  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  const seriesOf = (method: string, route: string, status: string) => {
+    const key = `${method} ${status} ${route}`;
+    let bound = series.get(key);
+    if (!bound) {
+      const labels = { method, route, status };
+      series.set(key, (bound = { requests: httpRequests.labels(labels), duration: httpDuration.labels(labels) }));
+    }
+    return bound;
+  };
+
   const middleware: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     await next();
-    const status = String(c.res.status);
+    const answered = answeredStatus(c);
+    const status = String(answered);
     // The route pattern that answered (`/v1/orders/:id`), never the raw path: ids would make
     // one series per order. A request no route took is `unmatched`.
     const pattern = routePath(c);
-    const route = c.res.status === 404 && (pattern === '*' || pattern === '/*') ? 'unmatched' : pattern;
-    const labels = { method: c.req.method, route, status };
-    httpRequests.inc(labels);
-    httpDuration.observe(labels, (performance.now() - started) / 1000);
+    const route = answered === 404 && (pattern === '*' || pattern === '/*') ? 'unmatched' : pattern;
+    const series = seriesOf(c.req.method, route, status);
+    series.requests.inc();
+    series.duration.observe((performance.now() - started) / 1000);
   };
 
   return {

@@ -95,6 +95,12 @@ describe('the server log', () => {
     assert.equal((await fetch(`${base}/admin/session`, { method: 'POST', headers: origin, body: JSON.stringify({ key: `${SECRETS.ADMIN_API_KEY}x` }) })).status, 401);
     assert.equal((await fetch(`${base}/admin/session`, { method: 'POST', headers: origin, body: JSON.stringify({ key: SECRETS.ADMIN_API_KEY }) })).status, 200);
     assert.equal((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${SECRETS.METRICS_TOKEN}` } })).status, 200);
+    // The element's status polls are routine (debug); a poll for an unknown order is not.
+    const polled = await fetch(`${base}/v1/orders/${orderId}/status`);
+    assert.equal(polled.status, 200);
+    assert.equal((await fetch(`${base}/v1/orders/${orderId}/status`, { headers: { 'if-none-match': polled.headers.get('etag')! } })).status, 304);
+    const unknownOrder = '00000000-0000-4000-8000-000000000000';
+    assert.equal((await fetch(`${base}/v1/orders/${unknownOrder}/status`)).status, 404);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const { config } = configFor('dev', env);
@@ -122,6 +128,10 @@ describe('the server log', () => {
       assert.equal(typeof r.status, 'number');
       assert.equal(typeof r.duration_ms, 'number');
     }
+    assert.ok(!requests.some((r) => r.path === `/v1/orders/${orderId}/status`), 'no info line for a successful status poll');
+    const refused = requests.find((r) => r.path === `/v1/orders/${unknownOrder}/status`);
+    assert.equal(refused?.status, 404, 'a refused status poll is logged');
+    assert.equal(refused?.level, 'info');
     const delivered = records.find((r) => r.event === 'order.status_changed' && r.outcome === 'delivered')!;
     assert.equal(delivered.order_id, orderId, 'the notification line names its order');
     assert.ok(records.some((r) => r.component === 'admin' && r.level === 'warn'), 'the refused sign-in is a warning');
