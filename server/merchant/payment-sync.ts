@@ -13,7 +13,6 @@ import { NO_SUCH_PAYMENT_CODES, UnusableResultError, unusableResult, verifyPayme
 import { AWAITING_STATUSES, isLatePayment, LATE_STATUSES, statusForVerdict } from './order-state.ts';
 import { queueNotification } from './notifications.ts';
 import { progressPatch } from './payment-progress.ts';
-import { announceOrderChange } from '../store/change-channel.ts';
 import { findOrder, patchOrder, recordEvent, transitionOrder, type Order, type OrderPatch } from './order-store.ts';
 
 export type SyncOutcome =
@@ -206,10 +205,9 @@ async function applyProgress(deps: SyncDeps, order: Order, result: PaymentResult
   const patch = progressPatch(order, result);
   if (Object.keys(patch).length === 0) return undefined;
   return deps.store.db.transaction().execute(async (trx) => {
+    // patchOrder bumps the version and announces it to every process's change feed.
     await patchOrder(trx, order.id, patch, deps.now());
-    const fresh = (await trx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow()) as Order;
-    await announceOrderChange(trx, order.id, fresh.version);
-    return fresh;
+    return (await trx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow()) as Order;
   });
 }
 
