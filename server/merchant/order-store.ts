@@ -93,7 +93,11 @@ export async function transitionOrder(
    * Only from this status: for decisions drawn from the absence of news (expiry), which must not
    * apply once anything else has moved the order.
    */
-  options: { onlyFrom?: OrderStatus } = {},
+  options: {
+    onlyFrom?: OrderStatus;
+    /** A further history line about the new status (e.g. `underpaid`), written in the same transaction. */
+    note?: { reason: string; detail: unknown };
+  } = {},
 ): Promise<TransitionResult> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await findOrder(db, id);
@@ -109,6 +113,7 @@ export async function transitionOrder(
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return undefined;
       await recordEvent(trx, id, current.status, to, reason, detail, now);
+      if (options.note) await recordEvent(trx, id, to, to, options.note.reason, options.note.detail, now);
       // Every process's change feed hears of it once this commits (PostgreSQL; SQLite has one process).
       await announceOrderChange(trx, id, current.version + 1);
       const order = (await trx.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as Order;

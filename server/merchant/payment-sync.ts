@@ -112,9 +112,10 @@ export async function syncOrderWithMixPay(deps: SyncDeps, order: Order, trigger:
   // operator sees it: a flag on the order and a line in its history (issue 13 §13).
   const underpaid = to === 'PAID' && verdict.kind === 'paid' ? verdict.underpaid : undefined;
   if (underpaid) patch.underpaid = 1;
-  const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${hold}${late ? ':late' : ''}`, patch, detail, deps.now());
+  // The operator's history line goes with the move, in its transaction: never a PAID order without it.
+  const note = underpaid ? { reason: 'underpaid', detail: underpaid } : undefined;
+  const applied = await transitionOrder(deps.store.db, order.id, to, `${trigger}:${verdict.kind}${hold}${late ? ':late' : ''}`, patch, detail, deps.now(), note ? { note } : {});
   if (applied.changed) {
-    if (underpaid) await recordEvent(deps.store.db, order.id, to, to, 'underpaid', underpaid, deps.now());
     return { kind: 'changed', order: applied.order, verdict };
   }
   // Someone else moved the order first; settlement data may still be new to it.
