@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
-import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
-import { namedQuery, storeBehind, type Store } from '../store/db.ts';
+import { preparedStatements } from '../store/sqlite-statements.ts';
+import { groupCommit, namedQuery, storeBehind, type Store } from '../store/db.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -107,7 +107,7 @@ export async function transitionBrokerOrder(
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
 }
 
-/** One move in one step; undefined when the version no longer matches (or SQLite is inside a Kysely transaction). */
+/** One move in one step (on SQLite in a group commit); undefined when the version no longer matches. */
 async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): Promise<BrokerOrder | undefined> {
   const version = Number(current.version) + 1;
   const update = store.db
@@ -120,9 +120,8 @@ async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderSta
   const { sqlite, pool } = store;
   if (sqlite) {
     const event = store.db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
-    if (sqlite.inTransaction) return undefined;
     const prepare = preparedStatements(sqlite);
-    return immediately(sqlite, () => {
+    return groupCommit({ ...store, sqlite }, () => {
       const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
       if (moved) prepare(event.sql).run(...event.parameters);
       return moved;
