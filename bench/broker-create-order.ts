@@ -7,6 +7,8 @@
  *
  *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres]
  *
+ * `--serve instant-binance` runs only an instant Binance Pay responder (bench/figures/broker.ts).
+ *
  * Diagnostics: BENCH_SYNC_NORMAL=1 (SQLite synchronous = NORMAL), BENCH_PG_ASYNC_COMMIT=1
  * (PostgreSQL synchronous_commit = off), BENCH_CPU_PROF=<dir> (a CPU profile of the server).
  */
@@ -15,14 +17,34 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
 const BOT = '21627808-77a3-4003-96fa-d8e57f66a724';
 
+/**
+ * `--serve instant-binance`: Binance Pay's create-order answer, at once and to any request, for
+ * bench/figures/broker.ts's instant-wallet figure (a broker whose binance base_url is this
+ * process). Plain node:http, so the wallet's side costs as little as it can.
+ */
+function serveInstantBinance(): void {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = `instant-${++n}`;
+      const body = JSON.stringify({ status: 'SUCCESS', code: '000000', data: { prepayId: id, checkoutUrl: `https://pay.example/checkout/${id}`, deeplink: `bnc://app.binance.com/payment/${id}`, universalUrl: `https://app.binance.com/payment/${id}` } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as { port: number }).port));
+  process.on('disconnect', () => process.exit(0));
+}
+
 async function serve(databaseUrl: string): Promise<void> {
+  if (databaseUrl === 'instant-binance') return serveInstantBinance();
   const { serve: listen } = await import('@hono/node-server');
   const { Hono } = await import('hono');
   if (databaseUrl === 'bare') {
