@@ -60,9 +60,10 @@ const groups = new WeakMap<SQLite.Database, Group>();
  * transaction shared by every call made in the same turn of the event loop (flushed by
  * `setImmediate`, after the poll phase has read every request that arrived); the transaction
  * commits once, and only then does each promise settle. A throw rolls back that call's savepoint
- * only and rejects its promise; the others commit. A failed COMMIT rejects them all. Durability
- * is each commit's, as with one transaction per call (synchronous = FULL: the WAL is flushed
- * before COMMIT returns), so no caller is answered before its writes are on disk.
+ * only and rejects its promise; the others commit. A failed COMMIT, or an error after which
+ * SQLite has rolled back the whole transaction, rejects them all. Durability is each commit's, as
+ * with one transaction per call (synchronous = FULL: the WAL is flushed before COMMIT returns),
+ * so no caller is answered before its writes are on disk.
  *
  * `whenFree` runs a flush that finds a transaction already open on the connection (Kysely's,
  * across awaits) once it has ended: writing then would join that transaction.
@@ -77,6 +78,9 @@ export function groupCommitted<T>(database: SQLite.Database, work: () => T, when
         try {
           results.push({ ok: true, value: member(m) });
         } catch (error) {
+          // Some errors (a full disk, an I/O error) make SQLite roll back the whole transaction:
+          // then no member is committed, and none after it may run outside the group.
+          if (!database.inTransaction) throw error;
           results.push({ ok: false, value: error });
         }
       }

@@ -59,6 +59,24 @@ describe('SQLite group commit', () => {
     assert.equal(store.sqlite.inTransaction, false);
   });
 
+  test('a member after which SQLite has rolled back the whole transaction rejects the group, and no later member runs outside it', async () => {
+    const insert = store.sqlite.prepare('insert into group_test (id, note) values (?, ?)');
+    let thirdRan = false;
+    const results = await Promise.allSettled([
+      groupCommit(store, () => insert.run('r1', 'rolled back with the group').changes),
+      // What a full disk or an I/O error does to the transaction, done by hand.
+      groupCommit(store, () => store.sqlite.exec('rollback')),
+      groupCommit(store, () => {
+        thirdRan = true;
+        return insert.run('r3', 'never written').changes;
+      }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.equal(thirdRan, false);
+    assert.deepEqual(committedIds(), ['a', 'c']);
+    assert.equal(store.sqlite.inTransaction, false);
+  });
+
   test('a group waits for a Kysely transaction open across awaits instead of joining it', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
