@@ -5,24 +5,50 @@
  * same figures for a bare Hono app on the same path measured just before (the same-run ceiling),
  * and the load average. Not a test: nothing here asserts a time.
  *
- *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres]
+ *   node --import tsx bench/broker-create-order.ts [--connections 50] [--seconds 10] [--db sqlite|postgres] [--wallet stub|http]
+ *
+ * `--wallet stub` (the default) is a function in the server process that answers at once;
+ * `--wallet http` is the real Binance Pay client calling an instant responder in a process of its
+ * own, so its HTTP call is in the server's figures (as in `npm run bench`'s broker figure).
+ *
+ * `--serve instant-binance` runs only an instant Binance Pay responder (bench/figures/broker.ts).
  *
  * Diagnostics: BENCH_SYNC_NORMAL=1 (SQLite synchronous = NORMAL), BENCH_PG_ASYNC_COMMIT=1
  * (PostgreSQL synchronous_commit = off), BENCH_CPU_PROF=<dir> (a CPU profile of the server).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
 const BOT = '21627808-77a3-4003-96fa-d8e57f66a724';
 
+/**
+ * `--serve instant-binance`: Binance Pay's create-order answer, at once and to any request, for
+ * bench/figures/broker.ts's instant-wallet figure (a broker whose binance base_url is this
+ * process). Plain node:http, so the wallet's side costs as little as it can.
+ */
+function serveInstantBinance(): void {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = `instant-${++n}`;
+      const body = JSON.stringify({ status: 'SUCCESS', code: '000000', data: { prepayId: id, checkoutUrl: `https://pay.example/checkout/${id}`, deeplink: `bnc://app.binance.com/payment/${id}`, universalUrl: `https://app.binance.com/payment/${id}` } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as { port: number }).port));
+  process.on('disconnect', () => process.exit(0));
+}
+
 async function serve(databaseUrl: string): Promise<void> {
+  if (databaseUrl === 'instant-binance') return serveInstantBinance();
   const { serve: listen } = await import('@hono/node-server');
   const { Hono } = await import('hono');
   if (databaseUrl === 'bare') {
@@ -49,7 +75,10 @@ async function serve(databaseUrl: string): Promise<void> {
     mixpay: { bot_ids: [BOT], caps: { payee: { open_orders: null } } },
   });
   let n = 0;
-  const wallet = {
+  // BENCH_WALLET_URL: the real Binance Pay client against the instant responder (--wallet http).
+  const { BinancePayClient } = await import('../server/wallets/binance.ts');
+  const walletUrl = process.env.BENCH_WALLET_URL;
+  const wallet = walletUrl ? new BinancePayClient({ baseUrl: walletUrl, apiKey: 'k', secretKey: 's' }) : {
     kind: 'binance',
     createOrder: async () => ({ upstreamId: `u${++n}`, checkoutUrl: `https://w.example/${n}`, deepLink: '', universalUrl: '' }),
     queryOrder: async () => ({ state: 'pending' as const }),
@@ -150,6 +179,12 @@ if (process.argv.includes('--serve')) {
     await exited;
     return { ...result, cpuPerRequest, systemShare };
   };
+  let responder: ChildProcess | undefined;
+  if (args.get('wallet') === 'http') {
+    responder = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', 'instant-binance'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const port = await new Promise<number>((resolve) => responder!.once('message', (m) => resolve(Number(m))));
+    process.env.BENCH_WALLET_URL = `http://127.0.0.1:${port}`;
+  }
   const ceiling = await measure('bare', []);
   const result = await measure(url, profile);
   const line = (label: string, r: typeof result) =>
@@ -157,6 +192,7 @@ if (process.argv.includes('--serve')) {
   console.log(line('bare Hono (same run)', ceiling));
   console.log(`${line(`broker create_order, ${db}`, result)}, codes ${JSON.stringify(result.codes)}`);
   console.log(`ratio to bare Hono: throughput ${(result.perSecond / ceiling.perSecond).toFixed(3)}×, CPU per request ${(result.cpuPerRequest / ceiling.cpuPerRequest).toFixed(1)}×; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  responder?.disconnect();
   if (pg) {
     await pg.query(`drop database if exists ${name} with (force)`);
     await pg.end();

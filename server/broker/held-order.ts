@@ -2,18 +2,21 @@
  * create_order's one write before the wallet call: the CREATING row and its hold on the balance,
  * in one transaction (reservations.ts takes the hold; a refused hold rolls the insert back).
  *
- * On SQLite the transaction runs synchronously on better-sqlite3 with statements prepared once:
- * BEGIN IMMEDIATE to COMMIT within one turn of the event loop. Through Kysely the same
- * transaction held SQLite's single connection across five awaits, so every other query of the
- * process queued behind it: that was most of create_order's latency under load (issue 12 §4).
- * While a Kysely transaction is open on the connection it waits its turn like any query, since
- * writing then would join that transaction. On PostgreSQL it is one statement.
+ * On SQLite the transaction runs synchronously on better-sqlite3 with statements prepared once,
+ * as this request's savepoint of a group commit (store/db.ts `groupCommit`): every create_order
+ * that arrived in the same turn of the event loop shares one BEGIN IMMEDIATE ... COMMIT, and each
+ * is answered only after it. Through Kysely the same transaction held SQLite's single connection
+ * across five awaits, so every other query of the process queued behind it: that was most of
+ * create_order's latency under load (issue 12 §4). A group that finds a Kysely transaction open
+ * on the connection waits its turn like any query, since writing then would join that
+ * transaction. On PostgreSQL it is one statement.
  */
 import type { Insertable } from 'kysely';
 import type pg from 'pg';
-import { namedQuery, type Store } from '../store/db.ts';
+import type SQLite from 'better-sqlite3';
+import { groupCommit, namedQuery, type Store } from '../store/db.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
-import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
+import { preparedStatements } from '../store/sqlite-statements.ts';
 import { holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
 
 export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
@@ -21,8 +24,7 @@ export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_un
 /** Inserts the row and takes its hold; false when the trace_id is taken. Throws HoldRefusedError. */
 export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
   const { sqlite } = store;
-  if (sqlite && !sqlite.inTransaction) return insertNow(store, row, caps);
-  if (sqlite) return store.db.connection().execute(async () => insertNow(store, row, caps));
+  if (sqlite) return insertNow({ ...store, sqlite }, row, caps);
   if (store.pool) return insertOnPostgres(store, store.pool, row, caps);
   return store.db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -75,16 +77,30 @@ async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, 
   }
 }
 
-function insertNow(store: Store, row: HeldOrderRow, caps: HoldCaps): boolean {
-  const sqlite = store.sqlite!;
-  const prepare = preparedStatements(sqlite);
+/** The insert's text for one set of columns (a row's keys are always the same few). */
+const insertTexts = new Map<string, string>();
+
+function insertText(columns: string[]): string {
+  const key = columns.join(',');
+  let text = insertTexts.get(key);
+  if (!text) {
+    text = `insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
+/** SQLite: the insert and both hold updates in this request's savepoint of the next group commit. */
+function insertNow(store: Store & { sqlite: SQLite.Database }, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
+  const prepare = preparedStatements(store.sqlite);
   const columns = Object.keys(row);
-  const insert = prepare(`insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`);
+  const insert = prepare(insertText(columns));
+  const values = columns.map((c) => (row as Record<string, unknown>)[c]);
   const holds = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
-  return immediately(sqlite, () => {
-    if (insert.run(...columns.map((c) => (row as Record<string, unknown>)[c])).changes !== 1) return false;
+  return groupCommit(store, () => {
+    if (insert.run(...values).changes !== 1) return false;
     for (const { compiled, rows } of holds) {
-      // Throwing rolls the transaction back, the insert with it.
+      // Throwing rolls this request's savepoint back, the insert with it.
       if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
     }
     return true;

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
-import { immediately, preparedStatements } from '../store/sqlite-statements.ts';
-import { namedQuery, storeBehind, type Store } from '../store/db.ts';
+import { preparedStatements } from '../store/sqlite-statements.ts';
+import { groupCommit, namedQuery, storeBehind, type Store } from '../store/db.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -107,9 +107,39 @@ export async function transitionBrokerOrder(
   return db.isTransaction ? run(db) : db.transaction().execute((trx: Transaction<Database>) => run(trx));
 }
 
-/** One move in one step; undefined when the version no longer matches (or SQLite is inside a Kysely transaction). */
+const EVENT_TEXT = 'insert into "broker_order_events" ("id", "trace_id", "from_status", "to_status", "version", "reason", "detail", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?)';
+const moveTexts = new Map<string, string>();
+
+/** SQLite: the compare-and-set of a move that also sets `columns` (from a BrokerOrderPatch). */
+function moveText(columns: string[]): string {
+  const key = columns.join(',');
+  let text = moveTexts.get(key);
+  if (!text) {
+    const set = [...columns, 'status', 'version', 'updated_at'].map((column) => `"${column}" = ?`).join(', ');
+    text = `update "broker_orders" set ${set} where "trace_id" = ? and "version" = ?`;
+    moveTexts.set(key, text);
+  }
+  return text;
+}
+
+/** One move in one step (on SQLite in a group commit); undefined when the version no longer matches. */
 async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): Promise<BrokerOrder | undefined> {
   const version = Number(current.version) + 1;
+  const { sqlite, pool } = store;
+  if (sqlite) {
+    // Texts built once per set of patched columns, not compiled by Kysely per request; the moved
+    // row is the one seen with the move applied, so it is not read back.
+    const set = Object.entries(patch).filter(([, value]) => value !== undefined);
+    const event = eventRow(current, to, version, reason, detail, now);
+    const prepare = preparedStatements(sqlite);
+    const update = prepare(moveText(set.map(([column]) => column)));
+    const insert = prepare(EVENT_TEXT);
+    return groupCommit({ ...store, sqlite }, () => {
+      if (update.run(...set.map(([, value]) => value), to, version, now, current.trace_id, Number(current.version)).changes !== 1) return undefined;
+      insert.run(event.id, event.trace_id, event.from_status, event.to_status, event.version, event.reason, event.detail, event.created_at);
+      return { ...current, ...Object.fromEntries(set), status: to, version, updated_at: now } as BrokerOrder;
+    });
+  }
   const update = store.db
     .updateTable('broker_orders')
     .set({ ...patch, status: to, version, updated_at: now })
@@ -117,17 +147,6 @@ async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderSta
     .where('version', '=', Number(current.version))
     .returningAll()
     .compile();
-  const { sqlite, pool } = store;
-  if (sqlite) {
-    const event = store.db.insertInto('broker_order_events').values(eventRow(current, to, version, reason, detail, now)).compile();
-    if (sqlite.inTransaction) return undefined;
-    const prepare = preparedStatements(sqlite);
-    return immediately(sqlite, () => {
-      const moved = prepare(update.sql).get(...update.parameters) as BrokerOrder | undefined;
-      if (moved) prepare(event.sql).run(...event.parameters);
-      return moved;
-    });
-  }
   if (!pool) return undefined;
   // One statement is one transaction: the history row is written only with the move, and takes
   // its order, status, version and time from the moved row.

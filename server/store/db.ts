@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
-import { withStatementCache } from './sqlite-statements.ts';
+import { groupCommitted, withStatementCache } from './sqlite-statements.ts';
 import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 import { reportWarning } from '../core/channels.ts';
 
@@ -129,6 +129,15 @@ function remember(store: Store): Store {
  */
 export function storeBehind(db: object): Store | undefined {
   return stores.get(db);
+}
+
+/**
+ * SQLite: runs synchronous `work` in the next group commit (sqlite-statements.ts), settling once
+ * the group has committed. A group that finds a Kysely transaction open on the one connection
+ * waits for Kysely's connection, so it never joins that transaction.
+ */
+export function groupCommit<T>(store: Store & { sqlite: SQLite.Database }, work: () => T): Promise<T> {
+  return groupCommitted(store.sqlite, work, (flush) => store.db.connection().execute(async () => flush()));
 }
 
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

@@ -76,14 +76,15 @@ const STATE_BY_STATUS: Record<string, WalletPaymentStatus['state']> = {
 
 export class BinancePayClient implements WalletAdapter {
   readonly kind = 'binance' as const;
-  private readonly fetchImpl: typeof fetch;
+  /** Undefined: node:http (wallets/http-post.ts). */
+  private readonly fetchImpl: typeof fetch | undefined;
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private certificates = new Map<string, KeyObject>();
   private certificatesFetchedAt: number | undefined;
 
   constructor(private readonly options: BinancePayOptions) {
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;
   }

@@ -3,6 +3,7 @@
  * adapter is the only module that speaks its wallet's API (contracts §4, §5).
  */
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../core/upstream-errors.ts';
+import { httpCall } from './http-post.ts';
 
 export interface WalletOrderRequest {
   /** The broker's id for the order (MixPay's trace_id); wallets that limit ids get a derived form. */
@@ -103,15 +104,23 @@ export class WebhookRejectedError extends Error {
   override name = 'WebhookRejectedError';
 }
 
-/** fetch with a time limit; network failures become WalletUnavailableError. */
+/**
+ * fetch with a time limit; network failures become WalletUnavailableError. Without an injected
+ * fetch (tests inject one) the call goes through node:http (http-post.ts), which costs less.
+ */
 export async function fetchWithTimeout(
   wallet: string,
-  fetchImpl: typeof fetch,
+  fetchImpl: typeof fetch | undefined,
   url: string,
   init: RequestInit,
   timeoutMs: number,
 ): Promise<{ status: number; text: string }> {
   try {
+    if (!fetchImpl) {
+      const { method = 'GET', headers = {}, body } = init;
+      if (typeof body !== 'string' && body !== undefined) throw new Error('a wallet call without fetch sends a text body');
+      return await httpCall(url, { method, headers: Object.fromEntries(new Headers(headers)), ...(body === undefined ? {} : { body }) }, timeoutMs);
+    }
     const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     return { status: response.status, text: await response.text() };
   } catch (error) {

@@ -1,0 +1,60 @@
+/**
+ * The wallets' HTTP call without an injected fetch (server/wallets/http-post.ts), as the Binance
+ * Pay client makes it in production: the answer's status and text, a time limit, and an
+ * unreachable wallet as WalletUnavailableError.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { fetchWithTimeout, WalletUnavailableError } from '../../server/wallets/types.ts';
+import { BinancePayClient } from '../../server/wallets/binance.ts';
+
+let server: Server;
+let url: string;
+const seen: Array<{ method?: string; headers: Record<string, unknown>; body: string }> = [];
+
+before(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      seen.push({ method: req.method, headers: req.headers, body });
+      if (req.url === '/slow') return; // never answers
+      if (req.url === '/binancepay/openapi/v3/order') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'SUCCESS', code: '000000', data: { prepayId: 'p1', checkoutUrl: 'https://pay.example/p1' } }));
+        return;
+      }
+      res.writeHead(418, { 'content-type': 'text/plain' }).end('tea, ünïcode');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+test('answers with its status and UTF-8 text, and the request carries its method, headers and body', async () => {
+  const answer = await fetchWithTimeout('test', undefined, `${url}/teapot`, { method: 'POST', headers: { 'X-Sign': 'abc', 'content-type': 'application/json' }, body: '{"a":"é"}' }, 2000);
+  assert.deepEqual(answer, { status: 418, text: 'tea, ünïcode' });
+  const request = seen.at(-1)!;
+  assert.equal(request.method, 'POST');
+  assert.equal(request.headers['x-sign'], 'abc');
+  assert.equal(request.headers['content-length'], String(Buffer.byteLength('{"a":"é"}')));
+  assert.equal(request.body, '{"a":"é"}');
+});
+
+test('a wallet that does not answer in time, or cannot be reached, is WalletUnavailableError', async () => {
+  await assert.rejects(fetchWithTimeout('test', undefined, `${url}/slow`, { method: 'POST', headers: {}, body: '' }, 100), (e: unknown) => e instanceof WalletUnavailableError && /within 100 ms/.test((e as Error).message));
+  await assert.rejects(fetchWithTimeout('test', undefined, 'http://127.0.0.1:1/none', { method: 'GET', headers: {} }, 2000), WalletUnavailableError);
+});
+
+test('the Binance Pay client without an injected fetch goes through it', async () => {
+  const client = new BinancePayClient({ baseUrl: url, apiKey: 'k', secretKey: 's' });
+  const order = await client.createOrder({ traceId: '6f1c5a53-2b7e-4c1e-9d4e-0d8f6c7b9a10', amount: '1.5', currency: 'USDT', title: 't', returnUrl: 'https://r.example', webhookUrl: 'https://w.example', expiresAt: Date.now() + 60_000 });
+  assert.equal(order.upstreamId, 'p1');
+  const request = seen.at(-1)!;
+  assert.equal(request.headers['binancepay-certificate-sn'], 'k');
+  assert.match(request.body, /"orderAmount":1\.5\b/);
+});
