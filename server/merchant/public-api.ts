@@ -21,7 +21,11 @@ import { statusAnswer, statusReadsOf } from './status-reads.ts';
 import type { StatusMessage } from './status-feed.ts';
 import { encodeFrame, eventStream } from './event-stream.ts';
 
-export const checkoutSchema = z.object({ product: z.string().min(1).max(100) });
+export const checkoutSchema = z.object({
+  product: z.string().min(1).max(100),
+  // Not refused when wrong: a shop's own address must never cost the customer the purchase.
+  return_to: z.unknown().optional().describe('The page the checkout started from (the element sends its own URL): kept for the order page\'s "Back to the shop" when it is an http(s) URL on an origin in ALLOWED_ORIGINS, else ignored'),
+});
 
 /** Closed without a payment: their customers belong on the cancel page. */
 const UNPAID_FINAL: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED', 'CANCELED']);
