@@ -107,7 +107,8 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
   const child = await startChild({
     name: options.name,
     command: process.execPath,
-    args: options.args ?? [...TSX, 'server/main.ts', 'serve'],
+    // BENCH_CPU_PROF=<dir>: each server under test writes a V8 CPU profile there when it stops.
+    args: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), ...(options.args ?? [...TSX, 'server/main.ts', 'serve'])],
     env: {
       NODE_ENV: 'test',
       PORT: String(port),

@@ -41,7 +41,7 @@ export function createBrokerDeps(input: BrokerDepsInput): BrokerDeps {
   const log = input.log ?? ((line: string) => console.log(line));
   const wallets: Record<string, WalletAdapter> = {};
   for (const [name, wallet] of Object.entries(config.wallets)) {
-    wallets[name] = createWalletClient(wallet, { fetch: input.fetch ?? fetch, now });
+    wallets[name] = createWalletClient(wallet, { fetch: input.fetch, now });
   }
   const mixin = createMixinClient({
     baseUrl: config.mixin.base_url,

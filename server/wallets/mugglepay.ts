@@ -57,11 +57,12 @@ function sameSecret(a: string, b: string): boolean {
 
 export class MugglePayClient implements WalletAdapter {
   readonly kind = 'mugglepay' as const;
-  private readonly fetchImpl: typeof fetch;
+  /** Undefined: node:http (wallets/http-post.ts). */
+  private readonly fetchImpl: typeof fetch | undefined;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: MugglePayOptions) {
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 

@@ -16,7 +16,8 @@ import type { WalletAdapter } from './types.ts';
 
 /** What a wallet client may use besides its settings. */
 export interface WalletClientContext {
-  fetch: typeof fetch;
+  /** Only tests inject one; without it a wallet calls through node:http (wallets/http-post.ts). */
+  fetch?: typeof fetch | undefined;
   now: () => number;
 }
 

@@ -1,13 +1,17 @@
 /**
  * The wallets' HTTP call without an injected fetch (server/wallets/http-post.ts), as the Binance
  * Pay client makes it in production: the answer's status and text, a time limit, and an
- * unreachable wallet as WalletUnavailableError.
+ * unreachable wallet as WalletUnavailableError; and the broker as composed in production really
+ * takes that path (it used to hand every wallet the global fetch).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { fetchWithTimeout, WalletUnavailableError } from '../../server/wallets/types.ts';
 import { BinancePayClient } from '../../server/wallets/binance.ts';
+import { randomUUID } from 'node:crypto';
+import { parseBrokerConfig } from '../../server/broker/config.ts';
+import { createBrokerDeps } from '../../server/broker/deps.ts';
 
 let server: Server;
 let url: string;
@@ -57,4 +61,28 @@ test('the Binance Pay client without an injected fetch goes through it', async (
   const request = seen.at(-1)!;
   assert.equal(request.headers['binancepay-certificate-sn'], 'k');
   assert.match(request.body, /"orderAmount":1\.5\b/);
+});
+
+test('the broker builds its wallets without the global fetch unless a test injects one', async () => {
+  const real = globalThis.fetch;
+  let fetched = 0;
+  globalThis.fetch = (async (...args: Parameters<typeof fetch>) => {
+    fetched += 1;
+    return real(...args);
+  }) as typeof fetch;
+  try {
+    const USDT = '4d8c508b-91c5-375b-92b0-ee702ed2dac5';
+    const config = parseBrokerConfig({
+      wallets: { binance: { kind: 'binance', base_url: url, api_key: 'k', secret_key: 's', assets: { [USDT]: { currency: 'USDT', min: '0.01', max: '100', min_usdt: '0.01', max_usdt: '100', fee: '0.01' } } } },
+      mixin: { app_id: randomUUID(), session_id: randomUUID(), session_private_key: 'a'.repeat(64), server_public_key: 'b'.repeat(64), pin: 'c'.repeat(64) },
+      mixpay: { bot_ids: [randomUUID()] },
+    });
+    // As compose.ts builds it in production: no fetch given.
+    const client = createBrokerDeps({ config, store: {} as never, publicUrl: 'http://127.0.0.1', log: () => {} }).wallets.binance!;
+    const order = await client.createOrder({ traceId: '0b6f7d1e-8a4c-4f2e-9c3d-5e6f7a8b9c0d', amount: '2', currency: 'USDT', title: 't', returnUrl: 'https://r.example', webhookUrl: 'https://w.example', expiresAt: Date.now() + 60_000 });
+    assert.equal(order.upstreamId, 'p1');
+    assert.equal(fetched, 0, 'node:http, not fetch');
+  } finally {
+    globalThis.fetch = real;
+  }
 });

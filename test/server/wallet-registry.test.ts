@@ -139,7 +139,7 @@ let fakePaySandbox: ReturnType<typeof createFakePaySandbox> | undefined;
 const fakePay = defineWallet({
   kind: 'fakepay',
   settings: z.object({ base_url: z.string().url(), api_key: z.string().min(1), webhook_secret: z.string().min(16) }),
-  createClient: (s, { fetch }) => new FakePayClient({ baseUrl: s.base_url, apiKey: s.api_key, webhookSecret: s.webhook_secret, fetch }),
+  createClient: (s, { fetch = globalThis.fetch }) => new FakePayClient({ baseUrl: s.base_url, apiKey: s.api_key, webhookSecret: s.webhook_secret, fetch }),
   sandbox: {
     path: 'fakepay',
     create: (context) => (fakePaySandbox = createFakePaySandbox(context)),
