@@ -92,7 +92,11 @@ async function paidLatencies(browser: Browser, bench: Bench, options: { orders: 
       budget.spend();
       budget.spend(paidAt + SETTLE_CALLBACK_MS);
       await bench.mixpay.simulate(order.code);
-      await page.waitForFunction((id) => (window as unknown as BenchWindow).__paid[id] !== undefined, order.id, { timeout: 20_000 });
+      await page.waitForFunction((id) => (window as unknown as BenchWindow).__paid[id] !== undefined, order.id, { timeout: 20_000 }).catch(async (error: Error) => {
+        // What the page shows and what the servers said, so a failed figure says why.
+        const shown = await page.locator(selector).first().innerText().catch(() => '?');
+        throw new Error(`${error.message.split('\n')[0]} (payment ${i + 1}; the element shows "${shown.replace(/\s+/g, ' ').slice(0, 200)}")\n--- ${orders.child.name}:\n${orders.child.output().slice(-3000)}\n--- MixPay:\n${bench.mixpay.child.output().slice(-3000)}`);
+      });
       const shownAt = await page.evaluate((id) => (window as unknown as BenchWindow).__paid[id]!, order.id);
       latencies.push(shownAt - paidAt);
     }
