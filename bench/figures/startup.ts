@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Bench } from '../lib/context.ts';
 import { progress, sleep } from '../lib/log.ts';
-import { freePort } from '../lib/ports.ts';
+import { freePort } from '../../test/support/ports.ts';
 import { startChild, type Child } from '../lib/processes.ts';
 import { PAYEE_ID, startBareHono } from '../lib/stack.ts';
 

@@ -4,14 +4,10 @@
  * the element from the server under test, as a shop embedding it with one script tag would.
  */
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
-import { freePort } from './ports.ts';
+import { freePort } from '../../test/support/ports.ts';
 
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--disable-component-update', '--no-first-run'];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
-}
+// The end-to-end suite's browser, flags included.
+export { launchChromium } from '../../test/support/browser.ts';
 
 export interface MerchantPage {
   url: string;

@@ -8,7 +8,7 @@
  * - the companion server under test (`server/main.ts serve`), sandbox off, pointed at "MixPay".
  */
 import { join } from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort } from '../../test/support/ports.ts';
 import { startChild, type Child } from './processes.ts';
 
 export const MERCHANT_API_KEY = 'bench-merchant-key-0123456789abcdef';

@@ -7,49 +7,35 @@
  * Screenshots of a desktop and a phone go to /tmp.
  */
 import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { configFor, startServer, type RunningServer } from '../../server/main.ts';
-import { launchChromium } from '../support/browser.ts';
+
+import type { BrowserContext, Page } from 'playwright-core';
 import { listen, type Listening } from '../support/http.ts';
-import { freePort } from '../support/ports.ts';
+
 import { eventually } from '../support/stack.ts';
+
+import { devServerPerSuite, watchPage } from '../support/dev-server.ts';
+
 
 const API_KEY = 'e2e-merchant-key';
 const ADMIN_KEY = 'e2e-admin-key-0123456789';
 const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 
 describe('admin page end to end in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const world = devServerPerSuite('admin', { MERCHANT_API_KEY: API_KEY, ADMIN_API_KEY: ADMIN_KEY, NOTIFY_INTERVAL_MS: '200' }, ['dist/admin/admin.js']);
   let merchant: Listening;
   let merchantStatus = 500;
-  let dir: string;
   let orderId: string;
   const merchantOrderId = `shop-${Date.now()}`;
 
   before(async () => {
-    assert.ok(existsSync('dist/admin/admin.js'), 'run `npm run build` first: the suite loads the built admin page');
-    dir = mkdtempSync(join(tmpdir(), 'mixpay-admin-e2e-'));
     merchant = await listen(() => new Response(merchantStatus === 200 ? 'ok' : 'down for maintenance', { status: merchantStatus }));
-    const port = await freePort();
-    const { config } = configFor('dev', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'admin.db')}`,
-      MERCHANT_API_KEY: API_KEY,
-      ADMIN_API_KEY: ADMIN_KEY,
-      SANDBOX_TIME_SCALE: '0.001',
-      NOTIFY_INTERVAL_MS: '200',
-    });
-    server = await startServer(config, { quiet: true });
-    browser = await launchChromium();
 
     // A paid order whose notification the merchant refused once.
-    const created = await fetch(`${server.url}/v1/orders`, {
+    const created = await fetch(`${world.server.url}/v1/orders`, {
       method: 'POST',
       headers: { token: API_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ merchant_order_id: merchantOrderId, price_amount: '12.34', price_currency: 'USD', title: 'Blue mug', callback_url: `${merchant.url}/hooks/mixpay` }),
@@ -58,35 +44,20 @@ describe('admin page end to end in Chromium', () => {
     const body = (await created.json()) as any;
     orderId = body.order.order_id;
     const code = body.links.checkout_url.split('/code/')[1];
-    const paid = await fetch(`${server.url}/sandbox/mixpay/payments/${code}/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }) });
+    const paid = await fetch(`${world.server.url}/sandbox/mixpay/payments/${code}/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }) });
     assert.equal(paid.status, 200);
     await eventually(
-      async () => (await server.deps.store.db.selectFrom('notification_attempts').select('id').execute()).length >= 1,
+      async () => (await world.server.deps.store.db.selectFrom('notification_attempts').select('id').execute()).length >= 1,
       8000,
       'the first, refused notification attempt',
     );
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
     await merchant?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function watch(page: Page) {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-    });
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        (window as any).__cspViolations = [...((window as any).__cspViolations ?? []), `${event.violatedDirective} ${event.blockedURI}`];
-      });
-    });
-    return problems;
-  }
+  const watch = watchPage;
 
   /** axe-core's findings on the page as it is now (evaluated by the browser's debugger, not as a page script). */
   async function axeViolations(page: Page): Promise<string[]> {
@@ -106,11 +77,11 @@ describe('admin page end to end in Chromium', () => {
     ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
   ] as const) {
     test(`${device}: sign in, find the paid order, read its timeline, resend and see the new attempt`, async (t) => {
-      const context: BrowserContext = await browser.newContext(options);
+      const context: BrowserContext = await world.browser.newContext(options);
       try {
         const page = await context.newPage();
         const problems = await watch(page);
-        const response = await page.goto(`${server.url}/admin`);
+        const response = await page.goto(`${world.server.url}/admin`);
         assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'(;|$)/);
         await page.getByRole('heading', { name: 'Sign in to the admin page' }).waitFor();
         assert.deepEqual(await axeViolations(page), [], 'sign-in form is axe-clean');
@@ -167,7 +138,7 @@ describe('admin page end to end in Chromium', () => {
         await page.screenshot({ path: `/tmp/admin-notifications-${device}.png`, fullPage: true });
 
         // Broker mode (on in development): a reload keeps the session; balances against reservations.
-        await page.goto(`${server.url}/admin#/broker`);
+        await page.goto(`${world.server.url}/admin#/broker`);
         await page.getByRole('heading', { name: 'Balances' }).waitFor();
         await page.getByRole('link', { name: 'Broker' }).waitFor();
         assert.ok((await page.locator('mixpay-admin-broker tbody tr').count()) >= 1, 'the bot has balances');

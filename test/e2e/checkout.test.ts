@@ -4,58 +4,27 @@
  * button clicked, the sandbox paying, and the element showing "paid" within 2 s of the simulate
  * call. Runs for the ES module build and the classic-script build, and for a phone.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { configFor, startServer, type RunningServer } from '../../server/main.ts';
-import { launchChromium } from '../support/browser.ts';
-import { freePort } from '../support/ports.ts';
+
+import type { Page } from 'playwright-core';
 import { eventually } from '../support/stack.ts';
+
+import { devServerPerSuite, watchPage } from '../support/dev-server.ts';
+
 
 const API_KEY = 'e2e-merchant-key';
 
 describe('checkout end to end in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let dir: string;
+  const world = devServerPerSuite('e2e', { MERCHANT_API_KEY: API_KEY }, ['dist/mixpay-button.js', 'dist/mixpay-button.iife.js']);
 
-  before(async () => {
-    assert.ok(existsSync('dist/mixpay-button.js') && existsSync('dist/mixpay-button.iife.js'), 'run `npm run build` first: the suite loads the built element');
-    dir = mkdtempSync(join(tmpdir(), 'mixpay-e2e-'));
-    const port = await freePort();
-    const { config } = configFor('dev', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
-      MERCHANT_API_KEY: API_KEY,
-      SANDBOX_TIME_SCALE: '0.001',
-    });
-    server = await startServer(config, { quiet: true });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Records CSP violations and page errors so a test can assert there were none. */
+  /** Page errors and CSP violations (test/support/dev-server.ts), and when the element said paid. */
   async function watch(page: Page) {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-    });
+    const problems = await watchPage(page);
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        (window as any).__cspViolations = [...((window as any).__cspViolations ?? []), `${event.violatedDirective} ${event.blockedURI}`];
-      });
       document.addEventListener('mixpay-success', () => {
         (window as any).__paidAt = Date.now();
       });
@@ -66,7 +35,7 @@ describe('checkout end to end in Chromium', () => {
   /** The newest order for `product` created at or after `since` (ms), once its link exists. */
   async function latestOrder(product: string, since = 0) {
     return eventually(async () => {
-      const row = await server.deps.store.db
+      const row = await world.server.deps.store.db
         .selectFrom('orders')
         .selectAll()
         .where('product_id', '=', product)
@@ -79,7 +48,7 @@ describe('checkout end to end in Chromium', () => {
   }
 
   async function simulate(code: string, outcome: string) {
-    const response = await fetch(`${server.url}/sandbox/mixpay/payments/${code}/simulate`, {
+    const response = await fetch(`${world.server.url}/sandbox/mixpay/payments/${code}/simulate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ outcome }),
@@ -88,7 +57,7 @@ describe('checkout end to end in Chromium', () => {
   }
 
   async function orderThroughApi(id: string) {
-    const response = await fetch(`${server.url}/v1/orders/${id}`, { headers: { token: API_KEY } });
+    const response = await fetch(`${world.server.url}/v1/orders/${id}`, { headers: { token: API_KEY } });
     assert.equal(response.status, 200);
     return ((await response.json()) as any).order;
   }
@@ -98,10 +67,10 @@ describe('checkout end to end in Chromium', () => {
     ['classic script build', '/iife.html', 'stickers'],
   ] as const) {
     test(`desktop: ${build} pays under a strict CSP and shows paid within 2 s`, async (t) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const problems = await watch(page);
-      const response = await page.goto(`${server.url}${path}`);
+      const response = await page.goto(`${world.server.url}${path}`);
       assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'(;|$)/);
       const button = page.locator(`mixpay-button[product="${product}"] button`).first();
       await button.click();
@@ -136,15 +105,15 @@ describe('checkout end to end in Chromium', () => {
     const server2 = createServer((request, response) => {
       response.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'self'; script-src 'self' ${server.url}; connect-src ${server.url}; style-src 'self' 'unsafe-inline'; img-src 'self' data:`,
+        'content-security-policy': `default-src 'self'; script-src 'self' ${world.server.url}; connect-src ${world.server.url}; style-src 'self' 'unsafe-inline'; img-src 'self' data:`,
       });
       response.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Merchant</title>
-<script type="module" src="${server.url}/widget/mixpay-button.js"></script>
-<h1>Somewhere else</h1><mixpay-button server="${server.url}" product="stickers"></mixpay-button>`);
+<script type="module" src="${world.server.url}/widget/mixpay-button.js"></script>
+<h1>Somewhere else</h1><mixpay-button server="${world.server.url}" product="stickers"></mixpay-button>`);
     });
     await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
     const merchantUrl = `http://127.0.0.1:${(server2.address() as AddressInfo).port}/`;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await context.newPage();
       const problems = await watch(page);
@@ -165,7 +134,7 @@ describe('checkout end to end in Chromium', () => {
   });
 
   test('phone: the button goes to the hosted pay page, paying there marks the order PAID', async () => {
-    const context = await browser.newContext({
+    const context = await world.browser.newContext({
       viewport: { width: 390, height: 844 },
       userAgent:
         'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
@@ -174,12 +143,12 @@ describe('checkout end to end in Chromium', () => {
     });
     const page = await context.newPage();
     const problems = await watch(page);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${world.server.url}/`);
     await page.locator('mixpay-button[product="tee"] button').first().click();
     await page.waitForURL(/\/sandbox\/mixpay\/code\//, { timeout: 5000 });
     const code = new URL(page.url()).pathname.split('/').pop()!;
     const order = await eventually(
-      async () => server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(),
+      async () => world.server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(),
       3000,
       'the order behind the pay page',
     );

@@ -4,50 +4,28 @@
  * shop holds one order for the purchase. Paying less shows what is still due and "pay the rest".
  * A checkout the server refuses (429 with Retry-After) is "busy", retried once, after the wait.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { configFor, startServer, type RunningServer } from '../../server/main.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, launchChromium } from '../support/browser.ts';
-import { freePort } from '../support/ports.ts';
+
+import { CHROMIUM_ARGS } from '../support/browser.ts';
 import { eventually } from '../support/stack.ts';
+
+import { devServerPerSuite } from '../support/dev-server.ts';
+
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
 describe('the customer journey on a phone', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let dir: string;
-
-  before(async () => {
-    assert.ok(existsSync('dist/mixpay-button.js'), 'run `npm run build` first: the suite loads the built element');
-    dir = mkdtempSync(join(tmpdir(), 'mixpay-journey-'));
-    const port = await freePort();
-    const { config } = configFor('dev', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
-      SANDBOX_TIME_SCALE: '0.001',
-    });
-    server = await startServer(config, { quiet: true });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const world = devServerPerSuite('journey', {}, ['dist/mixpay-button.js']);
 
   const phone = (): Promise<BrowserContext> =>
-    browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE, isMobile: true, hasTouch: true });
+    world.browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE, isMobile: true, hasTouch: true });
 
   async function ordersFor(product: string, since: number) {
-    return server.deps.store.db.selectFrom('orders').selectAll().where('product_id', '=', product).where('created_at', '>=', since).execute();
+    return world.server.deps.store.db.selectFrom('orders').selectAll().where('product_id', '=', product).where('created_at', '>=', since).execute();
   }
 
   /** The text of the element on the order page (its shadow root), whitespace folded. */
@@ -55,11 +33,11 @@ describe('the customer journey on a phone', () => {
 
   /** Buys `product` on the shop: the element sends the phone to the pay page. */
   async function buy(page: Page, product: string) {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${world.server.url}/`);
     await page.locator(`mixpay-button[product="${product}"] button`).first().click();
     await page.waitForURL(/\/sandbox\/mixpay\/code\//, { timeout: 5000 });
     const code = new URL(page.url()).pathname.split('/').pop()!;
-    return eventually(async () => server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(), 3000, 'the order');
+    return eventually(async () => world.server.deps.store.db.selectFrom('orders').selectAll().where('mixpay_code', '=', code).executeTakeFirst(), 3000, 'the order');
   }
 
   test('pay in full → return → the order page shows the receipt; Back → the shop shows paid; one order', async (t) => {
@@ -83,8 +61,8 @@ describe('the customer journey on a phone', () => {
     }
     assert.equal(await page.locator('a.back, .back a').count(), 1, 'a way back to the shop');
     // The way back is the page the checkout started from (the element sent it as return_to).
-    assert.equal(await page.locator('.back a').getAttribute('href'), `${server.url}/`);
-    assert.equal((await server.deps.store.db.selectFrom('orders').select('return_to').where('id', '=', order.id).executeTakeFirstOrThrow()).return_to, `${server.url}/`);
+    assert.equal(await page.locator('.back a').getAttribute('href'), `${world.server.url}/`);
+    assert.equal((await world.server.deps.store.db.selectFrom('orders').select('return_to').where('id', '=', order.id).executeTakeFirstOrThrow()).return_to, `${world.server.url}/`);
     // The receipt links the payment's transaction to its block explorer page.
     const tx = page.locator('mixpay-button a[part~=transaction]');
     assert.match((await tx.getAttribute('href')) ?? '', /^https:\/\/viewblock\.io\/mixin\/tx\/\S+$/);
@@ -122,10 +100,10 @@ describe('the customer journey on a phone', () => {
     await second.close();
     assert.equal((await ordersFor('stickers', since)).length, 1);
 
-    await page.goto(`${server.url}/sandbox/mixpay/code/${order.mixpay_code}`);
+    await page.goto(`${world.server.url}/sandbox/mixpay/code/${order.mixpay_code}`);
     await page.getByRole('button', { name: /^pay less$/i }).click();
-    await eventually(async () => (await server.deps.store.db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirst())?.status === 'UNRESOLVED', 5000, 'UNRESOLVED');
-    await page.goto(`${server.url}/pay/${order.id}`);
+    await eventually(async () => (await world.server.deps.store.db.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirst())?.status === 'UNRESOLVED', 5000, 'UNRESOLVED');
+    await page.goto(`${world.server.url}/pay/${order.id}`);
     await page.locator('mixpay-button [data-phase=paidLess]').waitFor({ timeout: 3000 });
     const text = await pageText(page);
     assert.match(text, /Still due/);
@@ -153,17 +131,17 @@ describe('the customer journey on a phone', () => {
       w.shows = [];
       addEventListener('pageshow', (event) => w.shows!.push(event.persisted));
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${world.server.url}/`);
     const element = page.locator('mixpay-button[product="tee"]');
     await element.locator('button').first().click();
     await element.locator('dialog[open] [data-phase=awaiting]').waitFor({ timeout: 5000 });
     const [order] = await ordersFor('tee', since);
     assert.ok(order?.mixpay_code, 'an order with its link');
 
-    await eventually(async () => server.deps.feed.size === 1, 3000, 'the element follows the order over SSE');
-    await page.goto(`${server.url}/sandbox/mixpay`);
+    await eventually(async () => world.server.deps.feed.size === 1, 3000, 'the element follows the order over SSE');
+    await page.goto(`${world.server.url}/sandbox/mixpay`);
     // Left, the page keeps no stream open while it sits in the cache.
-    await eventually(async () => server.deps.feed.size === 0, 3000, 'the stream closed when the page was left');
+    await eventually(async () => world.server.deps.feed.size === 0, 3000, 'the stream closed when the page was left');
     // A restored page fires no load event: wait for the navigation to commit, then for its pageshow.
     await page.goBack({ waitUntil: 'commit' });
     assert.equal(new URL(page.url()).pathname, '/');
@@ -176,18 +154,18 @@ describe('the customer journey on a phone', () => {
     assert.deepEqual(restore.shows, [false, true], `a real bfcache restore (not restored because: ${JSON.stringify(restore.reasons)})`);
 
     // The restored page follows the order again: the payment made meanwhile shows as it happens.
-    const paid = await fetch(`${server.url}/sandbox/mixpay/payments/${order.mixpay_code}/simulate`, {
+    const paid = await fetch(`${world.server.url}/sandbox/mixpay/payments/${order.mixpay_code}/simulate`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }),
     });
     assert.equal(paid.status, 200);
     await element.locator('dialog[open] [data-phase=paid]').waitFor({ timeout: 3000 });
-    assert.equal(server.deps.feed.size, 0, 'the stream ends with the final status');
+    assert.equal(world.server.deps.feed.size, 0, 'the stream ends with the final status');
     assert.equal((await ordersFor('tee', since)).length, 1, 'one order for the purchase');
     await context.close();
   });
 
   test('429 with Retry-After: 5 → "busy" with a countdown, one retry after ≥ 5 s, then the dialog', { timeout: 20_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const checkouts: number[] = [];
     await page.route('**/v1/checkout', async (route) => {
@@ -196,7 +174,7 @@ describe('the customer journey on a phone', () => {
         await route.fulfill({ status: 429, headers: { 'retry-after': '5', 'content-type': 'application/json' }, body: JSON.stringify({ status: 429, error_code: 'TOO_MANY_REQUESTS', error: 'busy' }) });
       } else await route.continue();
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${world.server.url}/`);
     await page.locator('mixpay-button[product="tee"] button').first().click();
     const status = page.locator('mixpay-button[product="tee"] dialog[open] [part~=status]');
     await eventually(async () => /Many payments right now\. Trying again in 0:0[45]/.test(await status.innerText()), 3000, 'busy shown');
