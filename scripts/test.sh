@@ -3,7 +3,7 @@
 # what a merchant installs (the `mixpay-checkout/server` export, dist/mixpay-button*.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-tools.sh
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 echo "== build (element bundles, type declarations, manifest, server package)"
 npm run --silent build
