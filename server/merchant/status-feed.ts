@@ -58,6 +58,7 @@ export class StatusFeed {
   private listener: ChangeListener | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly cache = new StatusCache();
 
@@ -112,8 +113,17 @@ export class StatusFeed {
     return count;
   }
 
-  /** Ends every stream (each gets its final event) and stops listening. */
-  async close(): Promise<void> {
+  /**
+   * Ends every stream (each gets its final event) and stops listening. Once: a shutdown reaches
+   * it both through the open streams and through the server's stops, and the LISTEN connection
+   * must be ended only once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
     this.cache.setLive(false);
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();

@@ -66,6 +66,24 @@ for (const backend of await backends()) {
       await feed.close();
     });
 
+    test('closing twice at once, as a shutdown does, ends the LISTEN connection once', async () => {
+      let closes = 0;
+      const listening: Store = {
+        ...store,
+        listenForChanges: () => ({
+          close: async () => {
+            closes += 1;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          },
+        }),
+      };
+      const feed = new StatusFeed({ store: listening, bus: new StatusBus(), payeeName: null, log: () => {} });
+      feed.statusCache();
+      await Promise.all([feed.close(), feed.close()]);
+      await feed.close();
+      assert.equal(closes, 1);
+    });
+
     test('an idle stream reads nothing; a heartbeat keeps it open; shutdown ends it with a final event', async () => {
       const [id] = await seedOrders(store, 1, { createdAt: () => Date.now() });
       const { store: counted, count } = counting(store);
