@@ -3,7 +3,7 @@
  * and mounts it beside the server's own parts (health, sandbox, element, demo). Nothing under
  * merchant/ or broker/ imports this file or the other half (test/server/layout.test.ts checks).
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { Config } from './config.ts';
 import type { Store } from './store/db.ts';
 import { demoApp } from './demo.ts';
@@ -11,15 +11,15 @@ import { widgetAssets } from './widget-assets.ts';
 import { adminPage } from './admin/index.ts';
 import { opsApi } from './ops/index.ts';
 import type { OpenStreams } from './ops/open-streams.ts';
-import { requestLog, type Logger } from './ops/logger.ts';
+import { requestIdFor, requestLevel, requestLog, type Logger } from './ops/logger.ts';
 import { errorEnvelope, PARAMETER_ERROR } from './broker/api-errors.ts';
 import { createBrokerApp, createBrokerDeps, startBrokerWorkers, type BrokerDeps } from './broker/index.ts';
 import { errorBody } from './merchant/api-errors.ts';
-import { createMerchantApp, createMerchantDeps, merchantErrorHandler, startMerchantWorkers, type MerchantDeps } from './merchant/index.ts';
+import { createMerchantApp, createMerchantDeps, merchantErrorHandler, startMerchantWorkers, STATUS_ROUTE, statusFastPath, type MerchantDeps, type NodeFastPath } from './merchant/index.ts';
 
 export interface AppParts {
-  /** Sees every request first: the request log (server/ops/logger.ts), with its `x-request-id`. */
-  requestLog?: MiddlewareHandler;
+  /** Where the request log (server/ops/logger.ts) writes: it sees every request first and sends its `x-request-id`. */
+  logger?: Logger;
   /** Sub-apps mounted after the merchant's routes (sandbox, demo, broker), each with its own error format. */
   mounts?: Array<{ path: string; app: Hono<any> }>;
   /** Reports whether the server is ready for `/healthz` (e.g. migrations done). */
@@ -44,10 +44,22 @@ function streamsOf(deps: MerchantDeps): OpenStreams {
   };
 }
 
+export interface ServerApp {
+  app: Hono;
+  /** Answers the status route's cache hits ahead of `app`, as `app` would (merchant/status-fast-path.ts). */
+  statusFastPath: NodeFastPath;
+}
+
 /** The server's app: `/healthz`, the merchant half, then each mount, and one not-found per protocol. */
 export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
+  return createServerApp(deps, parts).app;
+}
+
+/** The server's app, and the fast path for what its merchant half, mounted at `/`, answers most. */
+export function createServerApp(deps: MerchantDeps, parts: AppParts = {}): ServerApp {
   const app = new Hono();
-  if (parts.requestLog) app.use('*', parts.requestLog);
+  const { logger } = parts;
+  if (logger) app.use('*', requestLog(logger));
   // Request metrics, /livez, /readyz and /metrics (server/ops/) see every request first.
   const ops = opsApi(deps, { started: parts.ready, workers: parts.workers, streams: parts.streams ?? streamsOf(deps) });
   app.use('*', ops.middleware);
@@ -74,11 +86,19 @@ export function createApp(deps: MerchantDeps, parts: AppParts = {}): Hono {
   });
   // Mounts without an error handler of their own (sandbox, demo, element) answer like the merchant API.
   app.onError(merchantErrorHandler(deps.log));
-  return app;
+  // The merchant half is mounted at `/` above: its status route is STATUS_ROUTE as it stands.
+  const fastPath = statusFastPath(deps, {
+    countRequest: ops.countRequest,
+    ...(logger && {
+      requestId: requestIdFor,
+      // At debug the request log writes a line per poll: those go through Hono, which writes it.
+      logsPolls: () => logger.isLevelEnabled(requestLevel('GET', STATUS_ROUTE, 200)) || logger.isLevelEnabled(requestLevel('GET', STATUS_ROUTE, 304)),
+    }),
+  });
+  return { app, statusFastPath: fastPath };
 }
 
-export interface ComposedServer {
-  app: Hono;
+export interface ComposedServer extends ServerApp {
   merchant: MerchantDeps;
   broker: BrokerDeps | undefined;
   /** Starts each half's workers (once listening: in development MixPay and Mixin are this very server). */
@@ -126,7 +146,7 @@ export async function composeServer(
   const runningWorkers: Record<string, boolean> = {};
   const streams = streamsOf(merchant);
   return {
-    app: createApp(merchant, { mounts, workers: () => runningWorkers, streams, ...(options.logger ? { requestLog: requestLog(options.logger) } : {}) }),
+    ...createServerApp(merchant, { mounts, workers: () => runningWorkers, streams, ...(options.logger ? { logger: options.logger } : {}) }),
     merchant,
     broker,
     stops,

@@ -5,11 +5,13 @@
  * unset settings with development defaults. The commands themselves (`serve | dev | migrate | orders | notifications`)
  * live in cli.ts; running this file runs that CLI.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { composeServer } from './compose.ts';
 import { DEFAULT_DATABASE_URL, developmentDefaults, loadConfig, type Config } from './config.ts';
 import { dataDirectoryOf, DEV_KEY_NAMES, developmentKeys } from './dev-keys.ts';
-import type { MerchantDeps } from './merchant/index.ts';
+import type { MerchantDeps, NodeFastPath } from './merchant/index.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { createLogger, lineLogger, logWarnings, type Logger } from './ops/logger.ts';
@@ -54,11 +56,9 @@ export async function startServer(config: Config, options: { quiet?: boolean; lo
   // Both halves from the parsed config, the broker's file included (server/compose.ts).
   const composed = await composeServer(config, store, say, Date.now, { logger });
   const stops = composed.stops;
-  const app = composed.app;
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
-  });
+  const server = createServer(serverListener(composed.app, composed.statusFastPath, config.HOST));
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   // Started once listening: in development MixPay and Mixin (the sandbox) are this very server.
   stops.unshift(...composed.startWorkers());
   const address = server.address();
@@ -95,6 +95,17 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   void import('./cli.ts').then(async ({ runCli }) => {
     process.exitCode = await runCli(process.argv.slice(2));
   });
+}
+
+/**
+ * Node's listener for the app, as @hono/node-server's `serve` would make it (`hostname` stands in
+ * for a missing Host header), with the fast path offered every request first.
+ */
+export function serverListener(app: Hono, fastPath: NodeFastPath, hostname?: string): RequestListener {
+  const hono = getRequestListener(app.fetch, { hostname });
+  return (incoming, outgoing) => {
+    if (!fastPath(incoming, outgoing)) void hono(incoming, outgoing);
+  };
 }
 
 /** The server's logger for a configuration: pretty in development only, LOG_LEVEL's level. */

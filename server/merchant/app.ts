@@ -14,6 +14,7 @@ import { errorBody, MerchantApiError, respondError } from './api-errors.ts';
 import { callbackApi } from './callback-api.ts';
 import { ordersApi } from './orders-api.ts';
 import { publicApi } from './public-api.ts';
+import { PUBLIC_API_PREFIX } from './status-route.ts';
 import { orderPage } from './order-page.ts';
 import { adminApi } from './admin-api.ts';
 import { openApiDocument } from './openapi.ts';
@@ -53,7 +54,7 @@ export function createMerchantApp(deps: MerchantDeps): Hono<MerchantEnv> {
     await next();
   });
   // Public routes first: the order API authenticates everything else under /v1/orders.
-  app.route('/v1', publicApi(deps.config, deps.now));
+  app.route(PUBLIC_API_PREFIX, publicApi(deps.config, deps.now));
   app.route('/v1/orders', ordersApi(deps.config.MERCHANT_API_KEY));
   app.route('/mixpay', callbackApi(deps.log, { allowedIps: deps.config.MIXPAY_CALLBACK_IPS, trustProxy: deps.config.TRUST_PROXY }));
   app.route('/pay', orderPage());

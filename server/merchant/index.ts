@@ -8,3 +8,5 @@ export { createMerchantApp, merchantErrorHandler } from './app.ts';
 export { createMerchantDeps, type MerchantDeps, type MerchantDepsInput, type MerchantEnv } from './deps.ts';
 export { incomeCheckKeys, merchantConfigShape, type MerchantConfig } from './config.ts';
 export { startMerchantWorkers } from './workers/index.ts';
+export { statusFastPath, type NodeFastPath } from './status-fast-path.ts';
+export { STATUS_ROUTE } from './status-route.ts';

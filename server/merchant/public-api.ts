@@ -10,7 +10,7 @@ import type { MerchantEnv } from './deps.ts';
 import { limitBody, MerchantApiError, readJsonObject, validationError } from './api-errors.ts';
 import type { MerchantConfig } from './config.ts';
 import { checkoutLimit } from './checkout-limit.ts';
-import { corsHeaders } from './cors-headers.ts';
+import { allowedOriginsOf, corsHeaders } from './cors-headers.ts';
 import { callerOf } from '../core/caller.ts';
 import { nodeResponse, requestHeader, responseHeader } from '../core/node-headers.ts';
 import { OpenCounter } from '../core/address-limits.ts';
@@ -18,6 +18,7 @@ import { checkedReturnTo, createOrder } from './create-order.ts';
 import { findOrder, type Order } from './order-store.ts';
 import { createdOrderAnswer } from './order-view.ts';
 import { statusAnswer, statusReadsOf } from './status-reads.ts';
+import { STATUS_CACHE_CONTROL, STATUS_CONTENT_TYPE, STATUS_PATH, statusCors } from './status-route.ts';
 import type { StatusMessage } from './status-feed.ts';
 import { encodeFrame, eventStream } from './event-stream.ts';
 
@@ -61,8 +62,7 @@ type PublicApiConfig = Pick<MerchantConfig, 'ALLOWED_ORIGINS' | 'CHECKOUT_PER_MI
  * only when it is written inline after its path, so the four handlers stay inside.
  */
 export function publicApi(config: PublicApiConfig, now: () => number = Date.now) {
-  const allowedOrigins = config.ALLOWED_ORIGINS;
-  const origin = allowedOrigins.trim() === '*' ? '*' : allowedOrigins.split(',').map((o) => o.trim());
+  const origin = allowedOriginsOf(config.ALLOWED_ORIGINS);
   const streams = new OpenCounter(config.SSE_PER_ADDRESS ?? 20);
   const app = new Hono<MerchantEnv>();
   // Retry-After is exposed: the element counts a refused checkout down by it.
@@ -70,7 +70,7 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
   app.use('/checkout', limitBody);
   app.use('/checkout', checkoutLimit({ perMinute: config.CHECKOUT_PER_MINUTE, trustProxy: config.TRUST_PROXY, now }));
   // The hot GET routes keep @hono/node-server's fast path (cors-headers.ts).
-  app.use('/orders/:id/status', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['if-none-match'], exposeHeaders: ['etag'] }));
+  app.use(STATUS_PATH, corsHeaders(statusCors(origin)));
   app.use('/orders/:id/events', corsHeaders({ origin, allowMethods: ['GET', 'OPTIONS'] }));
 
   app.post('/checkout', async (c) => {
@@ -96,18 +96,19 @@ export function publicApi(config: PublicApiConfig, now: () => number = Date.now)
     return c.json(createdOrderAnswer(order, { publicUrl: deps.config.PUBLIC_URL, payeeName: deps.config.MERCHANT_NAME ?? null }, 'public'), 201);
   });
 
-  app.get('/orders/:id/status', async (c) => {
+  // Cache hits are answered ahead of Hono, with the same headers (status-fast-path.ts).
+  app.get(STATUS_PATH, async (c) => {
     const deps = c.get('deps');
     const id = c.req.param('id');
     const ifNoneMatch = requestHeader(c, 'if-none-match');
     // The ETag is the id and the version; while the change feed is live the answer comes from its cache.
     const answer = await statusAnswer(statusReadsOf(deps.store), deps.feed.statusCache(), id, deps.config.MERCHANT_NAME ?? null, ifNoneMatch);
     if (!answer) throw orderNotFound();
-    responseHeader(c, 'cache-control', 'no-cache');
+    responseHeader(c, 'cache-control', STATUS_CACHE_CONTROL);
     responseHeader(c, 'etag', answer.etag);
     if (ifNoneMatch === answer.etag || answer.body === undefined) return notModified(c);
     // One header in the answer itself: Hono passes a single one on as it is, several through a `Headers`.
-    return c.body(answer.body, 200, { 'content-type': 'application/json' });
+    return c.body(answer.body, 200, { 'content-type': STATUS_CONTENT_TYPE });
   });
 
   app.get('/orders/:id/events', async (c) => {

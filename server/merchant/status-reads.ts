@@ -10,7 +10,7 @@ import type SQLite from 'better-sqlite3';
 import { isUuid } from '../core/ids.ts';
 import type { Store } from '../store/db.ts';
 import { STATUS_COLUMNS, statusEtag, statusView, type StatusFields } from './order-view.ts';
-import type { StatusCache } from './status-cache.ts';
+import type { StatusCache, StatusDocument } from './status-cache.ts';
 
 type Read<T> = (id: string) => T | undefined | Promise<T | undefined>;
 
@@ -92,6 +92,17 @@ export function statusReadsOf(store: HotStore): StatusReads {
 }
 
 /**
+ * The order's status document from the feed's cache, if it holds one built with this payee name:
+ * what both the route and its fast path ahead of Hono (status-fast-path.ts) answer first.
+ */
+export function cachedStatus(reads: StatusReads, cache: StatusCache, id: string, payeeName: string | null): StatusDocument | undefined {
+  // Another process wrote to this SQLite file: the feed did not hear of it.
+  cache.validate(reads.othersVersion());
+  const cached = cache.get(id);
+  return cached && cached.payeeName === payeeName ? cached : undefined;
+}
+
+/**
  * The status route's answer for an order: its ETag, and the document unless the caller's
  * `If-None-Match` already names it (then `body` may be missing). From the feed's cache while the
  * feed is live, else from the database: a matching `If-None-Match` costs the narrow version read,
@@ -104,10 +115,8 @@ export async function statusAnswer(
   payeeName: string | null,
   ifNoneMatch: string | undefined,
 ): Promise<{ etag: string; body?: string } | undefined> {
-  // Another process wrote to this SQLite file: the feed did not hear of it.
-  cache.validate(reads.othersVersion());
-  const cached = cache.get(id);
-  if (cached && cached.payeeName === payeeName) return cached;
+  const cached = cachedStatus(reads, cache, id, payeeName);
+  if (cached) return cached;
   if (!cache.live && ifNoneMatch !== undefined) {
     const version = await reads.version(id);
     if (version === undefined) return undefined;

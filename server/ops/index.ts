@@ -51,5 +51,5 @@ export function opsApi(deps: MerchantDeps, parts: OpsParts = {}) {
       const { contentType, body } = await metrics.scrape();
       return c.body(body, 200, { 'content-type': contentType, 'cache-control': 'no-store' });
     });
-  return { middleware: metrics.middleware, routes, close: metrics.close };
+  return { middleware: metrics.middleware, countRequest: metrics.countRequest, routes, close: metrics.close };
 }

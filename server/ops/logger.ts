@@ -14,6 +14,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
 import { warningChannel, type WarningMessage } from '../core/channels.ts';
 import { answeredStatus, nodeResponse, requestHeader, responseHeader } from '../core/node-headers.ts';
+import { STATUS_ROUTE } from '../merchant/status-route.ts';
 
 export type { Logger };
 
@@ -103,13 +104,24 @@ function levelOf(text: string): Level {
 /** A client's own request id is kept when it is a plain token; anything else gets a fresh one. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The id a request goes by, sent back as `x-request-id`: the client's own when sane, else a fresh one. */
+export function requestIdFor(given: string | undefined): string {
+  return given && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /**
  * Routes whose successful answers are routine, logged at `debug`: the element polls an order's
  * status every few seconds while it waits, so at `info` these lines would drown the rest (and a
  * line costs the hot route a tenth of its time, issue 12 §2). Their failures (404, 429, 5xx) stay
  * at `info`/`error` like any other request's.
  */
-const ROUTINE = new Set(['GET /v1/orders/:id/status']);
+const ROUTINE = new Set([`GET ${STATUS_ROUTE}`]);
+
+/** The level of a request's line, by its method, route pattern and status. */
+export function requestLevel(method: string, route: string, status: number): Level {
+  if (status >= 500) return 'error';
+  return (status < 300 || status === 304) && ROUTINE.has(`${method} ${route}`) ? 'debug' : 'info';
+}
 
 /**
  * Logs every request once it is answered (`req_id`, `method`, `path`, `status`, `duration_ms`) and
@@ -118,8 +130,7 @@ const ROUTINE = new Set(['GET /v1/orders/:id/status']);
  */
 export function requestLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
-    const given = requestHeader(c, 'x-request-id');
-    const id = given && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+    const id = requestIdFor(requestHeader(c, 'x-request-id'));
     // On Node's response it goes out with any answer; through Hono a handler's own Response may
     // lack it, and only then is it set again (on an answered context `c.header` rebuilds the answer).
     responseHeader(c, 'x-request-id', id);
@@ -129,7 +140,7 @@ export function requestLog(logger: Logger): MiddlewareHandler {
     } finally {
       if (!nodeResponse(c) && c.res.headers.get('x-request-id') !== id) c.header('x-request-id', id);
       const status = answeredStatus(c);
-      const level: Level = status >= 500 ? 'error' : (status < 300 || status === 304) && ROUTINE.has(`${c.req.method} ${routePath(c)}`) ? 'debug' : 'info';
+      const level = requestLevel(c.req.method, routePath(c), status);
       if (logger.isLevelEnabled(level)) {
         const record = { req_id: id, method: c.req.method, path: c.req.path, status, duration_ms: Math.round((performance.now() - started) * 10) / 10 };
         logger[level](record, `${c.req.method} ${c.req.path} ${status}`);

@@ -45,6 +45,11 @@ export interface Metrics {
   scrape(): Promise<{ contentType: string; body: string }>;
   /** Counts and times every request by its route pattern (never the raw path) and status. */
   middleware: MiddlewareHandler;
+  /**
+   * Counts and times one request answered ahead of Hono (merchant/status-fast-path.ts) exactly
+   * as the middleware counts Hono's: `started` is its `performance.now()` on arrival.
+   */
+  countRequest(method: string, route: string, status: number, started: number): void;
   /** Stops listening to the channels (tests that build many apps). */
   close(): void;
 }
@@ -225,18 +230,21 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     return bound;
   };
 
+  const countRequest = (method: string, route: string, status: number, started: number) => {
+    const series = seriesOf(method, route, String(status));
+    series.requests.inc();
+    series.duration.observe((performance.now() - started) / 1000);
+  };
+
   const middleware: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     await next();
     const answered = answeredStatus(c);
-    const status = String(answered);
     // The route pattern that answered (`/v1/orders/:id`), never the raw path: ids would make
     // one series per order. A request no route took is `unmatched`.
     const pattern = routePath(c);
     const route = answered === 404 && (pattern === '*' || pattern === '/*') ? 'unmatched' : pattern;
-    const series = seriesOf(c.req.method, route, status);
-    series.requests.inc();
-    series.duration.observe((performance.now() - started) / 1000);
+    countRequest(c.req.method, route, answered, started);
   };
 
   return {
@@ -245,6 +253,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       return { contentType: registry.contentType, body: await merged.metrics() };
     },
     middleware,
+    countRequest,
     close() {
       unsubscribe(mixpayCallChannel.name, onMixPay);
       unsubscribe(callbackChannel.name, onCallback);

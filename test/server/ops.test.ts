@@ -17,20 +17,9 @@ import { NotificationDelivery } from '../../server/merchant/workers/notification
 import { checkReadiness } from '../../server/ops/health.ts';
 import { configFor, startServer } from '../../server/main.ts';
 import { freePort } from '../support/ports.ts';
+import { sample } from '../support/metrics.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
-
-/** The value of one series in Prometheus text, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const got = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 for (const backend of await backends()) {
   describe(`health and metrics on ${backend.name}`, () => {

@@ -1,6 +1,7 @@
-/** Serves a Hono app on a free loopback port for tests that need real HTTP. */
-import { serve } from '@hono/node-server';
+/** Serves a Hono app (or Node's own listener) on a free loopback port for tests that need real HTTP. */
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 
 export interface Listening {
   url: string;
@@ -10,14 +11,22 @@ export interface Listening {
 
 /** `env` is @hono/node-server's `{ incoming, outgoing }`, for apps that write to Node's response themselves. */
 export function listen(fetchHandler: (request: Request, env?: unknown) => Response | Promise<Response>, port = 0): Promise<Listening> {
+  // What node-server's `serve` builds, on 127.0.0.1.
+  return listenNode(getRequestListener(fetchHandler, { hostname: '127.0.0.1' }), port);
+}
+
+/** Node's request listener on 127.0.0.1 (server/main.ts's `serverListener`, say). */
+export function listenNode(listener: RequestListener, port = 0): Promise<Listening> {
+  const server = createServer(listener);
   return new Promise((resolve) => {
-    const server = serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    server.listen(port, '127.0.0.1', () => {
+      const info = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${info.port}`,
         port: info.port,
         close: () =>
           new Promise<void>((done) => {
-            if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+            server.closeAllConnections();
             server.close(() => done());
           }),
       });
