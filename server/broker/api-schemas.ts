@@ -26,17 +26,21 @@ const required = (kind: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${kind}`),
 });
 
-const uuid = z
-  .string(required('a UUID string'))
-  .refine((v) => canonicalUuid(v) !== null, 'must be a UUID')
-  .transform((v) => canonicalUuid(v)!);
+/** The id in its stored form, read once (not checked by a refine and read again: create_order reads four). */
+const toUuid = (v: string, ctx: z.RefinementCtx) => {
+  const id = canonicalUuid(v);
+  if (id !== null) return id;
+  ctx.addIssue({ code: 'custom', message: 'must be a UUID' });
+  return z.NEVER;
+};
+
+const uuid = z.string(required('a UUID string')).transform(toUuid);
 
 /** payee_id: "String 32-36 ... in UUID format" (seed 000). */
 const payeeId = z
   .string(required('a string'))
   .refine((v) => v.length >= 32 && v.length <= 36, 'must be 32 to 36 characters')
-  .refine((v) => canonicalUuid(v) !== null, 'must be a UUID')
-  .transform((v) => canonicalUuid(v)!);
+  .transform(toUuid);
 
 const wallet = z
   .string(required('a string'))

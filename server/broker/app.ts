@@ -9,6 +9,7 @@ import { isUnstorableTextError, NUL_MESSAGE } from '../core/text.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { BrokerDeps, BrokerEnv } from './deps.ts';
 import { BrokerError, errorEnvelope, HTTP_STATUS, PARAMETER_ERROR, PAYMENT_UNAVAILABLE } from './api-errors.ts';
+import { answerEnvelope } from './envelope-answer.ts';
 import { mixpayApi } from './mixpay-api.ts';
 import { BodyTooLargeError, limitBody, MAX_BODY_BYTES, tooLarge } from './request-body.ts';
 import { webhooksApi } from './webhooks-api.ts';
@@ -16,7 +17,7 @@ import { webhooksApi } from './webhooks-api.ts';
 export type { BrokerEnv } from './deps.ts';
 
 function fail(c: Context, error: BrokerError) {
-  return c.json(errorEnvelope(error.code, error.message), HTTP_STATUS[error.code]);
+  return answerEnvelope(c, errorEnvelope(error.code, error.message), HTTP_STATUS[error.code]);
 }
 
 /** The broker's Hono app; mount it with `app.route('/mixpay', createBrokerApp(deps))`. */

@@ -84,7 +84,8 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
   // Most requests are new orders: when MixPay's checks pass, the insert comes first and a taken
   // trace_id is read only then. A request that fails them may still be a repeat, whose answer is
   // the comparison with the stored order, so it is read first.
-  let insertFirst = passesCallerChecks(deps, request);
+  const checked = passesCallerChecks(deps, request);
+  let insertFirst = checked;
   for (;;) {
     const existing = insertFirst ? undefined : await findOrder(db, request.trace_id);
     insertFirst = false;
@@ -107,9 +108,12 @@ export async function createBrokerOrder(deps: BrokerDeps, request: CreateOrderRe
       await new Promise((resolve) => setTimeout(resolve, 50));
       continue;
     }
-    // A new order only (a repeat was compared field by field above): MixPay's bot and hosts.
-    checkOpponent(deps, request.opponent_id);
-    checkReturnUrl(deps, request.return_url);
+    // A new order only (a repeat was compared field by field above): MixPay's bot and hosts,
+    // which throw here with their own message when they did not pass above.
+    if (!checked) {
+      checkOpponent(deps, request.opponent_id);
+      checkReturnUrl(deps, request.return_url);
+    }
     const now = deps.now();
     const { fee, total } = customerTotal(request.amount, asset.fee, asset.decimals);
     const row: NewBrokerOrder = {

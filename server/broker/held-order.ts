@@ -17,7 +17,7 @@ import type SQLite from 'better-sqlite3';
 import { groupCommit, namedQuery, type Store } from '../store/db.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
 import { preparedStatements } from '../store/sqlite-statements.ts';
-import { holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
+import { compiledHoldUpdates, holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
 
 export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
 
@@ -90,19 +90,20 @@ function insertText(columns: string[]): string {
   return text;
 }
 
-/** SQLite: the insert and both hold updates in this request's savepoint of the next group commit. */
+/** SQLite: the insert and the hold's update in this request's savepoint of the next group commit. */
 function insertNow(store: Store & { sqlite: SQLite.Database }, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
   const prepare = preparedStatements(store.sqlite);
   const columns = Object.keys(row);
   const insert = prepare(insertText(columns));
   const values = columns.map((c) => (row as Record<string, unknown>)[c]);
-  const holds = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
+  // One update of every scope's row, compiled once per shape: SQLite runs one writer at a time,
+  // so the bot's row need not be taken alone first as on PostgreSQL.
+  const [hold] = compiledHoldUpdates(store.db, row, row.held_units, caps, false);
+  const update = prepare(hold!.sql);
   return groupCommit(store, () => {
     if (insert.run(...values).changes !== 1) return false;
-    for (const { compiled, rows } of holds) {
-      // Throwing rolls this request's savepoint back, the insert with it.
-      if (prepare(compiled.sql).run(...compiled.parameters).changes !== rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
-    }
+    // Throwing rolls this request's savepoint back, the insert with it.
+    if (update.run(...hold!.parameters).changes !== hold!.rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
     return true;
   });
 }

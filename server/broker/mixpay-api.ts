@@ -9,6 +9,7 @@ import type { BrokerDeps, BrokerEnv } from './deps.ts';
 import { errorEnvelope, NoPermissionError, okEnvelope, ParameterError, PARAMETER_ERROR } from './api-errors.ts';
 import { checkAmountInRange, parseCreateOrder, parseRangeQuery } from './api-schemas.ts';
 import { createBrokerOrder } from './create-order.ts';
+import { answerEnvelope } from './envelope-answer.ts';
 import { checkSource, isAllowedHost } from './caller-checks.ts';
 import { findOrder } from './order-store.ts';
 import { queryFields, readFields } from './request-body.ts';
@@ -48,7 +49,7 @@ export function mixpayApi(deps: BrokerDeps, limit: MiddlewareHandler) {
     const asset = Object.hasOwn(wallet.assets, request.asset_id) ? wallet.assets[request.asset_id] : undefined;
     if (!asset) throw new ParameterError('asset_id', `is not offered with wallet ${request.wallet}`);
     checkAmountInRange(request.amount, asset.min, asset.max);
-    return c.json(okEnvelope(await createBrokerOrder(deps, request, asset, source)));
+    return answerEnvelope(c, okEnvelope(await createBrokerOrder(deps, request, asset, source)));
   });
 
   // Seed 000: the customer lands on return_url through an HTTP 302, and only the stored one.

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestHeader } from '../core/node-headers.ts';
 import { errorEnvelope, ParameterError, PARAMETER_ERROR } from './api-errors.ts';
 
 /** MixPay's requests are a few hundred bytes; anything near this is not MixPay. */
@@ -62,16 +63,39 @@ export function limitBody(): MiddlewareHandler {
 
 /** The raw body, at most MAX_BODY_BYTES (BodyTooLargeError beyond). */
 async function readBody(c: Context): Promise<Uint8Array> {
-  const incoming = incomingOf(c);
-  if (!incoming) return new Uint8Array(await c.req.arrayBuffer());
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  const node = incomingOf(c);
+  if (!node) return new Uint8Array(await c.req.arrayBuffer());
+  const incoming: IncomingMessage = node;
+  // Listeners, not `for await`: the stream's async iterator cost more than the read itself.
+  if (incoming.readableEnded) return new Uint8Array();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      done();
+      // The rest is left unread; tooLarge's `Connection: close` ends the connection after the 413.
+      incoming.pause();
+      reject(new BodyTooLargeError());
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => {
+      done();
+      reject(new Error('the request was closed before its body arrived'));
+    };
+    function done() {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    }
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** UTF-8 as the Fetch API's `text()` decodes it: a leading BOM dropped, bad bytes replaced. */
@@ -82,7 +106,7 @@ const utf8 = new TextDecoder();
  * like the raw one, so a small compressed body cannot expand into a large one.
  */
 async function bodyText(c: Context): Promise<string> {
-  const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+  const encoding = (requestHeader(c, 'content-encoding') ?? '').trim().toLowerCase();
   if (!encoding || encoding === 'identity') return incomingOf(c) ? utf8.decode(await readBody(c)) : c.req.text();
   const inflate = Object.hasOwn(INFLATE, encoding) ? INFLATE[encoding] : undefined;
   if (!inflate) throw new ParameterError('body', `content-encoding ${encoding} is not supported; send gzip, deflate, br or none`);
@@ -100,7 +124,7 @@ async function bodyText(c: Context): Promise<string> {
  * record has no prototype, so a field named `constructor` or `toString` is only itself.
  */
 export async function readFields(c: Context): Promise<Record<string, unknown>> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const text = await bodyText(c);
   // The encoding MixPay uses is unconfirmed (contracts §2): an unlabelled or text/plain body is
   // read as JSON when it looks like JSON and as a form otherwise.
@@ -128,7 +152,7 @@ export async function readFields(c: Context): Promise<Record<string, unknown>> {
   if (type === 'multipart/form-data') {
     let form: FormData;
     try {
-      form = await new Request('http://body.local', { method: 'POST', headers: { 'content-type': c.req.header('content-type')! }, body: text }).formData();
+      form = await new Request('http://body.local', { method: 'POST', headers: { 'content-type': requestHeader(c, 'content-type')! }, body: text }).formData();
     } catch {
       throw new ParameterError('body', 'is not valid multipart/form-data');
     }

@@ -16,6 +16,29 @@ export interface PostInit {
   body?: string;
 }
 
+/** HTTP's whitespace around a header value, which `Headers` strips. */
+const EDGE_SPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/**
+ * `headers` as `Object.fromEntries(new Headers(headers))` gives them (names in lower case, the same
+ * name twice joined with ", ", values trimmed), without building a web `Headers` for a plain
+ * record, which cost each wallet call more than signing it (issue 12 §4).
+ */
+export function plainHeaders(headers: HeadersInit): Record<string, string> {
+  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(new Headers(headers));
+  const joined = new Map<string, string>();
+  for (const [name, raw] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    const value = String(raw).replace(EDGE_SPACE, '');
+    const before = joined.get(key);
+    joined.set(key, before === undefined ? value : `${before}, ${value}`);
+  }
+  // In Headers' order, sorted by name, so the call goes out as it did through Headers.
+  const plain: Record<string, string> = {};
+  for (const key of [...joined.keys()].sort()) plain[key] = joined.get(key)!;
+  return plain;
+}
+
 /** Sends `init` to `url` and reads the whole answer as UTF-8; rejects after `timeoutMs` in all. */
 export function httpCall(url: string, init: PostInit, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
  * adapter is the only module that speaks its wallet's API (contracts §4, §5).
  */
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../core/upstream-errors.ts';
-import { httpCall } from './http-post.ts';
+import { httpCall, plainHeaders } from './http-post.ts';
 
 export interface WalletOrderRequest {
   /** The broker's id for the order (MixPay's trace_id); wallets that limit ids get a derived form. */
@@ -119,7 +119,7 @@ export async function fetchWithTimeout(
     if (!fetchImpl) {
       const { method = 'GET', headers = {}, body } = init;
       if (typeof body !== 'string' && body !== undefined) throw new Error('a wallet call without fetch sends a text body');
-      return await httpCall(url, { method, headers: Object.fromEntries(new Headers(headers)), ...(body === undefined ? {} : { body }) }, timeoutMs);
+      return await httpCall(url, { method, headers: plainHeaders(headers), ...(body === undefined ? {} : { body }) }, timeoutMs);
     }
     const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     return { status: response.status, text: await response.text() };

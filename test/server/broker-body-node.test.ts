@@ -7,6 +7,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
+import net from 'node:net';
+import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
@@ -26,6 +28,18 @@ function send(url: string, headers: Record<string, string>, chunks: Array<string
     request.on('error', reject);
     for (const chunk of chunks) request.write(chunk);
     request.end();
+  });
+}
+
+/** One request on a raw socket, `Connection: close`: the answer's bytes as they arrived, its Date header left out. */
+function rawAnswer(port: number, path: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').replace(/^Date: .*\r\n/m, '')));
+    socket.on('error', reject);
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 }
 
@@ -82,5 +96,35 @@ describe('create_order bodies over real HTTP', () => {
     assert.match(broken.body.message, /body/);
     const bytes = await send(server.url, { 'content-type': 'application/json' }, [Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]);
     assert.equal(bytes.body.code, 11000);
+  });
+
+  test('an empty body, with Content-Length 0 or none at all, is a parameter error naming the body', async () => {
+    const empty = await send(server.url, { 'content-type': 'application/json', 'content-length': '0' }, []);
+    assert.equal(empty.body.code, 11000);
+    assert.match(empty.body.message, /body/);
+    const none = await send(server.url, { 'content-type': 'application/json' }, []);
+    assert.equal(none.body.code, 11000);
+  });
+
+  test('answers, accepted or refused, are byte for byte what c.json sends through node-server', async () => {
+    // The reference: Hono answering the same envelope with c.json, on the same server library.
+    let envelope: { body: unknown; status: number } = { body: null, status: 200 };
+    const reference = await listen(new Hono().post('/create_order', (c) => c.json(envelope.body, envelope.status as 200)).fetch);
+    try {
+      deps.clock.now = Date.now();
+      const cases = [
+        { body: body(), status: 200 },
+        // 11002 with HTTP 200: more than the balance.
+        { body: JSON.stringify(orderBody(Date.now(), { amount: '99' })), status: 200 },
+        { body: JSON.stringify(orderBody(Date.now(), { trace_id: 'not-a-uuid' })), status: 400 },
+      ];
+      for (const { body: text, status } of cases) {
+        const answered = await rawAnswer(server.port, '/create_order', text);
+        envelope = { body: JSON.parse(answered.slice(answered.indexOf('\r\n\r\n') + 4)), status };
+        assert.equal(answered, await rawAnswer(reference.port, '/create_order', '{}'));
+      }
+    } finally {
+      await reference.close();
+    }
   });
 });

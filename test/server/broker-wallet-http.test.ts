@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { fetchWithTimeout, WalletUnavailableError } from '../../server/wallets/types.ts';
+import { plainHeaders } from '../../server/wallets/http-post.ts';
 import { BinancePayClient } from '../../server/wallets/binance.ts';
 import { randomUUID } from 'node:crypto';
 import { parseBrokerConfig } from '../../server/broker/config.ts';
@@ -85,4 +86,15 @@ test('the broker builds its wallets without the global fetch unless a test injec
   } finally {
     globalThis.fetch = real;
   }
+});
+
+test("a wallet call's headers go out as a web Headers would give them: names in lower case and sorted, one name twice joined, values trimmed", () => {
+  const cases: HeadersInit[] = [
+    { 'X-Sign': 'abc', 'content-type': 'application/json', 'BinancePay-Nonce': 'n' },
+    { B: '1', a: ' 2 ', A: '3\t' },
+    {},
+    [['x', '1'], ['X', '2']],
+    new Headers({ q: '1' }),
+  ];
+  for (const headers of cases) assert.deepEqual(Object.entries(plainHeaders(headers)), [...new Headers(headers)]);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
-import { BinancePayClient, merchantTradeNo, signBinanceRequest } from '../../server/wallets/binance.ts';
+import { BinancePayClient, binanceNonce, merchantTradeNo, signBinanceRequest } from '../../server/wallets/binance.ts';
 import { WalletApiError, WebhookRejectedError } from '../../server/wallets/types.ts';
 import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
 
@@ -34,6 +34,12 @@ describe('Binance Pay adapter', () => {
 
   const create = (traceId = randomUUID(), amount = '10.10000001') =>
     client.createOrder({ traceId, amount, currency: 'USDT', title: 'MixPay payment', returnUrl: 'https://broker.example/return', webhookUrl: `${receiver.url}/hook`, expiresAt: Date.now() + 900_000 });
+
+  test('nonces are 32 letters each and never repeat, across the refills of their random pool', () => {
+    const nonces = Array.from({ length: 1000 }, () => binanceNonce());
+    for (const nonce of nonces) assert.match(nonce, /^[a-zA-Z]{32}$/);
+    assert.equal(new Set(nonces).size, nonces.length);
+  });
 
   test('signs as documented: uppercase hex HMAC-SHA512 over timestamp, nonce and body', () => {
     assert.equal(signBinanceRequest('k', '1', 'n', '{}'), signBinanceRequest('k', '1', 'n', '{}').toUpperCase());
