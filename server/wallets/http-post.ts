@@ -24,7 +24,7 @@ const EDGE_SPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
  * name twice joined with ", ", values trimmed), without building a web `Headers` for a plain
  * record, which cost each wallet call more than signing it (issue 12 §4).
  */
-export function plainHeaders(headers: HeadersInit): Record<string, string> {
+export function plainHeaders(headers: NonNullable<RequestInit['headers']>): Record<string, string> {
   if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(new Headers(headers));
   const joined = new Map<string, string>();
   for (const [name, raw] of Object.entries(headers)) {
