@@ -42,14 +42,19 @@ export async function insertHeldOrder(store: Store, row: HeldOrderRow, caps: Hol
 /** Kysely's numbering of `$n` placeholders moved up by `by`, to join compiled statements into one. */
 const shifted = (text: string, by: number) => text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
 
+/** The text the refusal below makes PostgreSQL quote in its error, to tell it from any other. */
+const REFUSED = 'hold refused';
+
 /**
  * PostgreSQL: the insert and both hold updates as one statement of data-modifying CTEs, each
  * step only if the one before it changed its rows (so the bot's row is still locked first), run
  * as this request's savepoint of a group commit (store/pg-group-commit.ts): the bot's row is
  * locked from the group's first order of the asset to its COMMIT, and the orders that queued on
- * it wait for one WAL flush per group instead of one each (issue 12 §4). The statement answers
- * how many rows each step changed; a hold refused after the insert throws, which rolls the
- * savepoint back, the insert with it. A trace_id already taken changes nothing.
+ * it wait for one WAL flush per group instead of one each (issue 12 §4). A hold refused after the
+ * insert must undo the insert, and the group sends its statements without waiting for each
+ * answer, so the statement itself fails: casting a text that is not a number to int raises an
+ * error, and only rows counted at run time decide whether it is cast. The group then rolls this
+ * order back to its savepoint. A trace_id already taken changes nothing and needs no undo.
  */
 async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
   const insert = store.db.insertInto('broker_orders').values(row).onConflict((oc) => oc.column('trace_id').doNothing()).compile();
@@ -62,14 +67,16 @@ async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, 
   };
   const text = `with ins as (${insert.sql} returning 1),
     bot as (${join(bot!.compiled.sql, bot!.compiled.parameters)} and exists (select 1 from ins) returning 1),
-    rest as (${join(rest!.compiled.sql, rest!.compiled.parameters)} and exists (select 1 from bot) returning 1)
-    select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest`;
-  return pgGroupCommit(pool, namedQuery(text, values), row.asset_id, (result) => {
-    const counts = result.rows[0] as { ins: number; bot: number; rest: number };
-    if (Number(counts.ins) !== 1) return false;
-    if (Number(counts.bot) !== bot!.rows || Number(counts.rest) !== rest!.rows) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
-    return true;
-  });
+    rest as (${join(rest!.compiled.sql, rest!.compiled.parameters)} and exists (select 1 from bot) returning 1),
+    counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
+    select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot!.rows} or rest <> ${rest!.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
+  try {
+    return await pgGroupCommit(pool, namedQuery(text, values), row.asset_id, (result) => (result.rows[0] as { ins: number }).ins === 1);
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (e.code === '22P02' && e.message?.includes(REFUSED)) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
+    throw error;
+  }
 }
 
 /** The insert's text for one set of columns (a row's keys are always the same few). */

@@ -40,9 +40,6 @@ export const MAX_GROUP = 64;
 
 const groups = new WeakMap<pg.Pool, Group>();
 
-const NEXT = 'release savepoint member; savepoint member';
-const UNDO = 'rollback to savepoint member';
-
 /**
  * Runs `statement` in the next group commit and settles with `interpret(result)` once the group
  * has committed. A member whose statement fails, or whose `interpret` throws (a refused hold),
@@ -77,6 +74,20 @@ function flushSoon(pool: pg.Pool, group: Group): void {
   });
 }
 
+/** What a member came to: its answer, or the error it is rejected with. */
+type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
+
+/**
+ * One transaction for `members`, each under a savepoint of its own. Round trips are the cost
+ * (on a loaded machine each one waits for both processes to be scheduled), so the client
+ * pipelines: the savepoints and statements of all members go out at once, and the COMMIT once
+ * they have all come back. A member that fails aborts the transaction for every statement sent
+ * behind it; the group then rolls back to that member's savepoint and sends the rest again, one
+ * round trip more per failed member. So a statement that is to be undone fails itself
+ * (held-order.ts makes a refused hold raise an error); a throwing `interpret` is undone the same
+ * way, with the members after it, which are sent again. A pg without pipeline mode sends the
+ * same queries one at a time: slower, never different.
+ */
 async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   // Array.prototype.sort is stable: members of one key keep their order of arrival.
   members.sort((a, b) => (a.lockOrder < b.lockOrder ? -1 : a.lockOrder > b.lockOrder ? 1 : 0));
@@ -87,29 +98,60 @@ async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
     for (const m of members) m.reject(error);
     return;
   }
-  const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+  // pg's pipeline mode, for this group only: the pool's other users keep one query at a time.
+  const mode = client as unknown as { pipeline: boolean };
+  mode.pipeline = true;
+  const outcomes: Outcome[] = [];
   try {
-    // Round trips are the cost: each savepoint command rides with the one before it.
-    let next = 'begin; savepoint member';
-    for (const m of members) {
-      await client.query(next);
-      try {
-        outcomes.push({ ok: true, value: m.interpret(await client.query(m.statement)) });
-        next = NEXT;
-      } catch (error) {
-        // A statement that lost its connection lost the whole transaction, not only its part.
-        if (isConnectionLost(error)) throw error;
-        outcomes.push({ ok: false, value: error });
-        next = UNDO;
+    let from = 0;
+    let first = 'begin; savepoint m0';
+    /** The rollback that undoes the last failed member, still to be sent. */
+    let undo: string | undefined;
+    /** The savepoint set just before each member. */
+    const before: string[] = members.map((_, i) => `m${i}`);
+    while (from < members.length) {
+      const opened = client.query(first);
+      undo = undefined;
+      const sent: Array<Promise<Outcome>> = [];
+      const savepoints: Array<Promise<unknown>> = [];
+      for (let i = from; i < members.length; i++) {
+        if (i > from) savepoints.push(client.query(`savepoint ${before[i]}`).catch(() => undefined));
+        const m = members[i]!;
+        sent.push(
+          client.query(m.statement).then(
+            (result): Outcome => ({ ok: true, value: m.interpret(result) }),
+            (error: unknown): Outcome => ({ ok: false, value: error }),
+          ).catch((error: unknown): Outcome => ({ ok: false, value: error })),
+        );
       }
+      await opened;
+      const answers = await Promise.all(sent);
+      await Promise.all(savepoints);
+      const failed = answers.findIndex((a) => !a.ok);
+      if (failed === -1) {
+        outcomes.push(...answers);
+        break;
+      }
+      // A statement that lost its connection lost the whole transaction, not only its part.
+      if (isConnectionLost(answers[failed]!.value)) throw answers[failed]!.value;
+      outcomes.push(...answers.slice(0, failed + 1));
+      const at = from + failed;
+      undo = first = `rollback to savepoint ${before[at]}`;
+      from = at + 1;
+      // The member after it starts from that savepoint, which the rollback keeps.
+      if (from < members.length) before[from] = before[at]!;
     }
-    await client.query(next === UNDO ? `${UNDO}; commit` : 'commit');
+    // A transaction still aborted by its last member would take COMMIT as ROLLBACK.
+    const committed = [(await client.query(undo ? `${undo}; commit` : 'commit')) as pg.QueryResult | pg.QueryResult[]].flat().at(-1);
+    if (committed?.command !== 'COMMIT') throw new Error(`the group's transaction ended in ${committed?.command ?? 'nothing'}, not COMMIT`);
   } catch (error) {
+    mode.pipeline = false;
     // The transaction may be open and aborted, or the connection gone: the pool drops the client.
     client.release(error as Error);
     for (const m of members) m.reject(error);
     return;
   }
+  mode.pipeline = false;
   client.release();
   members.forEach((m, i) => (outcomes[i]!.ok ? m.resolve(outcomes[i]!.value) : m.reject(outcomes[i]!.value)));
 }

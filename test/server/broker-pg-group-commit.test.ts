@@ -118,6 +118,18 @@ describe('PostgreSQL group commit of create_order', { skip: postgres ? false : '
     assert.equal(Number(bot.open_orders), 2);
   });
 
+  test('a group whose last member is refused commits the ones before it', async () => {
+    // The refusal leaves the transaction aborted with no member after it to undo it first.
+    await withBalance({ [USDT]: '2' });
+    const bodies = ['1', '1', '5'].map((amount) => orderBody(deps.now(), { amount }));
+    await payeeRows([String(bodies[0]!.payee_id)]);
+    const answers = await Promise.all(bodies.map((body) => order(body)));
+    assert.deepEqual(answers.map((a) => a.code), [0, 0, 11002]);
+    const rows = await store.db.selectFrom('broker_orders').select(['trace_id', 'status']).where('trace_id', 'in', bodies.map((b) => String(b.trace_id))).orderBy('trace_id').execute();
+    assert.deepEqual(rows, bodies.slice(0, 2).map((b) => ({ trace_id: String(b.trace_id), status: 'NEW' })).sort((a, b) => a.trace_id.localeCompare(b.trace_id)));
+    assert.equal(Number((await botRow()).open_orders), 2);
+  });
+
   test('a group whose transaction is lost rejects every member and leaves nothing of them', async () => {
     await withBalance({ [USDT]: '100' });
     const bodies = Array.from({ length: 3 }, () => orderBody(deps.now(), { amount: '1', payee_id: randomUUID() }));
