@@ -71,7 +71,7 @@ async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, 
     counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
     select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot!.rows} or rest <> ${rest!.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
   try {
-    return await pgGroupCommit(pool, namedQuery(text, values), row.asset_id, (result) => (result.rows[0] as { ins: number }).ins === 1);
+    return await pgGroupCommit(pool, namedQuery(text, values), `reservations:${row.asset_id}`, (result) => (result.rows[0] as { ins: number }).ins === 1);
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (e.code === '22P02' && e.message?.includes(REFUSED)) throw new HoldRefusedError('balance', 'a reservation row refused the hold');

@@ -164,6 +164,35 @@ describe('PostgreSQL group commit of create_order', { skip: postgres ? false : '
     assert.equal(Number((await botRow()).open_orders), 3);
   });
 
+  test('the moves to NEW that come back from the wallet together join the group of the next inserts', async () => {
+    await withBalance({ [USDT]: '100' });
+    // The wallet answers only when told, so the two moves and the third insert arrive together.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let calls = 0;
+    const wallet = deps.wallet.createOrder.bind(deps.wallet);
+    deps.wallet.createOrder = async (request) => {
+      calls += 1;
+      await gate;
+      return wallet(request);
+    };
+    const bodies = Array.from({ length: 3 }, () => orderBody(deps.now(), { amount: '1', payee_id: randomUUID() }));
+    await payeeRows(bodies.map((b) => String(b.payee_id)));
+    const lock = await lockPayeeRow(String(bodies[2]!.payee_id));
+    const first = Promise.all(bodies.slice(0, 2).map((body) => order(body)));
+    await eventually(() => calls === 2, 'both wallet calls');
+    open();
+    const last = order(bodies[2]!);
+    await lock.waiter();
+    const statuses = await store.db.selectFrom('broker_orders').select('status').where('trace_id', 'in', bodies.slice(0, 2).map((b) => String(b.trace_id))).execute();
+    // Moved in the transaction that waits for the lock, so not yet to anyone else.
+    assert.deepEqual(statuses.map((r) => r.status), ['CREATING', 'CREATING']);
+    await lock.release();
+    assert.deepEqual([...(await first), await last].map((a) => a.code), [0, 0, 0]);
+    const moved = await store.db.selectFrom('broker_orders').select('status').where('trace_id', 'in', bodies.map((b) => String(b.trace_id))).execute();
+    assert.deepEqual(moved.map((r) => r.status), ['NEW', 'NEW', 'NEW']);
+  });
+
   test('groups of two pools, each mixing two assets, against one balance each: exactly what it covers is accepted', async () => {
     // 50 orders' worth of each asset; a few payees, so each group locks several rows per asset.
     await withBalance({ [USDT]: '50', [BTC]: '0.0005' });
