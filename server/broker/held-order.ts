@@ -9,12 +9,13 @@
  * across five awaits, so every other query of the process queued behind it: that was most of
  * create_order's latency under load (issue 12 §4). A group that finds a Kysely transaction open
  * on the connection waits its turn like any query, since writing then would join that
- * transaction. On PostgreSQL it is one statement.
+ * transaction. On PostgreSQL it is one statement, in a group commit of its own kind.
  */
 import type { Insertable } from 'kysely';
 import type pg from 'pg';
 import type SQLite from 'better-sqlite3';
 import { groupCommit, namedQuery, type Store } from '../store/db.ts';
+import { pgGroupCommit } from '../store/pg-group-commit.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
 import { preparedStatements } from '../store/sqlite-statements.ts';
 import { compiledHoldUpdates, holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
@@ -46,13 +47,14 @@ const REFUSED = 'hold refused';
 
 /**
  * PostgreSQL: the insert and both hold updates as one statement of data-modifying CTEs, each
- * step only if the one before it changed its rows (so the bot's row is still locked first). One
- * statement is one transaction, so the bot's row is locked only while PostgreSQL runs it, not
- * across round trips to this process: every create_order of an asset queues on that row, and
- * three round trips under it capped the throughput (issue 12 §4). A hold refused after the
- * insert must undo the insert, so the statement then fails on purpose: casting a text that is not
- * a number to int raises an error, which aborts the whole statement, and only rows counted at run
- * time decide whether it is cast. A trace_id already taken changes nothing and needs no undo.
+ * step only if the one before it changed its rows (so the bot's row is still locked first), run
+ * as this request's savepoint of a group commit (store/pg-group-commit.ts): the bot's row is
+ * locked from the group's first order of the asset to its COMMIT, and the orders that queued on
+ * it wait for one WAL flush per group instead of one each (issue 12 §4). A hold refused after the
+ * insert must undo the insert, and the group sends its statements without waiting for each
+ * answer, so the statement itself fails: casting a text that is not a number to int raises an
+ * error, and only rows counted at run time decide whether it is cast. The group then rolls this
+ * order back to its savepoint. A trace_id already taken changes nothing and needs no undo.
  */
 async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
   const insert = store.db.insertInto('broker_orders').values(row).onConflict((oc) => oc.column('trace_id').doNothing()).compile();
@@ -69,7 +71,7 @@ async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, 
     counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
     select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot!.rows} or rest <> ${rest!.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
   try {
-    return (await pool.query<{ ins: number }>(namedQuery(text, values))).rows[0]!.ins === 1;
+    return await pgGroupCommit(pool, namedQuery(text, values), `reservations:${row.asset_id}`, (result) => (result.rows[0] as { ins: number }).ins === 1);
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (e.code === '22P02' && e.message?.includes(REFUSED)) throw new HoldRefusedError('balance', 'a reservation row refused the hold');

@@ -9,6 +9,7 @@ import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'ky
 import type { BrokerOrderEventsTable, BrokerOrdersTable, BrokerOrderStatus, Database } from '../store/schema.ts';
 import { preparedStatements } from '../store/sqlite-statements.ts';
 import { groupCommit, namedQuery, storeBehind, type Store } from '../store/db.ts';
+import { pgGroupCommit } from '../store/pg-group-commit.ts';
 import { toUnits } from '../core/amounts.ts';
 import { canMove, holdAfterMove } from './order-state.ts';
 import { availableToPromise, keepHold, releaseHold, spendBalance } from './reservations.ts';
@@ -148,13 +149,17 @@ async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderSta
     .returningAll()
     .compile();
   if (!pool) return undefined;
-  // One statement is one transaction: the history row is written only with the move, and takes
-  // its order, status, version and time from the moved row.
+  // One statement: the history row is written only with the move, and takes its order, status,
+  // version and time from the moved row. It runs in the next group commit, beside create_order's
+  // inserts (held-order.ts), so a burst of orders commits its moves in a few transactions, not
+  // one each. Its lock order ('order:' before held-order.ts's 'reservations:') takes the order's
+  // row before any reservation row, as a release of a hold (reservations.ts) does.
   const row = eventRow(current, to, version, reason, detail, now);
   const at = update.parameters.length;
   const text = `with moved as (${update.sql}), event as (insert into broker_order_events (id, trace_id, from_status, to_status, version, reason, detail, created_at)
     select $${at + 1}, trace_id, $${at + 2}, status, version, $${at + 3}, $${at + 4}, updated_at from moved) select * from moved`;
-  return (await pool.query<BrokerOrder>(namedQuery(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail]))).rows[0];
+  const statement = namedQuery(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail]);
+  return pgGroupCommit(pool, statement, `order:${current.trace_id}`, (result) => result.rows[0] as BrokerOrder | undefined);
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */
