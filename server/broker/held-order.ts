@@ -18,7 +18,7 @@ import { groupCommit, namedQuery, type Store } from '../store/db.ts';
 import { pgGroupCommit } from '../store/pg-group-commit.ts';
 import type { BrokerOrdersTable } from '../store/schema.ts';
 import { preparedStatements } from '../store/sqlite-statements.ts';
-import { compiledHoldUpdates, holdUpdates, HoldRefusedError, takeHold, type HoldCaps, type HoldOwner } from './reservations.ts';
+import { compiledHoldUpdates, HoldRefusedError, takeHold, type CompiledHold, type HoldCaps, type HoldOwner } from './reservations.ts';
 
 export type HeldOrderRow = Insertable<BrokerOrdersTable> & HoldOwner & { held_units: string; created_at: number };
 
@@ -57,26 +57,36 @@ const REFUSED = 'hold refused';
  * order back to its savepoint. A trace_id already taken changes nothing and needs no undo.
  */
 async function insertOnPostgres(store: Store, pool: pg.Pool, row: HeldOrderRow, caps: HoldCaps): Promise<boolean> {
-  const insert = store.db.insertInto('broker_orders').values(row).onConflict((oc) => oc.column('trace_id').doNothing()).compile();
-  const [bot, rest] = holdUpdates(row, row.held_units, row.created_at, caps).map(({ query, rows }) => ({ compiled: query.compile(store.db), rows }));
-  const values: unknown[] = [...insert.parameters];
-  const join = (text: string, parameters: readonly unknown[]) => {
-    const joined = shifted(text, values.length);
-    values.push(...parameters);
-    return joined;
-  };
-  const text = `with ins as (${insert.sql} returning 1),
-    bot as (${join(bot!.compiled.sql, bot!.compiled.parameters)} and exists (select 1 from ins) returning 1),
-    rest as (${join(rest!.compiled.sql, rest!.compiled.parameters)} and exists (select 1 from bot) returning 1),
-    counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
-    select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot!.rows} or rest <> ${rest!.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
+  const columns = Object.keys(row);
+  const [bot, rest] = compiledHoldUpdates(store.db, row, row.held_units, caps);
+  const values: unknown[] = columns.map((c) => (row as Record<string, unknown>)[c]);
+  values.push(...bot!.parameters, ...rest!.parameters);
   try {
-    return await pgGroupCommit(pool, namedQuery(text, values), `reservations:${row.asset_id}`, (result) => (result.rows[0] as { ins: number }).ins === 1);
+    return await pgGroupCommit(pool, namedQuery(postgresInsertText(columns, bot!, rest!), values), `reservations:${row.asset_id}`, (result) => (result.rows[0] as { ins: number }).ins === 1);
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (e.code === '22P02' && e.message?.includes(REFUSED)) throw new HoldRefusedError('balance', 'a reservation row refused the hold');
     throw error;
   }
+}
+
+/** insertOnPostgres's statement for one set of columns and one shape of holds, built once. */
+const postgresInsertTexts = new Map<string, string>();
+
+function postgresInsertText(columns: string[], bot: CompiledHold, rest: CompiledHold): string {
+  const key = `${columns.join(',')}|${bot.sql}|${bot.rows}|${rest.sql}|${rest.rows}`;
+  let text = postgresInsertTexts.get(key);
+  if (!text) {
+    const insert = `insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict ("trace_id") do nothing`;
+    const restAt = columns.length + bot.parameters.length;
+    text = `with ins as (${insert} returning 1),
+    bot as (${shifted(bot.sql, columns.length)} and exists (select 1 from ins) returning 1),
+    rest as (${shifted(rest.sql, restAt)} and exists (select 1 from bot) returning 1),
+    counts as (select (select count(*) from ins) as ins, (select count(*) from bot) as bot, (select count(*) from rest) as rest)
+    select cast(ins as int) as ins, cast(case when ins = 1 and (bot <> ${bot.rows} or rest <> ${rest.rows}) then '${REFUSED}' else '0' end as int) as refused from counts`;
+    postgresInsertTexts.set(key, text);
+  }
+  return text;
 }
 
 /** The insert's text for one set of columns (a row's keys are always the same few). */
