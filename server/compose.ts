@@ -92,7 +92,8 @@ export function createServerApp(deps: MerchantDeps, parts: AppParts = {}): Serve
     ...(logger && {
       requestId: requestIdFor,
       // At debug the request log writes a line per poll: those go through Hono, which writes it.
-      logsPolls: () => logger.isLevelEnabled(requestLevel('GET', STATUS_ROUTE, 200)) || logger.isLevelEnabled(requestLevel('GET', STATUS_ROUTE, 304)),
+      // (A 304's level is a 200's: requestLevel treats both as a routine success.)
+      logsPolls: () => logger.isLevelEnabled(requestLevel('GET', STATUS_ROUTE, 200)),
     }),
   });
   return { app, statusFastPath: fastPath };

@@ -77,7 +77,7 @@ function postgresInsertText(columns: string[], bot: CompiledHold, rest: Compiled
   const key = `${columns.join(',')}|${bot.sql}|${bot.rows}|${rest.sql}|${rest.rows}`;
   let text = postgresInsertTexts.get(key);
   if (!text) {
-    const insert = `insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict ("trace_id") do nothing`;
+    const insert = insertSql(columns, (i) => `$${i + 1}`);
     const restAt = columns.length + bot.parameters.length;
     text = `with ins as (${insert} returning 1),
     bot as (${shifted(bot.sql, columns.length)} and exists (select 1 from ins) returning 1),
@@ -89,14 +89,19 @@ function postgresInsertText(columns: string[], bot: CompiledHold, rest: Compiled
   return text;
 }
 
-/** The insert's text for one set of columns (a row's keys are always the same few). */
+/** The row's insert, a trace_id already taken changing nothing; `placeholder` spells the i-th value. */
+function insertSql(columns: string[], placeholder: (i: number) => string): string {
+  return `insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map((_, i) => placeholder(i)).join(', ')}) on conflict ("trace_id") do nothing`;
+}
+
+/** SQLite's insert text for one set of columns (a row's keys are always the same few). */
 const insertTexts = new Map<string, string>();
 
 function insertText(columns: string[]): string {
   const key = columns.join(',');
   let text = insertTexts.get(key);
   if (!text) {
-    text = `insert into "broker_orders" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict ("trace_id") do nothing`;
+    text = insertSql(columns, () => '?');
     insertTexts.set(key, text);
   }
   return text;
