@@ -13,6 +13,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '../core/config-error.ts';
 import type { Database } from './schema.ts';
 import { groupCommitted, withStatementCache } from './sqlite-statements.ts';
+import { stopCheckpointer } from './sqlite-checkpointer.ts';
 import { listenForOrderChanges, type ChangeHandlers, type ChangeListener } from './change-channel.ts';
 import { reportWarning } from '../core/channels.ts';
 
@@ -75,7 +76,15 @@ export function openStore(url: string): Store {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-    return remember({ db, dialect, sqlite: database, close: () => db.destroy() });
+    // The checkpoint thread's connection ends first, so this one is the last and tidies the WAL
+    // away. Kysely closes the database only if it ever opened its driver; a store used only
+    // through `sqlite` is closed here.
+    const close = async () => {
+      await stopCheckpointer(database);
+      await db.destroy();
+      if (database.open) database.close();
+    };
+    return remember({ db, dialect, sqlite: database, close });
   }
   const pg = loadDriver<typeof import('pg').default>('pg', dialect);
   const pool = new pg.Pool({

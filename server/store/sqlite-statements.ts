@@ -7,6 +7,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { checkpointerOf } from './sqlite-checkpointer.ts';
 
 const caches = new WeakMap<SQLite.Database, (sql: string) => SQLite.Statement>();
 
@@ -71,6 +72,7 @@ const groups = new WeakMap<SQLite.Database, Group>();
 export function groupCommitted<T>(database: SQLite.Database, work: () => T, whenFree: (flush: () => void) => Promise<void>): Promise<T> {
   let group = groups.get(database);
   if (!group) {
+    const checkpointer = checkpointerOf(database);
     // better-sqlite3 runs a transaction function called inside another one as a savepoint.
     const member = database.transaction((m: Member) => m.work());
     const all = database.transaction((members: Member[], results: Array<{ ok: boolean; value: unknown }>) => {
@@ -91,6 +93,8 @@ export function groupCommitted<T>(database: SQLite.Database, work: () => T, when
         const results: Array<{ ok: boolean; value: unknown }> = [];
         try {
           all.immediate(members, results);
+          // The WAL these commits grew is copied back by another thread (sqlite-checkpointer.ts).
+          checkpointer?.nudge();
         } catch (error) {
           for (const m of members) m.reject(error);
           return;
