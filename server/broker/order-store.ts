@@ -111,13 +111,26 @@ export async function transitionBrokerOrder(
 const EVENT_TEXT = 'insert into "broker_order_events" ("id", "trace_id", "from_status", "to_status", "version", "reason", "detail", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?)';
 const moveTexts = new Map<string, string>();
 
-/** SQLite: the compare-and-set of a move that also sets `columns` (from a BrokerOrderPatch). */
-function moveText(columns: string[]): string {
-  const key = columns.join(',');
+/**
+ * The compare-and-set of a move that also sets `columns` (from a BrokerOrderPatch), built once per
+ * set of columns and dialect. Its values: the columns', then status, version, updated_at, the
+ * trace_id and the version seen. On PostgreSQL it also writes the history row from the moved row
+ * (four more values: the event's id, from_status, reason and detail) and counts the moved rows.
+ */
+function moveText(columns: string[], dialect: 'sqlite' | 'postgres'): string {
+  const key = `${dialect}|${columns.join(',')}`;
   let text = moveTexts.get(key);
   if (!text) {
-    const set = [...columns, 'status', 'version', 'updated_at'].map((column) => `"${column}" = ?`).join(', ');
-    text = `update "broker_orders" set ${set} where "trace_id" = ? and "version" = ?`;
+    let n = 0;
+    const next = () => (dialect === 'sqlite' ? '?' : `$${++n}`);
+    const set = [...columns, 'status', 'version', 'updated_at'].map((column) => `"${column}" = ${next()}`).join(', ');
+    text = `update "broker_orders" set ${set} where "trace_id" = ${next()} and "version" = ${next()}`;
+    if (dialect === 'postgres') {
+      text = `with moved as (${text} returning "trace_id", "status", "version", "updated_at"),
+    event as (insert into "broker_order_events" ("id", "trace_id", "from_status", "to_status", "version", "reason", "detail", "created_at")
+    select ${next()}, "trace_id", ${next()}, "status", "version", ${next()}, ${next()}, "updated_at" from moved)
+    select count(*) as n from moved`;
+    }
     moveTexts.set(key, text);
   }
   return text;
@@ -127,39 +140,31 @@ function moveText(columns: string[]): string {
 async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderStatus, reason: string, patch: BrokerOrderPatch, now: number, detail: unknown): Promise<BrokerOrder | undefined> {
   const version = Number(current.version) + 1;
   const { sqlite, pool } = store;
+  // The moved row is the one seen with the move applied, so it is not read back.
+  const set = Object.entries(patch).filter(([, value]) => value !== undefined);
+  const moved = () => ({ ...current, ...Object.fromEntries(set), status: to, version, updated_at: now }) as BrokerOrder;
+  // Texts built once per set of patched columns, not compiled by Kysely per request.
+  const columns = set.map(([column]) => column);
+  const values = [...set.map(([, value]) => value), to, version, now, current.trace_id, Number(current.version)];
+  const event = eventRow(current, to, version, reason, detail, now);
   if (sqlite) {
-    // Texts built once per set of patched columns, not compiled by Kysely per request; the moved
-    // row is the one seen with the move applied, so it is not read back.
-    const set = Object.entries(patch).filter(([, value]) => value !== undefined);
-    const event = eventRow(current, to, version, reason, detail, now);
     const prepare = preparedStatements(sqlite);
-    const update = prepare(moveText(set.map(([column]) => column)));
+    const update = prepare(moveText(columns, 'sqlite'));
     const insert = prepare(EVENT_TEXT);
     return groupCommit({ ...store, sqlite }, () => {
-      if (update.run(...set.map(([, value]) => value), to, version, now, current.trace_id, Number(current.version)).changes !== 1) return undefined;
+      if (update.run(...values).changes !== 1) return undefined;
       insert.run(event.id, event.trace_id, event.from_status, event.to_status, event.version, event.reason, event.detail, event.created_at);
-      return { ...current, ...Object.fromEntries(set), status: to, version, updated_at: now } as BrokerOrder;
+      return moved();
     });
   }
-  const update = store.db
-    .updateTable('broker_orders')
-    .set({ ...patch, status: to, version, updated_at: now })
-    .where('trace_id', '=', current.trace_id)
-    .where('version', '=', Number(current.version))
-    .returningAll()
-    .compile();
   if (!pool) return undefined;
   // One statement: the history row is written only with the move, and takes its order, status,
   // version and time from the moved row. It runs in the next group commit, beside create_order's
   // inserts (held-order.ts), so a burst of orders commits its moves in a few transactions, not
   // one each. Its lock order ('order:' before held-order.ts's 'reservations:') takes the order's
   // row before any reservation row, as a release of a hold (reservations.ts) does.
-  const row = eventRow(current, to, version, reason, detail, now);
-  const at = update.parameters.length;
-  const text = `with moved as (${update.sql}), event as (insert into broker_order_events (id, trace_id, from_status, to_status, version, reason, detail, created_at)
-    select $${at + 1}, trace_id, $${at + 2}, status, version, $${at + 3}, $${at + 4}, updated_at from moved) select * from moved`;
-  const statement = namedQuery(text, [...update.parameters, row.id, row.from_status, row.reason, row.detail]);
-  return pgGroupCommit(pool, statement, `order:${current.trace_id}`, (result) => result.rows[0] as BrokerOrder | undefined);
+  const statement = namedQuery(moveText(columns, 'postgres'), [...values, event.id, event.from_status, event.reason, event.detail]);
+  return pgGroupCommit(pool, statement, `order:${current.trace_id}`, (result) => (Number((result.rows[0] as { n: number | string }).n) === 1 ? moved() : undefined));
 }
 
 /** The hold change a move makes, in the move's transaction; a settled order's money has left the balance. */
