@@ -4,7 +4,9 @@
  * one statement per transaction queued them one WAL flush apart: about 900 orders a second,
  * whatever the machine (issue 12 §4). Here the statements that arrive while a group is being
  * written, or in the same turn of the event loop, share the next transaction on one pooled
- * client, each in its own savepoint, and the row waits for one flush per group.
+ * client, and the row waits for one flush per group. The group goes out in one round trip,
+ * COMMIT included; only a group in which a statement failed is run again with a savepoint per
+ * member, so that the failure undoes only its own member.
  */
 import type pg from 'pg';
 import { isConnectionLost } from './db.ts';
@@ -42,10 +44,12 @@ const groups = new WeakMap<pg.Pool, Group>();
 
 /**
  * Runs `statement` in the next group commit and settles with `interpret(result)` once the group
- * has committed. A member whose statement fails, or whose `interpret` throws (a refused hold),
- * is rolled back to its savepoint and rejected with that error; the others commit. A failure of
- * the transaction itself (a lost connection, a failed COMMIT) rejects every member, and none of
- * it is written. Members run in the order of `lockOrder` (then of arrival): a group that locks
+ * has committed. A member whose statement fails (a refused hold makes its statement fail,
+ * held-order.ts) is rejected with that error and nothing of it is written; the others commit. A
+ * failure of the transaction itself (a lost connection, a failed COMMIT) rejects every member,
+ * and none of it is written. `interpret` only reads the answer: in the common case the COMMIT is
+ * already on its way when the answers come back, so a throw rejects the member without undoing
+ * its statement. Members run in the order of `lockOrder` (then of arrival): a group that locks
  * rows of several keys takes them in the same order as every other group, of this process or
  * another, so two groups never wait for each other.
  */
@@ -78,6 +82,42 @@ function flushSoon(pool: pg.Pool, group: Group): void {
 type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
 
 /**
+ * The common case in one round trip: BEGIN, every member's statement and COMMIT sent at once, with
+ * no savepoints. True when all of it committed (each member then settled with its answer); false
+ * when a statement failed, which made PostgreSQL end the transaction in ROLLBACK with nothing of
+ * it written, so the caller runs the members again one savepoint each (`withSavepoints`). A lost
+ * connection throws.
+ */
+async function allAtOnce(client: pg.PoolClient, members: Member[]): Promise<boolean> {
+  const opened = client.query('begin');
+  const sent = members.map((m) =>
+    client.query(m.statement).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  );
+  const ended = client.query('commit');
+  // Awaited below; marked handled now, so a BEGIN that fails first leaves no unhandled rejection.
+  ended.catch(() => undefined);
+  await opened;
+  const answers = await Promise.all(sent);
+  const committed = (await ended).command === 'COMMIT';
+  const failed = answers.find((a) => !a.ok);
+  if (failed && !failed.ok && isConnectionLost(failed.error)) throw failed.error;
+  if (failed || !committed) return false;
+  members.forEach((m, i) => {
+    const answer = answers[i]!;
+    if (!answer.ok) return;
+    try {
+      m.resolve(m.interpret(answer.result));
+    } catch (error) {
+      m.reject(error);
+    }
+  });
+  return true;
+}
+
+/**
  * One transaction for `members`, each under a savepoint of its own. Round trips are the cost
  * (on a loaded machine each one waits for both processes to be scheduled), so the client
  * pipelines: the savepoints and statements of all members go out at once, and the COMMIT once
@@ -85,9 +125,56 @@ type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
  * behind it; the group then rolls back to that member's savepoint and sends the rest again, one
  * round trip more per failed member. So a statement that is to be undone fails itself
  * (held-order.ts makes a refused hold raise an error); a throwing `interpret` is undone the same
- * way, with the members after it, which are sent again. A pg without pipeline mode sends the
- * same queries one at a time: slower, never different.
+ * way here, with the members after it, which are sent again. A pg without pipeline mode sends
+ * the same queries one at a time: slower, never different.
  */
+async function withSavepoints(client: pg.PoolClient, members: Member[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let from = 0;
+  let first = 'begin; savepoint m0';
+  /** The rollback that undoes the last failed member, still to be sent. */
+  let undo: string | undefined;
+  /** The savepoint set just before each member. */
+  const before: string[] = members.map((_, i) => `m${i}`);
+  while (from < members.length) {
+    const opened = client.query(first);
+    undo = undefined;
+    const sent: Array<Promise<Outcome>> = [];
+    const savepoints: Array<Promise<unknown>> = [];
+    for (let i = from; i < members.length; i++) {
+      if (i > from) savepoints.push(client.query(`savepoint ${before[i]}`).catch(() => undefined));
+      const m = members[i]!;
+      sent.push(
+        client.query(m.statement).then(
+          (result): Outcome => ({ ok: true, value: m.interpret(result) }),
+          (error: unknown): Outcome => ({ ok: false, value: error }),
+        ).catch((error: unknown): Outcome => ({ ok: false, value: error })),
+      );
+    }
+    await opened;
+    const answers = await Promise.all(sent);
+    await Promise.all(savepoints);
+    const failed = answers.findIndex((a) => !a.ok);
+    if (failed === -1) {
+      outcomes.push(...answers);
+      break;
+    }
+    // A statement that lost its connection lost the whole transaction, not only its part.
+    if (isConnectionLost(answers[failed]!.value)) throw answers[failed]!.value;
+    outcomes.push(...answers.slice(0, failed + 1));
+    const at = from + failed;
+    undo = first = `rollback to savepoint ${before[at]}`;
+    from = at + 1;
+    // The member after it starts from that savepoint, which the rollback keeps.
+    if (from < members.length) before[from] = before[at]!;
+  }
+  // A transaction still aborted by its last member would take COMMIT as ROLLBACK.
+  const committed = [(await client.query(undo ? `${undo}; commit` : 'commit')) as pg.QueryResult | pg.QueryResult[]].flat().at(-1);
+  if (committed?.command !== 'COMMIT') throw new Error(`the group's transaction ended in ${committed?.command ?? 'nothing'}, not COMMIT`);
+  return outcomes;
+}
+
+/** One group: all at once, or when a member failed, one savepoint each; then every member is settled. */
 async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   // Array.prototype.sort is stable: members of one key keep their order of arrival.
   members.sort((a, b) => (a.lockOrder < b.lockOrder ? -1 : a.lockOrder > b.lockOrder ? 1 : 0));
@@ -101,49 +188,9 @@ async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   // pg's pipeline mode, for this group only: the pool's other users keep one query at a time.
   const mode = client as unknown as { pipeline: boolean };
   mode.pipeline = true;
-  const outcomes: Outcome[] = [];
+  let outcomes: Outcome[] | undefined;
   try {
-    let from = 0;
-    let first = 'begin; savepoint m0';
-    /** The rollback that undoes the last failed member, still to be sent. */
-    let undo: string | undefined;
-    /** The savepoint set just before each member. */
-    const before: string[] = members.map((_, i) => `m${i}`);
-    while (from < members.length) {
-      const opened = client.query(first);
-      undo = undefined;
-      const sent: Array<Promise<Outcome>> = [];
-      const savepoints: Array<Promise<unknown>> = [];
-      for (let i = from; i < members.length; i++) {
-        if (i > from) savepoints.push(client.query(`savepoint ${before[i]}`).catch(() => undefined));
-        const m = members[i]!;
-        sent.push(
-          client.query(m.statement).then(
-            (result): Outcome => ({ ok: true, value: m.interpret(result) }),
-            (error: unknown): Outcome => ({ ok: false, value: error }),
-          ).catch((error: unknown): Outcome => ({ ok: false, value: error })),
-        );
-      }
-      await opened;
-      const answers = await Promise.all(sent);
-      await Promise.all(savepoints);
-      const failed = answers.findIndex((a) => !a.ok);
-      if (failed === -1) {
-        outcomes.push(...answers);
-        break;
-      }
-      // A statement that lost its connection lost the whole transaction, not only its part.
-      if (isConnectionLost(answers[failed]!.value)) throw answers[failed]!.value;
-      outcomes.push(...answers.slice(0, failed + 1));
-      const at = from + failed;
-      undo = first = `rollback to savepoint ${before[at]}`;
-      from = at + 1;
-      // The member after it starts from that savepoint, which the rollback keeps.
-      if (from < members.length) before[from] = before[at]!;
-    }
-    // A transaction still aborted by its last member would take COMMIT as ROLLBACK.
-    const committed = [(await client.query(undo ? `${undo}; commit` : 'commit')) as pg.QueryResult | pg.QueryResult[]].flat().at(-1);
-    if (committed?.command !== 'COMMIT') throw new Error(`the group's transaction ended in ${committed?.command ?? 'nothing'}, not COMMIT`);
+    if (!(await allAtOnce(client, members))) outcomes = await withSavepoints(client, members);
   } catch (error) {
     mode.pipeline = false;
     // The transaction may be open and aborted, or the connection gone: the pool drops the client.
@@ -153,5 +200,5 @@ async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   }
   mode.pipeline = false;
   client.release();
-  members.forEach((m, i) => (outcomes[i]!.ok ? m.resolve(outcomes[i]!.value) : m.reject(outcomes[i]!.value)));
+  outcomes?.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.value)));
 }

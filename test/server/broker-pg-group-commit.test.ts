@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's group commit of create_order's held-order insert (store/pg-group-commit.ts): the
- * orders that arrive together share one transaction, each in its own savepoint, so one member's
- * refusal or taken trace_id undoes only its own part, no caller hears back and nothing is visible
+ * orders that arrive together share one transaction, sent in one round trip with its COMMIT, and
+ * run again with a savepoint each when a statement failed, so one member's refusal or taken
+ * trace_id undoes only its own part, no caller hears back and nothing is visible
  * before the group's COMMIT, a lost transaction loses every member, and groups of several pools
  * stay exact against one balance.
  *
@@ -103,6 +104,48 @@ describe('PostgreSQL group commit of create_order', { skip: postgres ? false : '
     assert.deepEqual((await held.answers).map((a) => a.code), [0, 0, 0]);
     assert.equal((await visible(bodies)).length, 3);
     assert.equal(Number((await botRow()).open_orders), 3);
+  });
+
+  /** What the group's connections are sent, in order, and when each statement's answer came back. */
+  function recordQueries() {
+    const log: string[] = [];
+    store.pool!.on('acquire', (client) => {
+      if ((client as { recorded?: boolean }).recorded) return;
+      (client as { recorded?: boolean }).recorded = true;
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        const name = /^(begin|commit|savepoint|rollback)/.test(text) ? text : text.startsWith('with ins') ? 'insert' : 'other';
+        log.push(`sent ${name}`);
+        const answer = query(...args);
+        if (name === 'insert') void answer.then(() => log.push('answered insert'), () => log.push('failed insert'));
+        return answer;
+      };
+    });
+    return log;
+  }
+
+  test('a group with no failure goes out in one round trip, COMMIT included, with no savepoints', async () => {
+    await withBalance({ [USDT]: '100' });
+    const bodies = Array.from({ length: 3 }, () => orderBody(deps.now(), { amount: '1' }));
+    await payeeRows([String(bodies[0]!.payee_id)]);
+    const log = recordQueries();
+    assert.deepEqual((await Promise.all(bodies.map((body) => order(body)))).map((a) => a.code), [0, 0, 0]);
+    const inserts = log.slice(0, log.indexOf('answered insert'));
+    assert.deepEqual(inserts, ['sent begin', 'sent insert', 'sent insert', 'sent insert', 'sent commit']);
+    assert.equal(log.filter((line) => line.includes('savepoint')).length, 0);
+  });
+
+  test('a group in which a statement failed is sent again with a savepoint per member, and only that member is undone', async () => {
+    await withBalance({ [USDT]: '2' });
+    const bodies = ['1', '5', '1'].map((amount) => orderBody(deps.now(), { amount }));
+    await payeeRows([String(bodies[0]!.payee_id)]);
+    const log = recordQueries();
+    assert.deepEqual((await Promise.all(bodies.map((body) => order(body)))).map((a) => a.code), [0, 11002, 0]);
+    const passes = log.filter((line) => line.startsWith('sent begin'));
+    // The inserts all at once, again one savepoint each, then the two moves to NEW all at once.
+    assert.deepEqual(passes, ['sent begin', 'sent begin; savepoint m0', 'sent begin']);
+    assert.equal(Number((await botRow()).open_orders), 2);
   });
 
   test('a refused member is rolled back to its savepoint and the others of its group commit', async () => {
