@@ -39,14 +39,38 @@ export function plainHeaders(headers: NonNullable<RequestInit['headers']>): Reco
   return plain;
 }
 
-/** Sends `init` to `url` and reads the whole answer as UTF-8; rejects after `timeoutMs` in all. */
-export function httpCall(url: string, init: PostInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+/** How a kept-alive connection that the other side had already closed fails a request sent on it. */
+const CLOSED_UNDER_US = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * Sends `init` to `url` and reads the whole answer as UTF-8; rejects after `timeoutMs` in all.
+ * A kept-alive connection that the wallet closed (its idle timeout) just as this call took it
+ * fails the call before anything was answered: the wallet never read the request, so it is sent
+ * once more on a new connection, as Node's documentation advises (`request.reusedSocket`). Every
+ * wallet call is safe to repeat besides (Binance's merchantTradeNo and refundRequestId, MugglePay's
+ * merchant_order_id name the operation).
+ */
+export async function httpCall(url: string, init: PostInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const deadline = Date.now() + timeoutMs;
+  try {
+    return await sendOnce(url, init, timeoutMs);
+  } catch (error) {
+    const { code, reusedSocket } = error as { code?: string; reusedSocket?: boolean };
+    if (!reusedSocket || !code || !CLOSED_UNDER_US.has(code) || Date.now() >= deadline) throw error;
+    return sendOnce(url, init, deadline - Date.now());
+  }
+}
+
+/** One request; its error says whether it went out on a kept-alive connection (`reusedSocket`). */
+function sendOnce(url: string, init: PostInit, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new Error(`${target.protocol} is not http: or https:`));
     const headers = init.body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
     const send = target.protocol === 'https:' ? https.request : http.request;
+    let answered = false;
     const request = send(target, { method: init.method, headers, agent: agents[target.protocol] }, (response) => {
+      answered = true;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
@@ -58,7 +82,8 @@ export function httpCall(url: string, init: PostInit, timeoutMs: number): Promis
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     function fail(error: Error) {
       clearTimeout(timer);
-      reject(error);
+      // Only a request that got no answer at all may be sent again.
+      reject(answered ? error : Object.assign(error, { reusedSocket: request.reusedSocket }));
     }
     request.on('error', fail);
     request.end(init.body);

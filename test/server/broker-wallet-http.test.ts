@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { fetchWithTimeout, WalletUnavailableError } from '../../server/wallets/types.ts';
-import { plainHeaders } from '../../server/wallets/http-post.ts';
+import { httpCall, plainHeaders } from '../../server/wallets/http-post.ts';
 import { BinancePayClient } from '../../server/wallets/binance.ts';
 import { randomUUID } from 'node:crypto';
 import { parseBrokerConfig } from '../../server/broker/config.ts';
@@ -97,4 +97,49 @@ test("a wallet call's headers go out as a web Headers would give them: names in 
     new Headers({ q: '1' }),
   ];
   for (const headers of cases) assert.deepEqual(Object.entries(plainHeaders(headers)), [...new Headers(headers)]);
+});
+
+/** A wallet that closes each connection when a second request arrives on it, unanswered, as one whose idle timeout ran out as the request went out. */
+async function closingWallet() {
+  let connections = 0;
+  const requests: string[] = [];
+  const wallet = createServer((req, res) => {
+    const socket = req.socket as typeof req.socket & { served?: number };
+    socket.served = (socket.served ?? 0) + 1;
+    requests.push(`${req.url} on connection ${connections}, request ${socket.served}`);
+    if (socket.served > 1) return void socket.destroy();
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  });
+  wallet.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => wallet.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(wallet.address() as { port: number }).port}`, requests, close: () => (wallet.closeAllConnections(), wallet.close()) };
+}
+
+test('a kept-alive connection the wallet closed as the call took it: the call is sent once more on a new one', async () => {
+  const wallet = await closingWallet();
+  try {
+    const call = (path: string) => httpCall(`${wallet.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, 2000);
+    assert.deepEqual(await call('/first'), { status: 200, text: '{"ok":true}' });
+    assert.deepEqual(await call('/second'), { status: 200, text: '{"ok":true}' });
+    assert.deepEqual(wallet.requests, ['/first on connection 1, request 1', '/second on connection 1, request 2', '/second on connection 2, request 1']);
+  } finally {
+    wallet.close();
+  }
+});
+
+test('a call whose new connection is reset is not sent again', async () => {
+  let requests = 0;
+  const wallet = createServer((req) => {
+    requests += 1;
+    req.socket.destroy();
+  });
+  await new Promise<void>((resolve) => wallet.listen(0, '127.0.0.1', resolve));
+  try {
+    const target = `http://127.0.0.1:${(wallet.address() as { port: number }).port}/reset`;
+    await assert.rejects(httpCall(target, { method: 'POST', headers: {}, body: '{}' }, 2000), (e: unknown) => (e as { code?: string }).code === 'ECONNRESET');
+    assert.equal(requests, 1);
+  } finally {
+    wallet.close();
+  }
 });
