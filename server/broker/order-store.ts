@@ -159,10 +159,10 @@ async function moveAtOnce(store: Store, current: BrokerOrder, to: BrokerOrderSta
   }
   if (!pool) return undefined;
   // One statement: the history row is written only with the move, and takes its order, status,
-  // version and time from the moved row. It runs in the next group commit, beside create_order's
-  // inserts (held-order.ts), so a burst of orders commits its moves in a few transactions, not
-  // one each. Its lock order ('order:' before held-order.ts's 'reservations:') takes the order's
-  // row before any reservation row, as a release of a hold (reservations.ts) does.
+  // version and time from the moved row. It runs in the next group commit of moves (a lane of
+  // its own beside create_order's inserts, held-order.ts, pg-group-commit.ts `laneOf`), so a
+  // burst of orders commits its moves in a few transactions, not one each, and they never wait
+  // for the inserts' reservation row.
   const statement = namedQuery(moveText(columns, 'postgres'), [...values, event.id, event.from_status, event.reason, event.detail]);
   return pgGroupCommit(pool, statement, `order:${current.trace_id}`, (result) => (Number((result.rows[0] as { n: number | string }).n) === 1 ? moved() : undefined));
 }

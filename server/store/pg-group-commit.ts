@@ -40,7 +40,22 @@ interface Group {
  */
 export const MAX_GROUP = 64;
 
-const groups = new WeakMap<pg.Pool, Group>();
+/** Each pool's groups, one per lane (`laneOf`). */
+const groups = new WeakMap<pg.Pool, Map<string, Group>>();
+
+/**
+ * The kind of rows a lock key names (`order:…`, `reservations:…`). Each kind has its own group,
+ * and the groups of two kinds may be in flight at once, each on its own pooled client: a move to
+ * NEW locks only its order's row, so it need not wait behind a group that waits for an asset's
+ * reservation row. A group of moves waits for no row that a group of inserts holds (it locks
+ * only existing orders' rows, each inserted and committed before its move), so an insert that
+ * waits for a move (a repeated trace_id) is never waited for in turn: two groups in flight never
+ * deadlock.
+ */
+function laneOf(lockOrder: string): string {
+  const colon = lockOrder.indexOf(':');
+  return colon === -1 ? lockOrder : lockOrder.slice(0, colon);
+}
 
 /**
  * Runs `statement` in the next group commit and settles with `interpret(result)` once the group
@@ -49,15 +64,19 @@ const groups = new WeakMap<pg.Pool, Group>();
  * failure of the transaction itself (a lost connection, a failed COMMIT) rejects every member,
  * and none of it is written. `interpret` only reads the answer: in the common case the COMMIT is
  * already on its way when the answers come back, so a throw rejects the member without undoing
- * its statement. Members run in the order of `lockOrder` (then of arrival): a group that locks
- * rows of several keys takes them in the same order as every other group, of this process or
- * another, so two groups never wait for each other.
+ * its statement. Members of one kind of lock key share a group (`laneOf`) and run in the order
+ * of `lockOrder` (then of arrival): a group that locks rows of several keys takes them in the
+ * same order as every other group of its kind, of this process or another, so two groups never
+ * wait for each other.
  */
 export function pgGroupCommit<T>(pool: pg.Pool, statement: GroupStatement, lockOrder: string, interpret: (result: pg.QueryResult) => T): Promise<T> {
-  let group = groups.get(pool);
+  let lanes = groups.get(pool);
+  if (!lanes) groups.set(pool, (lanes = new Map()));
+  const lane = laneOf(lockOrder);
+  let group = lanes.get(lane);
   if (!group) {
     group = { waiting: [], busy: false };
-    groups.set(pool, group);
+    lanes.set(lane, group);
   }
   const target = group;
   return new Promise<T>((resolve, reject) => {

@@ -207,7 +207,7 @@ describe('PostgreSQL group commit of create_order', { skip: postgres ? false : '
     assert.equal(Number((await botRow()).open_orders), 3);
   });
 
-  test('the moves to NEW that come back from the wallet together join the group of the next inserts', async () => {
+  test('the moves to NEW go in a group of their own: they commit while a group of inserts waits for a locked reservation row', async () => {
     await withBalance({ [USDT]: '100' });
     // The wallet answers only when told, so the two moves and the third insert arrive together.
     let open!: () => void;
@@ -224,14 +224,19 @@ describe('PostgreSQL group commit of create_order', { skip: postgres ? false : '
     const lock = await lockPayeeRow(String(bodies[2]!.payee_id));
     const first = Promise.all(bodies.slice(0, 2).map((body) => order(body)));
     await eventually(() => calls === 2, 'both wallet calls');
-    open();
-    const last = order(bodies[2]!);
+    let lastAnswered = false;
+    const last = order(bodies[2]!).finally(() => (lastAnswered = true));
     await lock.waiter();
+    open();
+    // One group for both would have waited behind the inserts for the locked row, until released.
+    const within = (ms: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the moves did not commit within ${ms} ms`)), ms).unref());
+    assert.deepEqual((await Promise.race([first, within(5000)])).map((a) => a.code), [0, 0]);
     const statuses = await store.db.selectFrom('broker_orders').select('status').where('trace_id', 'in', bodies.slice(0, 2).map((b) => String(b.trace_id))).execute();
-    // Moved in the transaction that waits for the lock, so not yet to anyone else.
-    assert.deepEqual(statuses.map((r) => r.status), ['CREATING', 'CREATING']);
+    assert.deepEqual(statuses.map((r) => r.status), ['NEW', 'NEW']);
+    assert.equal(lastAnswered, false);
+    assert.deepEqual(await visible([bodies[2]!]), []);
     await lock.release();
-    assert.deepEqual([...(await first), await last].map((a) => a.code), [0, 0, 0]);
+    assert.equal((await last).code, 0);
     const moved = await store.db.selectFrom('broker_orders').select('status').where('trace_id', 'in', bodies.map((b) => String(b.trace_id))).execute();
     assert.deepEqual(moved.map((r) => r.status), ['NEW', 'NEW', 'NEW']);
   });
