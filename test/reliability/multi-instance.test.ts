@@ -20,7 +20,6 @@ import { readEvents, type EventReader } from '../support/sse.ts';
 import { eventually } from '../support/stack.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { startProxy, type LoopbackProxy } from './loopback-proxy.ts';
-import { RESCHEDULE } from '../../server/merchant/reconcile-schedule.ts';
 
 const INSTANCES = 3;
 const PAID_ORDERS = 30;
@@ -178,13 +177,6 @@ describe('three instances on one PostgreSQL database', { skip: postgres ? false 
     const ids = orders.map((o) => o.id);
     const callsFor = (mixpayOrderId: string) => mixpay.seen.filter((r) => r.url.includes('/payments_result') && r.url.includes(mixpayOrderId)).length;
     const before = new Map(orders.map((o) => [o.id, callsFor(o.mixpayOrderId)]));
-    // A new order waits for a reconciler to give it its first check time. A round that has read
-    // an order for that and not yet written it would overwrite the update below, and the order
-    // would be due only at that time, a minute on: so first every order gets its time.
-    await eventually(async () => {
-      const rows = await store.db.selectFrom('orders').select('check_count').where('id', 'in', ids).execute();
-      return rows.every((row) => row.check_count !== RESCHEDULE);
-    }, 30_000, 'every new order scheduled');
     // Due now, all at once: every reconciler's next round sees them.
     await store.db.updateTable('orders').set({ next_check_at: Date.now(), check_count: 0, last_checked_at: null }).where('id', 'in', ids).execute();
     await eventually(async () => {

@@ -15,6 +15,7 @@ import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts
 import { nextCheckAt, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } from '../../server/merchant/reconcile-schedule.ts';
 import { BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter } from '../../server/mixpay/call-budget.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
+import { MixPayUnavailableError } from '../../server/mixpay/errors.ts';
 import { Reconciler } from '../../server/merchant/workers/reconciler.ts';
 
 const MINUTE = 60_000;
@@ -174,6 +175,36 @@ for (const backend of await backends()) {
       assert.equal(await statusOf(id), 'PENDING', 'the stale "unpaid" answer must not expire an order that moved on');
       const history = await historyOf(store, id);
       assert.equal(history.some((e) => e.to_status === 'EXPIRED'), false);
+    });
+
+    test('a check time changed while a round holds the order is kept: the round writes only over its own lease', async () => {
+      clock.ms = Date.now();
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      await store.db.updateTable('orders').set({ next_check_at: clock.ms, check_count: 0 }).where('id', '=', id).execute();
+      const elsewhere = clock.ms + 5_000;
+      let calls = 0;
+      const changing = {
+        async getPaymentResult(query: { orderId: string }) {
+          // Other orders due in this store wait for a later round.
+          if (query.orderId !== order.mixpay_order_id) throw new MixPayUnavailableError('not this one');
+          calls += 1;
+          // Meanwhile someone else (a status change, another process past the lease, an
+          // operator) gives the order another check time.
+          await store.db.updateTable('orders').set({ next_check_at: elsewhere }).where('id', '=', id).execute();
+          return resultFor(order, { status: 'unpaid' });
+        },
+        async createOneTimePayment(): Promise<{ code: string }> {
+          throw new Error('not used');
+        },
+      };
+      const worker = new Reconciler({ store, mixpay: changing, now: clock.now, log: () => {}, graceMs: GRACE });
+      for (let i = 0; i < 20 && calls === 0; i++) await worker.runOnce();
+      assert.equal(calls, 1);
+      const after = (await findOrder(store.db, id))!;
+      assert.equal(after.next_check_at, elsewhere, "the round's own next time would have overwritten it");
+      assert.equal(after.last_checked_at, null);
     });
 
     test('MixPay answering 1429, 500 or timing out: nothing marked wrongly, all settled once it recovers', async () => {

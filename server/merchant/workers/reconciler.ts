@@ -56,9 +56,13 @@ export class Reconciler {
       .execute();
     const round: RoundResult = { checked: 0, changed: 0 };
     for (const row of due) {
+      // Every write of this round to the order is made only while `held` is still its
+      // next_check_at: a status change meanwhile (which marks it for rescheduling), another
+      // process taking over a lapsed lease, or an operator making it due wins over this round.
+      let held = now + LEASE_MS;
       const leased = await db
         .updateTable('orders')
-        .set({ next_check_at: now + LEASE_MS })
+        .set({ next_check_at: held })
         .where('id', '=', row.id)
         .where('next_check_at', '=', row.next_check_at)
         .executeTakeFirst();
@@ -66,12 +70,13 @@ export class Reconciler {
       let order = await findOrder(db, row.id);
       if (!order) continue;
       if (order.check_count === RESCHEDULE) {
-        const next = await this.schedule(order, 0, now, false);
+        const next = await this.schedule(order, 0, now, false, held);
         // Most orders just get their next time; one already past its deadline is checked now.
-        if (next === null || next > now) continue;
+        if (next === undefined || next === null || next > now) continue;
         order = { ...order, check_count: 0, next_check_at: next };
+        held = next;
       }
-      const result = await this.check(order, now);
+      const result = await this.check(order, now, held);
       round.checked += 1;
       if (result.changed) round.changed += 1;
       if (result.stop) {
@@ -91,7 +96,7 @@ export class Reconciler {
     await this.loop?.stop();
   }
 
-  private async check(order: Order, now: number): Promise<{ changed: boolean; stop?: string }> {
+  private async check(order: Order, now: number, held: number): Promise<{ changed: boolean; stop?: string }> {
     const { store, log } = this.deps;
     let verdict: Verdict | null = null;
     let current = order;
@@ -103,22 +108,22 @@ export class Reconciler {
       if ('verdict' in outcome) verdict = outcome.verdict;
     } catch (error) {
       if (error instanceof MixPayBudgetError) {
-        await this.setNext(order.id, now + Math.max(1_000, error.waitMs));
+        await this.setNext(order.id, now + Math.max(1_000, error.waitMs), held);
         return { changed: false, stop: 'budget' };
       }
       if (error instanceof MixPayRateLimitError) {
         log(`reconciler: MixPay answered 1429 for order ${order.id}; backing off`);
-        await this.setNext(order.id, now + 60_000);
+        await this.setNext(order.id, now + 60_000, held);
         return { changed: false, stop: 'rate_limited' };
       }
       if (error instanceof MixPayUnavailableError) {
         log(`reconciler: MixPay unavailable for order ${order.id} (${error.message}); backing off`);
-        await this.setNext(order.id, now + 30_000);
+        await this.setNext(order.id, now + 30_000, held);
         return { changed: false, stop: 'unavailable' };
       }
       if (!(error instanceof MixPayApiError)) {
         log(`reconciler: order ${order.id}: ${(error as Error).stack ?? error}`);
-        await this.setNext(order.id, now + 60_000);
+        await this.setNext(order.id, now + 60_000, held);
         return { changed: false };
       }
       // MixPay knows no payment for this order (e.g. its link was never minted): nobody paid it.
@@ -138,21 +143,23 @@ export class Reconciler {
     if (changed) this.deps.bus?.publish(order.id);
     const fresh = (await findOrder(store.db, order.id)) ?? current;
     // A status change was marked for rescheduling by the transition hook; otherwise count this check.
-    if (fresh.check_count !== RESCHEDULE && fresh.status === before) await this.schedule(fresh, Math.max(0, order.check_count) + 1, now, true);
+    if (fresh.check_count !== RESCHEDULE && fresh.status === before) await this.schedule(fresh, Math.max(0, order.check_count) + 1, now, true, held);
     return { changed };
   }
 
-  private async schedule(order: Order, checks: number, now: number, checked: boolean): Promise<number | null> {
+  /** The order's next check time as written, or undefined when `held` was no longer its time (nothing written). */
+  private async schedule(order: Order, checks: number, now: number, checked: boolean, held: number): Promise<number | null | undefined> {
     const next = nextCheckAt(order, checks, now, this.deps.graceMs);
-    await this.deps.store.db
+    const written = await this.deps.store.db
       .updateTable('orders')
       .set({ next_check_at: next, check_count: checks, ...(checked ? { last_checked_at: now } : {}) })
       .where('id', '=', order.id)
-      .execute();
-    return next;
+      .where('next_check_at', '=', held)
+      .executeTakeFirst();
+    return Number(written.numUpdatedRows) === 1 ? next : undefined;
   }
 
-  private async setNext(id: string, at: number): Promise<void> {
-    await this.deps.store.db.updateTable('orders').set({ next_check_at: at }).where('id', '=', id).execute();
+  private async setNext(id: string, at: number, held: number): Promise<void> {
+    await this.deps.store.db.updateTable('orders').set({ next_check_at: at }).where('id', '=', id).where('next_check_at', '=', held).execute();
   }
 }
