@@ -16,6 +16,7 @@ import { nextCheckAt, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } fro
 import { BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter } from '../../server/mixpay/call-budget.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 import { MixPayUnavailableError } from '../../server/mixpay/errors.ts';
+import type { PaymentResultQuery } from '../../server/mixpay/types.ts';
 import { Reconciler } from '../../server/merchant/workers/reconciler.ts';
 
 const MINUTE = 60_000;
@@ -186,9 +187,9 @@ for (const backend of await backends()) {
       const elsewhere = clock.ms + 5_000;
       let calls = 0;
       const changing = {
-        async getPaymentResult(query: { orderId: string }) {
+        async getPaymentResult(query: PaymentResultQuery) {
           // Other orders due in this store wait for a later round.
-          if (query.orderId !== order.mixpay_order_id) throw new MixPayUnavailableError('not this one');
+          if (!('orderId' in query) || query.orderId !== order.mixpay_order_id) throw new MixPayUnavailableError('not this one');
           calls += 1;
           // Meanwhile someone else (a status change, another process past the lease, an
           // operator) gives the order another check time.
