@@ -102,17 +102,16 @@ type Outcome = { ok: true; value: unknown } | { ok: false; value: unknown };
 
 /**
  * The common case in one round trip: BEGIN, every member's statement and COMMIT sent at once, with
- * no savepoints. True when all of it committed (each member then settled with its answer); false
- * when a statement failed, which made PostgreSQL end the transaction in ROLLBACK with nothing of
- * it written, so the caller runs the members again one savepoint each (`withSavepoints`). A lost
- * connection throws.
+ * no savepoints. The members' outcomes when all of it committed; undefined when a statement
+ * failed, which made PostgreSQL end the transaction in ROLLBACK with nothing of it written, so the
+ * caller runs the members again one savepoint each (`withSavepoints`). A lost connection throws.
  */
-async function allAtOnce(client: pg.PoolClient, members: Member[]): Promise<boolean> {
+async function allAtOnce(client: pg.PoolClient, members: Member[]): Promise<Outcome[] | undefined> {
   const opened = client.query('begin');
   const sent = members.map((m) =>
     client.query(m.statement).then(
-      (result) => ({ ok: true as const, result }),
-      (error: unknown) => ({ ok: false as const, error }),
+      (result): Outcome => ({ ok: true, value: result }),
+      (error: unknown): Outcome => ({ ok: false, value: error }),
     ),
   );
   const ended = client.query('commit');
@@ -122,18 +121,15 @@ async function allAtOnce(client: pg.PoolClient, members: Member[]): Promise<bool
   const answers = await Promise.all(sent);
   const committed = (await ended).command === 'COMMIT';
   const failed = answers.find((a) => !a.ok);
-  if (failed && !failed.ok && isConnectionLost(failed.error)) throw failed.error;
-  if (failed || !committed) return false;
-  members.forEach((m, i) => {
-    const answer = answers[i]!;
-    if (!answer.ok) return;
+  if (failed && isConnectionLost(failed.value)) throw failed.value;
+  if (failed || !committed) return undefined;
+  return members.map((m, i): Outcome => {
     try {
-      m.resolve(m.interpret(answer.result));
+      return { ok: true, value: m.interpret(answers[i]!.value as pg.QueryResult) };
     } catch (error) {
-      m.reject(error);
+      return { ok: false, value: error };
     }
   });
-  return true;
 }
 
 /**
@@ -207,9 +203,9 @@ async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   // pg's pipeline mode, for this group only: the pool's other users keep one query at a time.
   const mode = client as unknown as { pipeline: boolean };
   mode.pipeline = true;
-  let outcomes: Outcome[] | undefined;
+  let outcomes: Outcome[];
   try {
-    if (!(await allAtOnce(client, members))) outcomes = await withSavepoints(client, members);
+    outcomes = (await allAtOnce(client, members)) ?? (await withSavepoints(client, members));
   } catch (error) {
     mode.pipeline = false;
     // The transaction may be open and aborted, or the connection gone: the pool drops the client.
@@ -219,5 +215,5 @@ async function commitGroup(pool: pg.Pool, members: Member[]): Promise<void> {
   }
   mode.pipeline = false;
   client.release();
-  outcomes?.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.value)));
+  outcomes.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.value)));
 }

@@ -64,10 +64,10 @@ const checkpointers = new WeakMap<SQLite.Database, Checkpointer | null>();
 const require = createRequire(import.meta.url);
 
 /** The database's checkpointer, started on first use; null for an in-memory or read-only database. */
-export function checkpointerOf(database: SQLite.Database, now: () => number = Date.now): Checkpointer | null {
+export function checkpointerOf(database: SQLite.Database): Checkpointer | null {
   let checkpointer = checkpointers.get(database);
   if (checkpointer === undefined) {
-    checkpointer = database.memory || database.readonly ? null : startCheckpointer(database, now);
+    checkpointer = database.memory || database.readonly ? null : startCheckpointer(database);
     checkpointers.set(database, checkpointer);
   }
   return checkpointer;
@@ -79,7 +79,7 @@ export async function stopCheckpointer(database: SQLite.Database): Promise<void>
 }
 
 /** A checkpointer for `database`; `driver` is the module the worker loads (a test names a broken one). */
-export function startCheckpointer(database: SQLite.Database, now: () => number = Date.now, driver = require.resolve('better-sqlite3')): Checkpointer {
+export function startCheckpointer(database: SQLite.Database, driver = require.resolve('better-sqlite3')): Checkpointer {
   const shared = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path: database.name, shared } });
   // A process that exits without closing its store is not kept alive by its checkpoints.
@@ -87,10 +87,18 @@ export function startCheckpointer(database: SQLite.Database, now: () => number =
   let running = true;
   let lastNudge = -Infinity;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const fallBack = (why: string) => {
-    if (!running) return;
+  const wake = () => {
+    Atomics.add(shared, NUDGES, 1);
+    Atomics.notify(shared, NUDGES);
+  };
+  /** The event loop's connection checkpoints for itself again. */
+  const giveBack = () => {
     running = false;
     if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  };
+  const fallBack = (why: string) => {
+    if (!running) return;
+    giveBack();
     reportWarning(`SQLite checkpoints are back on the event loop: the checkpoint thread ${why}`);
   };
   worker.once('error', (error) => fallBack(`failed (${error.message})`));
@@ -98,21 +106,18 @@ export function startCheckpointer(database: SQLite.Database, now: () => number =
   database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   return {
     nudge() {
-      const at = now();
+      const at = Date.now();
       if (!running || at - lastNudge < NUDGE_EVERY_MS) return;
       lastNudge = at;
-      Atomics.add(shared, NUDGES, 1);
-      Atomics.notify(shared, NUDGES);
+      wake();
     },
     async stop() {
       // Unreferenced while it ran; its exit is now awaited, so the process waits for it.
       worker.ref();
       if (running) {
-        running = false;
         Atomics.store(shared, STOP, 1);
-        Atomics.add(shared, NUDGES, 1);
-        Atomics.notify(shared, NUDGES);
-        if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+        wake();
+        giveBack();
       }
       await exited;
     },

@@ -89,7 +89,7 @@ describe('SQLite checkpoints on their own thread', () => {
     subscribe('mixpay-checkout:warning', listen);
     try {
       database.pragma('journal_mode = WAL');
-      const checkpointer = startCheckpointer(database, Date.now, join(dir, 'no-such-driver.js'));
+      const checkpointer = startCheckpointer(database, join(dir, 'no-such-driver.js'));
       assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), BACKSTOP_PAGES);
       await until(() => !checkpointer.running, 'the thread to fail');
       assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 1000);
