@@ -43,8 +43,21 @@ export class BinanceBook {
     this.orders.set(prepayId, order);
     this.byTradeNo.set(`${merchant.apiKey}:${request.merchantTradeNo}`, prepayId);
     // Binance closes an unpaid order at orderExpireTime and says so with PAY_CLOSED (contracts §4).
-    this.webhooks.later(Math.max(0, request.expireTime - at) + 1, () => this.touch(order));
+    this.expireLater(order, at);
     return order;
+  }
+
+  /**
+   * Looks at the order just after its expiry time. A timer may fire a millisecond before the wall
+   * clock reaches it (Node's timers keep the loop's own time), so one that finds the order not yet
+   * due waits out the rest.
+   */
+  private expireLater(order: BinanceSandboxOrder, at: number): void {
+    this.webhooks.later(Math.max(0, order.expireTime - at) + 1, () => {
+      const now = this.now();
+      if ((order.status === 'INITIAL' || order.status === 'PENDING') && order.expireTime >= now) this.expireLater(order, now);
+      else this.touch(order);
+    });
   }
 
   /** The customer pays (from INITIAL or PENDING); paying twice changes nothing. */
