@@ -4,6 +4,7 @@
  * backends. Callbacks are lost on purpose: PUBLIC_URL points at a closed port.
  */
 import { after, before, describe, test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
 import assert from 'node:assert/strict';
 import { watchTimers } from '../support/timers.ts';
 import { backends, type TestStore } from '../support/stores.ts';
@@ -12,7 +13,7 @@ import { listen, type Listening } from '../support/http.ts';
 import { TestClock } from '../support/orders.ts';
 import { codeOf, createOrder, historyOf, resultFor, simulate } from '../support/merchant.ts';
 import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
-import { nextCheckAt, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } from '../../server/merchant/reconcile-schedule.ts';
+import { nextCheckAt, RESCHEDULE, AWAITING_DELAYS_MS, LATE_DELAYS_MS, SETTLE_DELAYS_MS } from '../../server/merchant/reconcile-schedule.ts';
 import { BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter } from '../../server/mixpay/call-budget.ts';
 import { MixPayClient } from '../../server/mixpay/client.ts';
 import { MixPayUnavailableError } from '../../server/mixpay/errors.ts';
@@ -206,6 +207,52 @@ for (const backend of await backends()) {
       const after = (await findOrder(store.db, id))!;
       assert.equal(after.next_check_at, elsewhere, "the round's own next time would have overwritten it");
       assert.equal(after.last_checked_at, null);
+    });
+
+    test('an order made due while a round leases it for its first schedule is checked once, by the next round', async () => {
+      clock.ms = Date.now();
+      const created = await createOrder(stack);
+      const id = created.order.order_id;
+      const order = (await findOrder(store.db, id))!;
+      await store.db.updateTable('orders').set({ next_check_at: clock.ms, check_count: RESCHEDULE }).where('id', '=', id).execute();
+      let calls = 0;
+      const counting = {
+        async getPaymentResult(query: PaymentResultQuery) {
+          // Other orders due in this store wait for a later round.
+          if (!('orderId' in query) || query.orderId !== order.mixpay_order_id) throw new MixPayUnavailableError('not this one');
+          calls += 1;
+          return resultFor(order, { status: 'unpaid' });
+        },
+        async createOneTimePayment(): Promise<{ code: string }> {
+          throw new Error('not used');
+        },
+      };
+      // Right after the round's lease of this order (and before anything else of the round), an
+      // operator or another process makes it due for a check: the round only came to reschedule it.
+      // (SQLite's one connection is still Kysely's while a plugin runs: there, better-sqlite3 directly.)
+      let madeDue = false;
+      const afterLease: KyselyPlugin = {
+        transformQuery: (args) => args.node,
+        async transformResult(args) {
+          if (madeDue) return args.result;
+          const row = store.sqlite
+            ? (store.sqlite.prepare('SELECT next_check_at, check_count FROM orders WHERE id = ?').get(id) as { next_check_at: number; check_count: number })
+            : await store.db.selectFrom('orders').select(['next_check_at', 'check_count']).where('id', '=', id).executeTakeFirstOrThrow();
+          if (row.check_count === RESCHEDULE && row.next_check_at! > clock.ms) {
+            madeDue = true;
+            if (store.sqlite) store.sqlite.prepare('UPDATE orders SET next_check_at = ?, check_count = 0 WHERE id = ?').run(clock.ms, id);
+            else await store.db.updateTable('orders').set({ next_check_at: clock.ms, check_count: 0 }).where('id', '=', id).execute();
+          }
+          return args.result;
+        },
+      };
+      const worker = new Reconciler({ store: { ...store, db: store.db.withPlugin(afterLease) }, mixpay: counting, now: clock.now, log: () => {}, graceMs: GRACE });
+      const checked = async () => (await findOrder(store.db, id))!.last_checked_at !== null;
+      for (let i = 0; i < 20 && !(await checked()); i++) await worker.runOnce();
+      assert.ok(madeDue, 'the round leased the order for rescheduling');
+      assert.ok(await checked(), 'a later round checked it');
+      await worker.runOnce();
+      assert.equal(calls, 1, 'the round that leased it to reschedule read it as due and checked it as well');
     });
 
     test('MixPay answering 1429, 500 or timing out: nothing marked wrongly, all settled once it recovers', async () => {

@@ -60,14 +60,16 @@ export class Reconciler {
       // next_check_at: a status change meanwhile (which marks it for rescheduling), another
       // process taking over a lapsed lease, or an operator making it due wins over this round.
       let held = now + LEASE_MS;
-      const leased = await db
+      // The order as leased, read by the same statement: a read after it could see a change made
+      // meanwhile (an operator making an order due that this round only came to reschedule) and
+      // check it although the lease is lost, beside the round that takes the new time.
+      let order = (await db
         .updateTable('orders')
         .set({ next_check_at: held })
         .where('id', '=', row.id)
         .where('next_check_at', '=', row.next_check_at)
-        .executeTakeFirst();
-      if (Number(leased.numUpdatedRows) !== 1) continue;
-      let order = await findOrder(db, row.id);
+        .returningAll()
+        .executeTakeFirst()) as Order | undefined;
       if (!order) continue;
       if (order.check_count === RESCHEDULE) {
         const next = await this.schedule(order, 0, now, false, held);
