@@ -62,9 +62,11 @@ export function buildTimeline(createdAt: number, history: HistoryRow[], attempts
 }
 
 /**
- * History rows carry a millisecond and a random id, no sequence: two changes made in one
- * millisecond (PAID → REFUND_PENDING → REFUNDED by one action) come back in either order. Within
- * one millisecond, status changes are put in the order where each starts where the last ended.
+ * History rows carry a millisecond and an id. Ids are time-ordered now (core/ids.ts
+ * timeOrderedUuid), so one process's changes in one millisecond come back in the order made; rows
+ * written before that had random ids, and two processes' rows in one millisecond have no order
+ * between them. So within one millisecond, status changes are put in the order where each starts
+ * where the last ended (PAID → REFUND_PENDING → REFUNDED by one action).
  */
 export function chainSameInstant(entries: TimelineEntry[]): TimelineEntry[] {
   const out = [...entries];

@@ -29,3 +29,27 @@ export function sameId(a: string, b: string): boolean {
   if (ca !== null && cb !== null) return ca === cb;
   return a === b;
 }
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A UUID (version 7, RFC 9562) that sorts after every one this process made before it: the
+ * millisecond, then a 12-bit counter within it (a full counter moves on to the next millisecond),
+ * then random bits. Rows keyed by (created_at, id) then come back in the order they were written
+ * even within one millisecond, which random ids could not promise.
+ */
+export function timeOrderedUuid(now: number = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    counter = 0;
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
+  const random = crypto.getRandomValues(new Uint8Array(8));
+  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
+  const time = hex(lastMs, 12);
+  const tail = Array.from(random.subarray(2), (byte) => hex(byte, 2)).join('');
+  return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0x7000 | counter, 4)}-${hex(0x8000 | (((random[0]! << 8) | random[1]!) & 0x3fff), 4)}-${tail}`;
+}

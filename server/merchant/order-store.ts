@@ -3,14 +3,12 @@
  * state machine, bumps `version` with an optimistic lock and writes the history row in the same
  * transaction, so a change is applied once and never half-written.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { hasNul } from '../core/text.ts';
-import { canonicalUuid } from '../core/ids.ts';
+import { canonicalUuid, isUuid, timeOrderedUuid } from '../core/ids.ts';
 import type { Database, OrdersTable, OrderStatus } from '../store/schema.ts';
 import { queueNotification } from './notifications.ts';
 import { canTransition } from './order-state.ts';
-import { isUuid } from '../core/ids.ts';
 import { RESCHEDULE } from './reconcile-schedule.ts';
 import { announceOrderChange } from '../store/change-channel.ts';
 
@@ -59,7 +57,8 @@ export async function recordEvent(
   await db
     .insertInto('order_events')
     .values({
-      id: randomUUID(),
+      // Time-ordered: two rows of one order written in the same millisecond keep their order.
+      id: timeOrderedUuid(),
       order_id: orderId,
       from_status: from,
       to_status: to,

@@ -1,7 +1,7 @@
 /** The one id rule (server/core/ids.ts) and the shared upstream error root. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalUuid, isUuid, sameId } from '../../server/core/ids.ts';
+import { canonicalUuid, isUuid, sameId, timeOrderedUuid } from '../../server/core/ids.ts';
 import { isRetryLater, UpstreamError } from '../../server/core/upstream-errors.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../../server/mixpay/errors.ts';
 import { MixPayBudgetError } from '../../server/mixpay/call-budget.ts';
@@ -39,4 +39,21 @@ test('every client error shares one root; unavailable and rate-limited are retri
   assert.equal(isRetryLater(new Error('plain')), false);
   assert.deepEqual([...retried, ...final].map((e) => e.upstream), ['mixpay', 'mixpay', 'mixpay', 'mixin', 'binance', 'mixpay', 'mixin', 'mugglepay']);
   assert.equal(new MixPayBudgetError(2500).retryAfterMs, 2500);
+});
+
+test('time-ordered ids: version 7 UUIDs that sort in the order they were made, within a millisecond and when the clock steps back', () => {
+  const start = Date.UTC(2100, 0, 1); // after any clock this process has read
+  // 10,000 in one millisecond (past the 4,096 of its counter), then a clock that steps back, then on.
+  const clock = [...Array(10_000).fill(start), start - 5_000, start - 5_000, start + 1, start + 10_000];
+  const ids = clock.map((now) => timeOrderedUuid(now));
+  for (const id of ids) {
+    assert.ok(isUuid(id), id);
+    assert.equal(canonicalUuid(id), id, 'already in its stored spelling');
+    assert.equal(id[14], '7', `version 7: ${id}`);
+    assert.ok('89ab'.includes(id[19]!), `RFC 9562 variant: ${id}`);
+  }
+  assert.deepEqual([...ids].sort(), ids, 'string order is the order made');
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(ids[0]!.replace(/-/g, '').slice(0, 12), start.toString(16).padStart(12, '0'), 'the millisecond leads');
+  assert.equal(ids.at(-1)!.replace(/-/g, '').slice(0, 12), (start + 10_000).toString(16).padStart(12, '0'), 'a later clock is taken as given');
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { backends, type TestStore } from '../support/stores.ts';
 import { insertOrder } from '../support/orders.ts';
 import { ORDER_STATUSES } from '../../server/merchant/order-state.ts';
-import { findOrder, transitionOrder } from '../../server/merchant/order-store.ts';
+import { findOrder, recordEvent, transitionOrder } from '../../server/merchant/order-store.ts';
 import { historyOf } from '../../server/merchant/order-queries.ts';
 import type { OrderStatus } from '../../server/store/schema.ts';
 
@@ -58,6 +58,26 @@ for (const backend of await backends()) {
           }
         }
       }
+    });
+
+    test('changes made in one millisecond come back in the order they were made', async () => {
+      const now = Date.UTC(2026, 0, 2);
+      const order = await insertOrder(store, { status: 'NEW', now });
+      // One action's chain at one instant, with checks that moved nothing in between (as a callback and a refund can).
+      const moves: OrderStatus[] = ['PENDING', 'PAID', 'REFUND_PENDING', 'REFUNDED'];
+      const expected: Array<[string | null, string, string]> = [];
+      let from: OrderStatus = 'NEW';
+      for (const [i, to] of moves.entries()) {
+        for (let k = 0; k < 3; k++) {
+          await recordEvent(store.db, order.id, from, from, `test:check-${i}-${k}`, null, now);
+          expected.push([from, from, `test:check-${i}-${k}`]);
+        }
+        assert.ok((await transitionOrder(store.db, order.id, to, `test:move-${i}`, {}, null, now)).changed);
+        expected.push([from, to, `test:move-${i}`]);
+        from = to;
+      }
+      const history = await historyOf(store.db, order.id);
+      assert.deepEqual(history.map((h) => [h.from, h.to, h.reason]), expected);
     });
   });
 }
