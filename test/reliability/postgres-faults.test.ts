@@ -32,6 +32,7 @@ describe('PostgreSQL backends terminated under load', { skip: postgres ? false :
     const statuses = new Map<number, number>();
     let killed = 0;
     let stop = false;
+    let batches = 0;
     const load = (async () => {
       let n = 0;
       while (!stop) {
@@ -49,10 +50,18 @@ describe('PostgreSQL backends terminated under load', { skip: postgres ? false :
           // MugglePay's create answer: HTTP 200 with "status": 201 in the body.
           if (status === 200 && id) created.push(id);
         }
+        batches += 1;
       }
     })();
     for (let round = 0; round < 20; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Two whole batches between terminations, however slow the machine: one was in flight at the
+      // last one, the next ran on fresh connections. (Every 100 ms, a machine on which an order takes
+      // longer than that created none.) Each termination then lands on the requests just sent, at a
+      // point of their work that moves from round to round.
+      const from = batches;
+      const deadline = Date.now() + 10_000;
+      while (batches < from + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, (round * 13) % 60));
       const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
       killed += rowCount ?? 0;
     }
