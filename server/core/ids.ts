@@ -32,6 +32,7 @@ export function sameId(a: string, b: string): boolean {
 
 let lastMs = 0;
 let counter = 0;
+const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 
 /**
  * A UUID (version 7, RFC 9562) that sorts after every one this process made before it: the
@@ -48,7 +49,6 @@ export function timeOrderedUuid(now: number = Date.now()): string {
     counter = 0;
   }
   const random = crypto.getRandomValues(new Uint8Array(8));
-  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
   const time = hex(lastMs, 12);
   const tail = Array.from(random.subarray(2), (byte) => hex(byte, 2)).join('');
   return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0x7000 | counter, 4)}-${hex(0x8000 | (((random[0]! << 8) | random[1]!) & 0x3fff), 4)}-${tail}`;

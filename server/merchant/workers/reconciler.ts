@@ -56,13 +56,11 @@ export class Reconciler {
       .execute();
     const round: RoundResult = { checked: 0, changed: 0 };
     for (const row of due) {
-      // Every write of this round to the order is made only while `held` is still its
-      // next_check_at: a status change meanwhile (which marks it for rescheduling), another
-      // process taking over a lapsed lease, or an operator making it due wins over this round.
+      // The lease returns the order as leased (a later read could see a change made meanwhile and
+      // act on a lost lease), and every write of this round to it is made only while `held` is
+      // still its next_check_at: a status change, another process past a lapsed lease or an
+      // operator making it due wins over this round.
       let held = now + LEASE_MS;
-      // The order as leased, read by the same statement: a read after it could see a change made
-      // meanwhile (an operator making an order due that this round only came to reschedule) and
-      // check it although the lease is lost, beside the round that takes the new time.
       let order = (await db
         .updateTable('orders')
         .set({ next_check_at: held })
