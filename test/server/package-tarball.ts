@@ -76,15 +76,17 @@ export interface Running {
 
 /**
  * Starts a command in its own process group and collects its output; `stop` sends SIGTERM to the
- * group (npx runs the server as its child) and resolves to the command's exit code (null when
- * a signal ended it).
+ * group (npx runs the server as its child) and resolves, once the command and everything it
+ * started are done writing, to the command's exit code (null when a signal ended it).
  */
 export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; user?: { uid: number; gid: number } }): Running {
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options.user });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // 'close', not 'exit': npx ends at the signal while the server below it, which shares its output
+  // pipes, is still shutting down; 'close' waits until every process holding them has let go.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return {
     child,
     output: () => output,
