@@ -1,10 +1,13 @@
 /**
  * The same-run ceiling: a bare Hono app on @hono/node-server in its own process. It answers a
  * constant JSON (also behind hono/cors, configured as the status route's), holds Server-Sent Event streams that do nothing until `POST /fire`, and fans that
- * one event out to every stream. Plain JavaScript on plain node (no TypeScript loader), as a
- * compiled production server would run.
+ * one event out to every stream. `POST /relay/:port` is the least a broker create_order can do:
+ * it reads the JSON body, makes one HTTP call to the wallet on that loopback port and answers
+ * with its links, nothing else (no checks, no signing, no database; bench/figures/broker.ts).
+ * Plain JavaScript on plain node (no TypeScript loader), as a compiled production server would run.
  */
 import { EventEmitter } from 'node:events';
+import { Agent, request } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -35,6 +38,35 @@ app.get('/events', (c) =>
 app.post('/fire', (c) => {
   fire.emit('fire');
   return c.json({ ok: true });
+});
+
+const walletAgent = new Agent({ keepAlive: true });
+
+/** The request's body as text, read from Node's request as the companion server reads it. */
+function bodyOf(incoming) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    incoming.setEncoding('utf8');
+    incoming.on('data', (chunk) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+  });
+}
+
+/** One POST of `body` to the wallet on `port`, its JSON answer parsed. */
+function callWallet(port, body) {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = request({ host: '127.0.0.1', port, path: '/binancepay/openapi/v3/order', method: 'POST', agent: walletAgent, headers }, (res) => {
+      bodyOf(res).then((text) => resolve(JSON.parse(text)), reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+app.post('/relay/:port', async (c) => {
+  const order = JSON.parse(await bodyOf(c.env.incoming));
+  const made = await callWallet(Number(c.req.param('port')), JSON.stringify({ merchantTradeNo: order.trace_id, orderAmount: order.amount, currency: 'USDT' }));
+  return c.json({ code: 0, success: true, message: '', data: { checkout_url: made.data.checkoutUrl, deep_link: made.data.deeplink, universal_url: made.data.universalUrl } });
 });
 
 serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' });

@@ -5,7 +5,7 @@
  * when the bench ends is stopped by `stopAll`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sleep } from './log.ts';
 
 export interface Child {
@@ -59,6 +59,29 @@ export function cpuSecondsOf(pid: number): number {
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/** CPU seconds (user + system) of every process named postgres: the server and its backends. */
+export function postgresCpuSeconds(): number {
+  let seconds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') seconds += cpuSecondsOf(Number(entry));
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return seconds;
+}
+
+/** The machine's busy and total CPU time so far in seconds of one core, from /proc/stat. */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const ticks = fields.slice(0, 8).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  // idle and iowait are the time no process had the core.
+  return { busy: (total - ticks[3]! - ticks[4]!) / ticksPerSecond(), total: total / ticksPerSecond() };
 }
 
 /** Spawns a process and resolves once `url + healthPath` answers 200. */
