@@ -13,6 +13,7 @@ import { groupCommit } from '../../server/store/db.ts';
 import { createBrokerApp } from '../../server/broker/app.ts';
 import { syncBalances } from '../../server/broker/workers/balance-sync.ts';
 import { jsonPost } from '../support/broker-http.ts';
+import { eventually } from '../support/wait.ts';
 import { orderBody, testDeps, USDT } from './broker-fixtures.ts';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof SQLite;
@@ -86,7 +87,7 @@ describe('SQLite group commit', () => {
       throw new Error('rolled back on purpose');
     });
     // Let the Kysely transaction begin before the group is flushed.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(() => store.sqlite.inTransaction && store.sqlite.prepare("select id from group_test where id = 'k'").get(), 10_000, 'the Kysely transaction to begin and insert');
     assert.equal(store.sqlite.inTransaction, true);
     const grouped = groupCommit(store, () => store.sqlite.prepare("insert into group_test (id, note) values ('g', 'group')").run().changes);
     await new Promise((resolve) => setImmediate(resolve));

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, type TestStore } from '../support/stores.ts';
 import { TestClock } from '../support/orders.ts';
+import { eventually } from '../support/wait.ts';
 import { openStore, type Store } from '../../server/store/db.ts';
 import { BACKOFF_CAP_MS, BudgetedMixPay, CallBudget, MixPayBudgetError, backoffAfter, type MixPayApi } from '../../server/mixpay/call-budget.ts';
 import { MixPayApiError, MixPayRateLimitError, MixPayUnavailableError } from '../../server/mixpay/errors.ts';
@@ -151,18 +152,21 @@ for (const backend of await backends()) {
         const budget = new CallBudget(store.db, { perMinute: 60, now: clock.now, name: fresh() });
         let release!: () => void;
         const hung = new Promise<void>((resolve) => (release = resolve));
+        let sent = 0;
         const client: MixPayApi = {
           async createOneTimePayment() {
             throw new Error('unused');
           },
           async getPaymentResult() {
+            sent += 1;
             await hung;
             throw failure;
           },
         };
         const mixpay = new BudgetedMixPay(client, budget);
         const calls = Array.from({ length: 12 }, () => mixpay.getPaymentResult({ traceId: 'x' }).catch((error: unknown) => error));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // All 12 in flight (each took its slot from the database first) before time moves on and they fail.
+        await eventually(() => sent === 12, 10_000, 'all 12 calls sent');
         clock.advance(8_000);
         release();
         const errors = await Promise.all(calls);

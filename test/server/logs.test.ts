@@ -101,6 +101,21 @@ describe('the server log', () => {
     assert.equal((await fetch(`${base}/v1/orders/${orderId}/status`, { headers: { 'if-none-match': polled.headers.get('etag')! } })).status, 304);
     const unknownOrder = '00000000-0000-4000-8000-000000000000';
     assert.equal((await fetch(`${base}/v1/orders/${unknownOrder}/status`)).status, 404);
+    // The child writes a request's line as it answers, and the pipe brings it later: wait for the
+    // lines the checks below read (on a loaded machine that can take longer than any fixed pause),
+    // then leave 300 ms for anything still on its way before looking for secrets.
+    const logged = () => output.split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const expectedPaths = ['/v1/checkout', '/v1/orders', '/mixpay/callback', '/admin/v1/orders', '/admin/session', '/metrics', `/v1/orders/${unknownOrder}/status`];
+    await eventually(() => {
+      const lines = logged();
+      return expectedPaths.every((path) => lines.some((r) => r.req_id && r.path === path)) && lines.some((r) => r.component === 'admin' && r.level === 'warn');
+    }, 10_000, 'the request lines and the sign-in warning in the output');
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const { config } = configFor('dev', env);

@@ -10,6 +10,7 @@ import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { seedOrders } from '../support/order-rows.ts';
 import { readEvents } from '../support/sse.ts';
+import { eventually, sleep } from '../support/wait.ts';
 import { openStore, type Store } from '../../server/store/db.ts';
 import { transitionOrder } from '../../server/merchant/order-store.ts';
 import { StatusBus } from '../../server/merchant/status-bus.ts';
@@ -58,7 +59,10 @@ for (const backend of await backends()) {
       await transitionOrder(store.db, id!, 'PAID', 'test', {}, null, Date.now());
       bus.publish(id!);
       bus.publish(id!);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Wait for the news to reach every follower (a database read away), then give any further
+      // read the same 300 ms the count had before.
+      await eventually(() => received.every((mine) => mine.some((m) => m.version === 2)), 10_000, 'the PAID message at every follower');
+      await sleep(300);
       const reads = count() - before;
       assert.ok(reads <= 2, `${reads} reads for 200 followers`);
       const paid = received.map((mine) => mine.find((m) => m.version === 2));
@@ -93,7 +97,9 @@ for (const backend of await backends()) {
       let ended = false;
       await feed.follow(id!, { send: () => {}, heartbeat: () => beats.push(Date.now()), end: () => (ended = true) });
       const before = count();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await sleep(400);
+      // Heartbeats every 50 ms: three are due by now, but a loaded machine may run the timers late.
+      await eventually(() => beats.length >= 3, 10_000, 'three heartbeats');
       assert.equal(count() - before, 0, 'no polling');
       assert.ok(beats.length >= 3, `${beats.length} heartbeats`);
       await feed.close();
@@ -130,7 +136,7 @@ for (const backend of await backends()) {
           const first = readEvents(await fetch(`${stack.url}/v1/orders/${ids[0]}/events`));
           assert.ok(await first.until(/"status":"NEW"/));
           await transitionOrder(other.db, ids[0]!, 'PENDING', 'test', {}, null, Date.now());
-          assert.ok(await first.until(/"status":"PENDING"/, 2000), first.text());
+          assert.ok(await first.until(/"status":"PENDING"/, 10_000), first.text());
 
           // Cut the feed's LISTEN connection, change an order while it is down: the catch-up read finds it.
           const second = readEvents(await fetch(`${stack.url}/v1/orders/${ids[1]}/events`));
@@ -140,7 +146,7 @@ for (const backend of await backends()) {
           assert.ok(await second.until(/"status":"PAID"/, 8000), second.text());
           assert.ok(await second.ended());
           await transitionOrder(other.db, ids[0]!, 'PAID', 'test', {}, null, Date.now());
-          assert.ok(await first.until(/"status":"PAID"/, 3000), 'news flows again after the reconnect');
+          assert.ok(await first.until(/"status":"PAID"/, 10_000), 'news flows again after the reconnect');
           await first.cancel();
         } finally {
           await other.close();

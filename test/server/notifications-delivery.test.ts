@@ -7,6 +7,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { watchTimers } from '../support/timers.ts';
+import { eventually } from '../support/wait.ts';
 import { sql } from 'kysely';
 import { backends, type TestStore } from '../support/stores.ts';
 import { listen, type Listening } from '../support/http.ts';
@@ -258,7 +259,8 @@ for (const backend of await backends()) {
       const timers = watchTimers(new URL('../../server/core/worker-loop.ts', import.meta.url));
       try {
         const worker = sender().start(10);
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        // The next run is scheduled only once the first round (database reads) ends: wait for it.
+        await eventually(() => timers.scheduled >= 1, 10_000, 'the loop to schedule its next run');
         assert.ok(timers.scheduled >= 1, 'the loop scheduled its next run');
         await worker.stop();
         assert.equal(timers.pending, 0, 'no run is left scheduled');

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
 import assert from 'node:assert/strict';
 import { watchTimers } from '../support/timers.ts';
+import { eventually } from '../support/wait.ts';
 import { backends, type TestStore } from '../support/stores.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { listen, type Listening } from '../support/http.ts';
@@ -85,7 +86,8 @@ for (const backend of await backends()) {
         if (mode === '1429') return Response.json({ code: 1429, success: false, message: 'Too many requests', data: [] }, { status: 429 });
         if (mode === '500') return Response.json({ code: -1, success: false, message: 'Server error', data: [] }, { status: 500 });
         if (mode === 'timeout') {
-          await new Promise((resolve) => setTimeout(resolve, 1500));
+          // Far past the client's timeout (1 s below), so only the timeout can end the call.
+          await new Promise((resolve) => setTimeout(resolve, 4000));
           return new Response('late', { status: 504 });
         }
         return fetch(`${stack.url}/sandbox/mixpay/v1${url.pathname}${url.search}`);
@@ -98,7 +100,8 @@ for (const backend of await backends()) {
     });
 
     function reconciler(budget = new CallBudget(store.db, { perMinute: 50, now: clock.now, name: `test-${Math.random()}` })) {
-      const client = new MixPayClient({ baseUrl: proxy.url, timeoutMs: 300 });
+      // 1 s, not less: an answered call through the proxy and the sandbox must never time out on a slow machine.
+      const client = new MixPayClient({ baseUrl: proxy.url, timeoutMs: 1000 });
       return new Reconciler({ store, mixpay: new BudgetedMixPay(client, budget, { reserve: 2 }), now: clock.now, log: () => {}, graceMs: GRACE, bus: stack.deps.bus });
     }
 
@@ -324,7 +327,8 @@ for (const backend of await backends()) {
       const timers = watchTimers(new URL('../../server/core/worker-loop.ts', import.meta.url));
       try {
         const worker = reconciler().start(20);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The next run is scheduled only once the first round (database reads) ends: wait for it.
+        await eventually(() => timers.scheduled >= 1, 10_000, 'the loop to schedule its next run');
         assert.ok(timers.scheduled >= 1, 'the loop scheduled its next run');
         await worker.stop();
         assert.equal(timers.pending, 0, 'no run is left scheduled');

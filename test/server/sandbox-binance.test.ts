@@ -12,7 +12,7 @@ import { listen, type Listening } from '../support/http.ts';
 import { BinancePayClient, binanceNonce, merchantTradeNo, signBinanceRequest } from '../../server/wallets/binance.ts';
 import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
 import { WEBHOOK_RETRIES } from '../../server/sandbox/binance/webhook.ts';
-import { sleep } from '../support/wait.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 const KEY = 'key-1';
 const SECRET = 'secret-1';
@@ -133,8 +133,8 @@ describe('sandbox Binance Pay', () => {
       const created = await call('/v3/order', orderBody());
       const prepayId = created.body.data!.prepayId;
       await sandbox.pay(prepayId);
-      for (let i = 0; i < 200 && sandbox.orders.get(prepayId)!.webhooks.length < 7; i++) await sleep(20);
-      await sleep(150);
+      await eventually(() => sandbox.orders.get(prepayId)!.webhooks.length >= 7, 15_000, 'seven webhook attempts');
+      await sleep(150); // an eighth would come 20 ms after the seventh
       assert.equal(sandbox.orders.get(prepayId)!.webhooks.length, 7);
       assert.equal(received.filter((r) => r.bizIdStr === prepayId).length, 7);
     } finally {
@@ -145,7 +145,7 @@ describe('sandbox Binance Pay', () => {
   test('an order that expires unpaid is announced with PAY_CLOSED, without anyone asking', async () => {
     const created = await call('/v3/order', orderBody({ orderExpireTime: Date.now() + 100 }));
     const prepayId = created.body.data!.prepayId;
-    for (let i = 0; i < 100 && !received.some((r) => r.bizIdStr === prepayId); i++) await sleep(20);
+    await eventually(() => received.some((r) => r.bizIdStr === prepayId), 10_000, 'the PAY_CLOSED webhook');
     assert.deepEqual(received.filter((r) => r.bizIdStr === prepayId).map((r) => r.bizStatus), ['PAY_CLOSED']);
     assert.equal(sandbox.orders.get(prepayId)!.status, 'EXPIRED');
     assert.deepEqual(await client.queryOrder(prepayId), { state: 'closed' });

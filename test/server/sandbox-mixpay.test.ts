@@ -76,7 +76,7 @@ async function startReceiver(answer: (hit: number) => Response = () => Response.
   return { url: `${server.url}/mixpay/callback`, hits, close: () => server.close() };
 }
 
-async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
+async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -725,7 +725,7 @@ describe('callback retries end', () => {
     try {
       const code = await h.mintCode({ callbackUrl: receiver.url });
       await h.simulate(code, { outcome: 'success' });
-      await waitFor('the delivery to give up', async () => (await h.callbacks(code)).deliveries[0]?.status === 'gave_up', 5000);
+      await waitFor('the delivery to give up', async () => (await h.callbacks(code)).deliveries[0]?.status === 'gave_up', 15_000);
       assert.equal(receiver.hits.length, 10);
       assert.equal((await h.callbacks(code)).deliveries[0].attempts.length, 10);
     } finally {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
+import { eventually } from '../support/wait.ts';
 import { MugglePayClient } from '../../server/wallets/mugglepay.ts';
 import { createMugglePaySandbox, type MugglePaySandbox } from '../../server/sandbox/mugglepay/index.ts';
 import { callbackRetryDelay, FIRST_RETRY_MS, GIVE_UP_AFTER_MS } from '../../server/sandbox/mugglepay/callbacks.ts';
@@ -66,7 +67,7 @@ describe('sandbox MugglePay', () => {
   test('a callback carries price_amount and pay_amount as numbers', async () => {
     const order = await create('5.05');
     sandbox.pay(order.upstreamId);
-    for (let i = 0; i < 100 && !received.some((r) => r.body.includes(order.upstreamId)); i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => received.some((r) => r.body.includes(order.upstreamId)), 10_000, 'the paid callback');
     const body = received.find((r) => r.body.includes(order.upstreamId))!.body;
     assert.match(body, /"price_amount":5\.05,/);
     assert.match(body, /"pay_amount":5\.05,/);
@@ -90,8 +91,9 @@ describe('sandbox MugglePay', () => {
       const order = await create('1');
       sandbox.pay(order.upstreamId);
       const mine = () => received.filter((r) => r.body.includes(order.upstreamId));
-      for (let i = 0; i < 400 && mine().length < 13; i++) await new Promise((r) => setTimeout(r, 25));
-      await new Promise((r) => setTimeout(r, 300));
+      // 12 retries 1, 2, 4 ... 2048 ms apart: about 4.1 s of waits plus 13 requests.
+      await eventually(() => mine().length >= 13 && sandbox.orders.get(order.upstreamId)!.callbacks.length >= 13, 20_000, 'thirteen callbacks');
+      await new Promise((r) => setTimeout(r, 300)); // a fourteenth would be 4096 ms away: none may start
       assert.equal(mine().length, 13);
       assert.equal(sandbox.orders.get(order.upstreamId)!.callbacks.length, 13);
       const gaps = mine().slice(1).map((r, i) => r.at - mine()[i]!.at);

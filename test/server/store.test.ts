@@ -4,6 +4,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { parseDatabaseUrl } from '../../server/store/db.ts';
 import { backends, POSTGRES_ADMIN_URL } from '../support/stores.ts';
+import { eventually } from '../support/wait.ts';
 
 describe('DATABASE_URL', () => {
   test('chooses the backend and names the variable when it is wrong', () => {
@@ -67,7 +68,9 @@ for (const backend of await backends()) {
           const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
           await admin.end();
           assert.ok((rowCount ?? 0) >= 1, 'an idle connection was terminated');
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          // "While idle": the next query comes once the pool has heard of the ends (their 'error'
+          // events drop the clients), which a busy machine may deliver later than any fixed pause.
+          await eventually(() => store.pool!.totalCount === 0, 10_000, 'the pool to drop the terminated connections');
           const { rows } = await sql<{ one: number }>`select 1 as one`.execute(store.db);
           assert.equal(rows[0]?.one, 1);
         } finally {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
+import { eventually } from '../support/wait.ts';
 import { BinancePayClient, binanceNonce, merchantTradeNo, signBinanceRequest } from '../../server/wallets/binance.ts';
 import { WalletApiError, WebhookRejectedError } from '../../server/wallets/types.ts';
 import { createBinanceSandbox, type BinanceSandbox } from '../../server/sandbox/binance/index.ts';
@@ -70,7 +71,7 @@ describe('Binance Pay adapter', () => {
     assert.doesNotMatch(pageText, /<script/i);
     const paid = await fetch(`${order.checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
     assert.equal(paid.status, 303);
-    for (let i = 0; i < 100 && !received.length; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => received.length > 0, 10_000, 'the paid webhook');
     const hook = received.shift()!;
     // bizId is written as a raw 64-bit number that JSON.parse rounds to a double (whose shortest
     // spelling may still read as the same digits, as 1796158886790001700's did); bizIdStr is exact.

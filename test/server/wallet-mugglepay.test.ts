@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { listen, type Listening } from '../support/http.ts';
+import { eventually } from '../support/wait.ts';
 import { MugglePayClient } from '../../server/wallets/mugglepay.ts';
 import { WalletApiError, WebhookRejectedError } from '../../server/wallets/types.ts';
 import { createMugglePaySandbox, type MugglePaySandbox } from '../../server/sandbox/mugglepay/index.ts';
@@ -55,7 +56,7 @@ describe('MugglePay adapter', () => {
     const order = await create(traceId);
     const paid = await fetch(`${order.checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
     assert.equal(paid.status, 303);
-    for (let i = 0; i < 100 && !received.length; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => received.length > 0, 10_000, 'the paid callback');
     const body = received.shift()!;
     const event = await client.verifyWebhook(new Headers(), body);
     assert.deepEqual(event, { traceId, upstreamId: order.upstreamId, state: 'paid' });

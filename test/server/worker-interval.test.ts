@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEvery, runWorker } from '../../server/core/worker-loop.ts';
-import { sleep } from '../support/wait.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 
 describe('worker loop', () => {
@@ -16,7 +16,8 @@ describe('worker loop', () => {
       await sleep(15);
       active--;
     }, () => {});
-    await sleep(80);
+    // Wait for a second run rather than a fixed window: on a loaded machine 80 ms may hold only one.
+    await eventually(() => runs >= 2, 10_000, 'a second run');
     await loop.stop();
     assert.ok(runs >= 2, `ran ${runs} times`);
     assert.equal(most, 1);
@@ -29,7 +30,7 @@ describe('worker loop', () => {
       calls++;
       throw new Error(`boom ${calls}`);
     }) as () => Promise<unknown>, (line) => lines.push(line));
-    await sleep(40);
+    await eventually(() => calls >= 2, 10_000, 'a retry after the failure');
     await loop.stop();
     assert.ok(calls >= 2, `called ${calls} times`);
     assert.equal(lines[0], '[demo] boom 1');
