@@ -129,7 +129,9 @@ describe('<mixpay-button> with a server and a product', () => {
     server.expiresIn = 1700;
     const el = await openOnDesktop();
     const first = FakeEventSource.last;
-    await waitUntil(() => /Expires in 0:0[01]/.test(dialogText(el)), 'countdown shown');
+    // The last second shows at the tick about 1 s after the dialog began awaiting (the QR code
+    // comes a moment after that), so the default 1 s wait could end just before it: wait longer.
+    await waitUntil(() => /Expires in 0:0[01]/.test(dialogText(el)), 'countdown shown', { timeout: 3000 });
     await waitUntil(() => FakeEventSource.instances.length === 2, 'status checked again at expiry', { timeout: 4000 });
     expect(first.closed).to.equal(true);
     FakeEventSource.last.send(server.update(server.lastOrder.order_id, { status: 'EXPIRED' }));
