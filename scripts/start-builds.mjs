@@ -13,21 +13,23 @@ export const BUILDS = [
   { name: 'server', output: 'dist/server/cli.js', sources: ['server', 'widget', 'scripts/server-bundle.mjs'] },
 ];
 
-/** The newest modification time among `paths` under `root` (files, or folders searched through). */
-function newest(root, paths) {
-  let time = 0;
-  for (const path of paths.map((p) => join(root, p))) {
-    if (!existsSync(path)) continue;
-    const files = statSync(path).isDirectory() ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [path];
-    for (const file of files) time = Math.max(time, statSync(file).mtimeMs);
-  }
-  return time;
+/** The newest modification time under `path` (a file, or a folder searched through); 0 when missing. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const files = statSync(path).isDirectory() ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [path];
+  return files.reduce((time, file) => Math.max(time, statSync(file).mtimeMs), 0);
 }
 
 /** The names of the builds in `root` whose output is missing or older than one of its sources. */
 export function staleBuilds(root) {
+  // Each source is read once, though builds share them (widget/, the dependencies).
+  const times = new Map();
+  const timeOf = (source) => {
+    if (!times.has(source)) times.set(source, newest(join(root, source)));
+    return times.get(source);
+  };
   return BUILDS.filter(({ output, sources }) => {
     const built = join(root, output);
-    return !existsSync(built) || newest(root, [...sources, ...DEPENDENCIES]) > statSync(built).mtimeMs;
+    return !existsSync(built) || Math.max(...[...sources, ...DEPENDENCIES].map(timeOf)) > statSync(built).mtimeMs;
   }).map(({ name }) => name);
 }
